@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx's loader, so `npx deltabench` never runs a stale build.
+import { register } from 'tsx/esm/api'
+
+register()
+await import('../harness/cli.ts')

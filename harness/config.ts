@@ -1,0 +1,130 @@
+import { ConfigError } from './errors.ts'
+import { parseSize } from './units.ts'
+import { STRATEGIES } from '../strategies/index.ts'
+import { WORKLOADS } from '../workloads/index.ts'
+import type { AnyStrategy, OptionSpec } from '../strategies/strategy.ts'
+import type { AnyWorkload } from '../workloads/workload.ts'
+import { CONTENT_MODELS, parseContent, type ContentModel } from '../workloads/content.ts'
+import { MAX_BLOCK_SIZE } from '../strategies/shared/block-stream.ts'
+
+/** A resolved run: everything needed to reproduce it, and what the manifest records. */
+export interface RunConfig {
+  strategies: { name: string; options: Record<string, unknown> }[]
+  workloads: { name: string; options: Record<string, unknown> }[]
+  blockSizes: number[]
+  /** Base volume size in bytes. */
+  size: number
+  epochs: number
+  seeds: string[]
+  content: ContentModel
+}
+
+/** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
+export type OptionOverrides = Record<string, Record<string, string | number | boolean>>
+
+export interface RunRequest {
+  strategies?: string[]
+  workloads?: string[]
+  blockSizes?: (number | string)[]
+  size?: number | string
+  epochs?: number
+  seeds?: (string | number)[]
+  content?: string
+  overrides?: OptionOverrides
+}
+
+/** `npm run bench`: small enough for well under a minute, wide enough to show every trade-off. */
+export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategies'>> = {
+  workloads: ['random-overwrite', 'insert-delete', 'append', 'hot-spot'],
+  blockSizes: [512, 4096, 65536],
+  size: '16MiB',
+  epochs: 3,
+  seeds: ['1', '2'],
+  content: 'mixed',
+}
+
+export function findStrategy(name: string): AnyStrategy {
+  const s = STRATEGIES.find((x) => x.name === name)
+  if (!s) throw new ConfigError(`unknown strategy "${name}"; known: ${STRATEGIES.map((x) => x.name).join(', ')} (deltabench list shows them)`)
+  return s
+}
+
+export function findWorkload(name: string): AnyWorkload {
+  const w = WORKLOADS.find((x) => x.name === name)
+  if (!w) throw new ConfigError(`unknown workload "${name}"; known: ${WORKLOADS.map((x) => x.name).join(', ')} (deltabench list shows them)`)
+  return w
+}
+
+/** Coerces one option value to its declared type, or says what is wrong with it. */
+export function coerceOption(owner: string, key: string, spec: OptionSpec | undefined, value: unknown): unknown {
+  if (!spec) throw new ConfigError(`${owner} has no option "${key}"`)
+  const where = `${owner}.${key}`
+  switch (spec.type) {
+    case 'size':
+      return typeof value === 'number' ? value : parseSize(String(value), where)
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(value)
+      if (!Number.isFinite(n) || String(value).trim() === '') throw new ConfigError(`${where} must be a number, got "${value}"`)
+      return n
+    }
+    case 'boolean':
+      if (value === true || value === 'true' || value === '1' || value === 'on') return true
+      if (value === false || value === 'false' || value === '0' || value === 'off') return false
+      throw new ConfigError(`${where} must be true or false, got "${value}"`)
+    case 'enum':
+      if (!spec.choices?.includes(String(value))) throw new ConfigError(`${where} must be one of ${spec.choices?.join(', ')}, got "${value}"`)
+      return String(value)
+    case 'string':
+      return String(value)
+  }
+}
+
+function resolveOptions(owner: { name: string; defaults: object; options: Record<string, OptionSpec> }, overrides: OptionOverrides): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...owner.defaults }
+  for (const [k, v] of Object.entries(overrides[owner.name] ?? {})) out[k] = coerceOption(owner.name, k, owner.options[k], v)
+  return out
+}
+
+function positiveInt(what: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  const n = typeof v === 'number' ? v : Number(v)
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new ConfigError(`${what} must be a whole number from 1 to ${max}, got "${v}"`)
+  return n
+}
+
+/** Turns what a user asked for into a checked, fully resolved RunConfig. */
+export function resolveRun(req: RunRequest): RunConfig {
+  const merged = { ...DEFAULT_REQUEST, ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) }
+  const overrides = req.overrides ?? {}
+  const strategies = (req.strategies ?? STRATEGIES.map((s) => s.name)).map(findStrategy)
+  const workloads = (merged.workloads as string[]).map(findWorkload)
+  if (strategies.length === 0) throw new ConfigError('no strategies given')
+  if (workloads.length === 0) throw new ConfigError('no workloads given')
+  for (const name of Object.keys(overrides)) {
+    if (!strategies.some((s) => s.name === name) && !workloads.some((w) => w.name === name)) {
+      throw new ConfigError(`--opt ${name}.…: "${name}" is not a strategy or workload in this run`)
+    }
+  }
+  const blockSizes = (merged.blockSizes as (number | string)[]).map((b) => {
+    const n = typeof b === 'number' ? b : parseSize(b, 'block size')
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_BLOCK_SIZE) throw new ConfigError(`block size ${b} must be from 1 B to 1 GiB`)
+    return n
+  })
+  if (blockSizes.length === 0) throw new ConfigError('no block sizes given')
+  const size = typeof merged.size === 'number' ? merged.size : parseSize(String(merged.size), '--size')
+  if (size < 0 || size > 2 ** 40) throw new ConfigError(`--size ${merged.size} must be from 0 to 1 TiB`)
+  const seeds = (merged.seeds as (string | number)[]).map(String)
+  if (seeds.length === 0 || seeds.some((s) => s.trim() === '')) throw new ConfigError('--seeds needs at least one non-empty seed, e.g. --seeds 1,2,3')
+  if (new Set(seeds).size !== seeds.length) throw new ConfigError('--seeds lists a seed twice')
+  const content = parseContent(String(merged.content))
+  return {
+    strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
+    workloads: workloads.map((w) => ({ name: w.name, options: resolveOptions(w, overrides) })),
+    blockSizes,
+    size,
+    epochs: positiveInt('--epochs', merged.epochs, 100_000),
+    seeds,
+    content,
+  }
+}
+
+export { CONTENT_MODELS }

@@ -1,0 +1,70 @@
+import { ProtocolError } from './errors.ts'
+import { FRAME_KINDS, type Frame, type FrameKind } from '../strategies/strategy.ts'
+import { varintLength } from '../strategies/shared/varint.ts'
+
+export type Direction = 'down' | 'up'
+
+/** Everything that crossed the channel during one sync. down = sender→receiver, up = receiver→sender. */
+export interface ChannelCounters {
+  bytes: Record<Direction, number>
+  frames: Record<Direction, number>
+  /** Per-frame length prefixes the transport adds (a varint each). */
+  framing: number
+  /** Bytes by what they carry, both directions together (framing excluded). */
+  byKind: Record<FrameKind, number>
+  /** One-way batches of frames: a flight ends when the other side speaks. */
+  flights: number
+}
+
+export function emptyCounters(): ChannelCounters {
+  const byKind = Object.fromEntries(FRAME_KINDS.map((k) => [k, 0])) as Record<FrameKind, number>
+  return { bytes: { down: 0, up: 0 }, frames: { down: 0, up: 0 }, framing: 0, byKind, flights: 0 }
+}
+
+/**
+ * The only way bytes pass between halves. Each frame is copied (the halves share no memory) and
+ * counted where it crosses: its bytes plus a varint length prefix, as a stream transport needs.
+ */
+export class MeteredChannel {
+  readonly counters = emptyCounters()
+  private lastDirection: Direction | undefined
+  constructor(private readonly strategy: string) {}
+
+  transmit(direction: Direction, frames: readonly Frame[]): Uint8Array[] {
+    if (!Array.isArray(frames)) throw new ProtocolError(this.strategy, `step must return an array of frames, got ${typeof frames}`)
+    if (frames.length === 0) return []
+    if (direction !== this.lastDirection) {
+      this.counters.flights++
+      this.lastDirection = direction
+    }
+    const out: Uint8Array[] = []
+    for (const frame of frames) {
+      if (!(frame?.bytes instanceof Uint8Array)) throw new ProtocolError(this.strategy, 'a frame without bytes (Uint8Array) was sent')
+      const n = frame.bytes.length
+      const prefix = varintLength(n)
+      this.counters.bytes[direction] += n + prefix
+      this.counters.frames[direction]++
+      this.counters.framing += prefix
+      if (frame.split) {
+        let sum = 0
+        for (const [kind, len] of Object.entries(frame.split) as [string, number | undefined][]) {
+          if (!isFrameKind(kind)) throw new ProtocolError(this.strategy, `unknown frame kind "${kind}"`)
+          const n = len ?? 0
+          this.counters.byKind[kind] += n
+          sum += n
+        }
+        if (sum !== n) throw new ProtocolError(this.strategy, `frame split adds up to ${sum} bytes, frame has ${n}`)
+      } else {
+        const kind: string = frame.kind
+        if (!isFrameKind(kind)) throw new ProtocolError(this.strategy, `unknown frame kind "${kind}"`)
+        this.counters.byKind[kind] += n
+      }
+      out.push(frame.bytes.slice())
+    }
+    return out
+  }
+}
+
+function isFrameKind(kind: string): kind is FrameKind {
+  return (FRAME_KINDS as readonly string[]).includes(kind)
+}

@@ -1,0 +1,92 @@
+/**
+ * The one column list. The CSV header, the JSON rows, the README's column table and the summary all come
+ * from here, so they cannot drift apart. Rows are long-format: one per (strategy, options, workload,
+ * block size, seed, epoch), the shape Vega-Lite and notebooks want.
+ */
+type ColumnType = 'string' | 'integer' | 'number' | 'boolean'
+
+interface ColumnSpec {
+  readonly type: ColumnType
+  readonly nullable?: boolean
+  readonly unit?: string
+  readonly description: string
+}
+
+export const COLUMNS = {
+  run_id: { type: 'string', description: 'run directory name' },
+  strategy: { type: 'string', description: 'strategy name' },
+  strategy_options: { type: 'string', description: 'resolved strategy options as JSON' },
+  workload: { type: 'string', description: 'workload name' },
+  workload_options: { type: 'string', description: 'resolved workload options as JSON' },
+  content: { type: 'string', description: 'content model of the data' },
+  block_size: { type: 'integer', unit: 'B', description: 'block size the strategy ran with' },
+  seed: { type: 'string', description: 'workload seed' },
+  epoch: { type: 'integer', description: 'epoch (sync number), 1-based' },
+  volume_bytes: { type: 'integer', unit: 'B', description: 'source size after the epoch' },
+  replica_bytes_before: { type: 'integer', unit: 'B', description: 'replica size before the sync' },
+  mutations: { type: 'integer', description: 'edits the workload made in the epoch' },
+  source_write_bytes: { type: 'integer', unit: 'B', description: 'bytes the source device wrote in the epoch (shifted tails included)' },
+  oracle_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'edit-aware lower bound: surviving new bytes plus a minimal extent encoding (empty for a file pair)' },
+  oracle_new_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'surviving new bytes of the epoch (no encoding)' },
+  bytes_down: { type: 'integer', unit: 'B', description: 'bytes sender→receiver, framing included' },
+  bytes_up: { type: 'integer', unit: 'B', description: 'bytes receiver→sender, framing included' },
+  bytes_total: { type: 'integer', unit: 'B', description: 'bytes_down + bytes_up' },
+  frames_down: { type: 'integer', description: 'frames sender→receiver' },
+  frames_up: { type: 'integer', description: 'frames receiver→sender' },
+  flights: { type: 'integer', description: 'one-way batches of frames (each change of direction starts one)' },
+  round_trips: { type: 'number', description: 'flights / 2: latency of the sync is round_trips × RTT' },
+  bytes_signature: { type: 'integer', unit: 'B', description: 'bytes of block signatures (hashes)' },
+  bytes_manifest: { type: 'integer', unit: 'B', description: 'bytes of snapshot manifests' },
+  bytes_literal: { type: 'integer', unit: 'B', description: 'bytes of literal data' },
+  bytes_copy: { type: 'integer', unit: 'B', description: 'bytes of copy instructions' },
+  bytes_control: { type: 'integer', unit: 'B', description: 'bytes of headers, indexes, acknowledgements' },
+  bytes_framing: { type: 'integer', unit: 'B', description: 'per-frame length prefixes added by the transport' },
+  efficiency: { type: 'number', nullable: true, description: 'bytes_total / oracle_bytes (1 = as small as the edits allow)' },
+  sender_cpu_ms: { type: 'number', unit: 'ms', description: 'CPU (user+system) in the sender half' },
+  receiver_cpu_ms: { type: 'number', unit: 'ms', description: 'CPU (user+system) in the receiver half' },
+  sender_wall_ms: { type: 'number', unit: 'ms', description: 'wall time in the sender half' },
+  receiver_wall_ms: { type: 'number', unit: 'ms', description: 'wall time in the receiver half' },
+  sync_wall_ms: { type: 'number', unit: 'ms', description: 'wall time of the whole sync (both halves, channel)' },
+  tracker_ms: { type: 'number', nullable: true, unit: 'ms', description: 'time in the tracker during the epoch\'s writes (write-time cost)' },
+  tracker_writes: { type: 'integer', nullable: true, description: 'device writes the tracker observed in the epoch' },
+  tracker_state_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'tracker state held after the sync (serialised bitmap, journal index)' },
+  tracker_device_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'bytes the tracker wrote to its device in the epoch (journal write amplification)' },
+  sender_state_bytes: { type: 'integer', unit: 'B', description: 'state the sender keeps between syncs' },
+  receiver_state_bytes: { type: 'integer', unit: 'B', description: 'state the receiver keeps between syncs' },
+  correct: { type: 'boolean', description: 'replica equals the source byte for byte after the sync' },
+  first_diff_offset: { type: 'integer', nullable: true, unit: 'B', description: 'first offset where replica and source differ (empty when correct)' },
+  error: { type: 'string', nullable: true, description: 'error a half raised (the replica is then unchanged)' },
+} as const satisfies Record<string, ColumnSpec>
+
+export type ColumnName = keyof typeof COLUMNS
+export const COLUMN_NAMES = Object.keys(COLUMNS) as ColumnName[]
+
+type ValueOf<T extends ColumnSpec> = (T['type'] extends 'string' ? string : T['type'] extends 'boolean' ? boolean : number) | (T extends { nullable: true } ? null : never)
+
+export type ResultRow = { [K in ColumnName]: ValueOf<(typeof COLUMNS)[K]> }
+
+/** Checks a row has exactly the columns, of the right types; a bug in the harness, not the user's fault. */
+export function checkRow(row: Record<string, unknown>): ResultRow {
+  for (const name of COLUMN_NAMES) {
+    const spec: ColumnSpec = COLUMNS[name]
+    const v = row[name]
+    if (v === null || v === undefined) {
+      if (spec.nullable && v === null) continue
+      throw new Error(`record: column ${name} is ${v === null ? 'null' : 'missing'}`)
+    }
+    const ok = spec.type === 'string' ? typeof v === 'string' : spec.type === 'boolean' ? typeof v === 'boolean' : typeof v === 'number' && Number.isFinite(v) && (spec.type !== 'integer' || Number.isInteger(v))
+    if (!ok) throw new Error(`record: column ${name} should be ${spec.type}, got ${JSON.stringify(v)}`)
+  }
+  for (const k of Object.keys(row)) if (!(k in COLUMNS)) throw new Error(`record: unknown column ${k}`)
+  return row as ResultRow
+}
+
+/** The column table in Markdown, for the README (test/readme checks it is current). */
+export function columnsMarkdown(): string {
+  const lines = ['| column | type | unit | meaning |', '| --- | --- | --- | --- |']
+  for (const name of COLUMN_NAMES) {
+    const c: ColumnSpec = COLUMNS[name]
+    lines.push(`| \`${name}\` | ${c.type}${c.nullable ? '?' : ''} | ${c.unit ?? ''} | ${c.description} |`)
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,141 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import { stringify } from 'csv-stringify/sync'
+import { ConfigError } from './errors.ts'
+import type { Manifest } from './manifest.ts'
+import { COLUMN_NAMES, type ResultRow } from './record.ts'
+
+/** Identifies a cell (every epoch of one strategy+options on one workload+options+seed). */
+export function cellKey(r: Pick<ResultRow, 'strategy' | 'strategy_options' | 'workload' | 'workload_options' | 'content' | 'seed'>): string {
+  return JSON.stringify([r.strategy, r.strategy_options, r.workload, r.workload_options, r.content, r.seed])
+}
+
+function csv(rows: ResultRow[], header: boolean): string {
+  return stringify(rows, {
+    header,
+    columns: COLUMN_NAMES,
+    cast: { boolean: (v) => (v ? 'true' : 'false') },
+  })
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp`
+  writeFileSync(tmp, text)
+  renameSync(tmp, path)
+}
+
+function appendDurable(path: string, text: string): void {
+  const fd = openSync(path, 'a')
+  try {
+    writeSync(fd, text)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * A run directory: rows.jsonl (the record of truth, appended and fsynced as each cell finishes),
+ * rows.csv (the same rows for spreadsheets) and manifest.json. A crash loses at most the cell in
+ * progress; `resume` keeps every complete cell and drops any partial one.
+ */
+export class RunDir {
+  readonly dir: string
+  readonly done = new Set<string>()
+  private rowsSoFar: ResultRow[] = []
+
+  private constructor(dir: string) {
+    this.dir = dir
+  }
+
+  get jsonl(): string {
+    return join(this.dir, 'rows.jsonl')
+  }
+  get csvPath(): string {
+    return join(this.dir, 'rows.csv')
+  }
+  get manifestPath(): string {
+    return join(this.dir, 'manifest.json')
+  }
+
+  get rows(): readonly ResultRow[] {
+    return this.rowsSoFar
+  }
+
+  /**
+   * Opens a new run directory, or with resume an existing one of the same config (epochsPerCell says how many
+   * rows make a complete cell).
+   */
+  static open(dir: string, manifest: Manifest, opts: { resume: boolean; epochsPerCell: (row: ResultRow) => number }): RunDir {
+    const run = new RunDir(dir)
+    const exists = existsSync(run.manifestPath)
+    if (exists && !opts.resume) throw new ConfigError(`${dir} already holds a run; pass --resume to continue it, or choose another --out`)
+    if (!exists) {
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(run.jsonl, '')
+      writeFileSync(run.csvPath, csv([], true))
+      run.writeManifest(manifest)
+      return run
+    }
+    let old: Manifest
+    try {
+      old = JSON.parse(readFileSync(run.manifestPath, 'utf8')) as Manifest
+    } catch {
+      throw new ConfigError(`${run.manifestPath} is not valid JSON; cannot resume that run`)
+    }
+    if (old.tool !== 'deltabench' || old.version !== manifest.version) {
+      throw new ConfigError(`${dir} was written by ${old.tool} ${old.version}, this is deltabench ${manifest.version}; resume with the same version or start a new --out`)
+    }
+    if (old.configHash !== manifest.configHash) {
+      throw new ConfigError(`${dir} was made with a different config; resume with the same flags (its manifest.json has them) or choose another --out`)
+    }
+    // Keep whole lines of whole cells; a line cut by a crash, or a cell short of epochs, is dropped.
+    const text = existsSync(run.jsonl) ? readFileSync(run.jsonl, 'utf8') : ''
+    const byCell = new Map<string, ResultRow[]>()
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue
+      let row: ResultRow
+      try {
+        row = JSON.parse(line) as ResultRow
+      } catch {
+        continue
+      }
+      const k = cellKey(row)
+      byCell.set(k, [...(byCell.get(k) ?? []), row])
+    }
+    for (const [k, rows] of byCell) {
+      const want = opts.epochsPerCell(rows[0]!)
+      if (rows.length >= want) {
+        run.done.add(k)
+        run.rowsSoFar.push(...rows.slice(0, want))
+      }
+    }
+    writeAtomic(run.jsonl, run.rowsSoFar.map((r) => JSON.stringify(r) + '\n').join(''))
+    writeAtomic(run.csvPath, csv(run.rowsSoFar, true))
+    run.writeManifest({ ...manifest, started: old.started })
+    return run
+  }
+
+  /** Appends one finished cell: all its rows in one write, fsynced, then the CSV. */
+  appendCell(rows: ResultRow[]): void {
+    if (rows.length === 0) return
+    appendDurable(this.jsonl, rows.map((r) => JSON.stringify(r) + '\n').join(''))
+    appendDurable(this.csvPath, csv(rows, false))
+    this.rowsSoFar.push(...rows)
+    this.done.add(cellKey(rows[0]!))
+  }
+
+  writeManifest(m: Manifest): void {
+    writeAtomic(this.manifestPath, JSON.stringify(m, null, 2) + '\n')
+  }
+}
+
+/** Reads the rows of a run directory (for reports, notebooks, comparisons). */
+export function readRows(dir: string): ResultRow[] {
+  const path = join(dir, 'rows.jsonl')
+  if (!existsSync(path)) throw new ConfigError(`${dir} has no rows.jsonl; is it a deltabench run directory?`)
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as ResultRow)
+}

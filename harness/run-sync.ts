@@ -1,0 +1,106 @@
+import { errorMessage, ProtocolError } from './errors.ts'
+import { MeteredChannel, type ChannelCounters } from './metered-channel.ts'
+import { timed } from './cpu-clock.ts'
+import { StagedVolume } from './staged-volume.ts'
+import type { StagedStateStore } from './state-store.ts'
+import type { ReadonlyVolume, Volume } from './volume.ts'
+import type { AnyStrategy, Half, StrategyOptions, Tracker } from '../strategies/strategy.ts'
+
+export interface SyncInput {
+  strategy: AnyStrategy
+  options: StrategyOptions
+  source: ReadonlyVolume
+  /** The receiver's committed replica; changed only if the sync completes. */
+  replica: Volume
+  tracker: Tracker | undefined
+  senderState: StagedStateStore
+  receiverState: StagedStateStore
+  syncIndex: number
+  /** Steps per half before the harness calls the strategy stalled. */
+  maxSteps?: number
+}
+
+export interface SideCost {
+  cpuMs: number
+  wallMs: number
+  steps: number
+}
+
+export interface SyncOutcome {
+  counters: ChannelCounters
+  sender: SideCost
+  receiver: SideCost
+  wallMs: number
+  /** Set when a half threw or the exchange broke the contract; the replica is then unchanged. */
+  error?: string
+  errorCode?: string
+  committed: boolean
+}
+
+/**
+ * Runs one sync: alternates the halves (sender first) until both are done and nothing is in flight,
+ * carrying frames through the metered channel and timing every step on its own side. Commits the
+ * staged replica and both state stores only if everything finished cleanly.
+ */
+export async function runSync(input: SyncInput): Promise<SyncOutcome> {
+  const { strategy, options } = input
+  const channel = new MeteredChannel(strategy.name)
+  const sender: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
+  const receiver: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
+  const staged = new StagedVolume(input.replica)
+  const maxSteps = input.maxSteps ?? 1_000_000
+  const t0 = performance.now()
+  try {
+    const s = await timed(() => strategy.sender({ source: input.source, tracker: input.tracker, state: input.senderState, syncIndex: input.syncIndex }, options))
+    sender.cpuMs += s.cpuMs
+    sender.wallMs += s.wallMs
+    const r = await timed(() => strategy.receiver({ replica: input.replica, staged, state: input.receiverState, syncIndex: input.syncIndex }, options))
+    receiver.cpuMs += r.cpuMs
+    receiver.wallMs += r.wallMs
+    const halves: [Half, Half] = [s.value, r.value]
+    const costs = [sender, receiver]
+    let inbox: Uint8Array[][] = [[], []]
+    let turn = 0
+    let idle = 0
+    for (;;) {
+      const half = halves[turn]!
+      const mine = inbox[turn]!
+      if (half.done && mine.length > 0) throw new ProtocolError(strategy.name, `${turn === 0 ? 'sender' : 'receiver'} is done but was sent ${mine.length} more frame(s)`)
+      if (!half.done) {
+        inbox[turn] = []
+        const step = await timed(() => half.step(mine))
+        const cost = costs[turn]!
+        cost.cpuMs += step.cpuMs
+        cost.wallMs += step.wallMs
+        cost.steps++
+        if (cost.steps > maxSteps) throw new ProtocolError(strategy.name, `more than ${maxSteps} steps on one side: the halves do not converge`)
+        const sent = channel.transmit(turn === 0 ? 'down' : 'up', step.value)
+        inbox[1 - turn]!.push(...sent)
+        idle = sent.length === 0 && mine.length === 0 ? idle + 1 : 0
+      } else {
+        idle++
+      }
+      if (halves[0].done && halves[1].done && inbox[0]!.length === 0 && inbox[1]!.length === 0) break
+      if (idle > 4) throw new ProtocolError(strategy.name, 'stalled: neither half sends anything and they are not both done')
+      turn = 1 - turn
+    }
+    staged.commit()
+    input.senderState.commit()
+    input.receiverState.commit()
+    return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, committed: true }
+  } catch (err) {
+    staged.abort()
+    input.senderState.abort()
+    input.receiverState.abort()
+    const code = (err as { code?: unknown })?.code
+    return {
+      counters: channel.counters,
+      sender,
+      receiver,
+      wallMs: performance.now() - t0,
+      error: errorMessage(err),
+      errorCode: typeof code === 'string' ? code : 'ERROR',
+      committed: false,
+    }
+  }
+}

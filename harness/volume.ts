@@ -1,0 +1,149 @@
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
+
+/**
+ * A byte-addressable image (block device, VM disk, database file). Strategies read it in chunks,
+ * so a file-backed volume never needs its whole size on the heap.
+ */
+export interface ReadonlyVolume {
+  readonly size: number
+  /**
+   * Bytes [offset, offset+length). The result may be a view into the volume's own memory:
+   * do not modify it, and do not keep it across a write to the same volume.
+   */
+  read(offset: number, length: number): Uint8Array
+}
+
+export interface Volume extends ReadonlyVolume {
+  /** Writes bytes at offset, growing the volume (zero-filled gap) when it writes past the end. */
+  write(offset: number, bytes: Uint8Array): void
+  /** Sets the size: shrinking drops the tail, growing appends zeros. */
+  truncate(size: number): void
+}
+
+/** Default chunk for whole-volume passes: big enough to amortise calls, small enough for the cache. */
+export const CHUNK = 1 << 20
+
+function checkRange(who: string, size: number, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+    throw new RangeError(`${who}: read of [${offset}, ${offset + length}) is outside the volume of ${size} bytes`)
+  }
+}
+
+/** An in-memory volume backed by one growable Uint8Array (capacity doubles, like a vector). */
+export class MemoryVolume implements Volume {
+  private buf: Uint8Array
+  private len: number
+
+  constructor(initial?: Uint8Array | number) {
+    if (typeof initial === 'number') {
+      this.buf = new Uint8Array(initial)
+      this.len = initial
+    } else {
+      this.buf = initial ? initial.slice() : new Uint8Array(0)
+      this.len = this.buf.length
+    }
+  }
+
+  get size(): number {
+    return this.len
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    checkRange('memory volume', this.len, offset, length)
+    return this.buf.subarray(offset, offset + length)
+  }
+
+  write(offset: number, bytes: Uint8Array): void {
+    const end = offset + bytes.length
+    if (end > this.len) this.truncate(end)
+    this.buf.set(bytes, offset)
+  }
+
+  truncate(size: number): void {
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`memory volume: bad size ${size}`)
+    if (size > this.buf.length) {
+      const grown = new Uint8Array(Math.max(size, Math.min(this.buf.length * 2, size + (64 << 20))))
+      grown.set(this.buf.subarray(0, this.len))
+      this.buf = grown
+    } else if (size < this.len) {
+      // Zero the dropped tail so a later grow reads zeros, as a file would.
+      this.buf.fill(0, size, this.len)
+    }
+    this.len = size
+  }
+
+  /** Moves bytes inside the volume (memmove); used to apply inserts and deletes fast. */
+  copyWithin(target: number, start: number, end: number): void {
+    this.buf.copyWithin(target, start, end)
+  }
+
+  /** A copy of the whole content. */
+  snapshot(): Uint8Array {
+    return this.buf.slice(0, this.len)
+  }
+}
+
+/** A volume stored in a file, read and written with positioned I/O. */
+export class FileVolume implements Volume {
+  private fd: number
+  private len: number
+  readonly path: string
+
+  constructor(path: string, mode: 'open' | 'create' = 'open') {
+    this.path = path
+    this.fd = openSync(path, mode === 'create' ? 'w+' : 'r+')
+    this.len = fstatSync(this.fd).size
+  }
+
+  get size(): number {
+    return this.len
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    checkRange(`file volume ${this.path}`, this.len, offset, length)
+    const out = new Uint8Array(length)
+    let done = 0
+    while (done < length) {
+      const n = readSync(this.fd, out, done, length - done, offset + done)
+      if (n === 0) throw new Error(`file volume ${this.path}: unexpected end of file at ${offset + done}`)
+      done += n
+    }
+    return out
+  }
+
+  write(offset: number, bytes: Uint8Array): void {
+    let done = 0
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, offset + done)
+    this.len = Math.max(this.len, offset + bytes.length)
+  }
+
+  truncate(size: number): void {
+    ftruncateSync(this.fd, size)
+    this.len = size
+  }
+
+  close(): void {
+    closeSync(this.fd)
+  }
+}
+
+/** Copies a whole volume into another, chunk by chunk, leaving `into` the same size as `from`. */
+export function copyVolume(from: ReadonlyVolume, into: Volume): void {
+  into.truncate(from.size)
+  for (let off = 0; off < from.size; off += CHUNK) into.write(off, from.read(off, Math.min(CHUNK, from.size - off)))
+}
+
+/** Offset of the first byte where a and b differ (a size difference counts at the shorter end), or -1. */
+export function firstDifference(a: ReadonlyVolume, b: ReadonlyVolume): number {
+  const common = Math.min(a.size, b.size)
+  for (let off = 0; off < common; off += CHUNK) {
+    const n = Math.min(CHUNK, common - off)
+    const xa = a.read(off, n)
+    const x = Buffer.from(xa.buffer, xa.byteOffset, n)
+    const y = b.read(off, n)
+    if (x.compare(y) !== 0) {
+      for (let i = 0; i < n; i++) if (x[i] !== y[i]) return off + i
+    }
+  }
+  return a.size === b.size ? -1 : common
+}

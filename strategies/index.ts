@@ -1,0 +1,11 @@
+/** The strategy registry: one line per strategy. */
+import type { AnyStrategy } from './strategy.ts'
+import { wholeFile } from './whole-file.ts'
+import { fixedBlockCompare } from './fixed-block-compare.ts'
+import { changedBlockBitmap } from './changed-block-bitmap.ts'
+
+export const STRATEGIES: readonly AnyStrategy[] = [
+  wholeFile,
+  fixedBlockCompare,
+  changedBlockBitmap,
+]

@@ -1,0 +1,82 @@
+import { WorkloadError } from '../harness/errors.ts'
+import { CHUNK, MemoryVolume, type Volume } from '../harness/volume.ts'
+import type { Mutation } from './workload.ts'
+
+/** Sees the device-level effects of a mutation: the writes and size changes a block device would see. */
+export interface WriteObserver {
+  onWrite(offset: number, data: Uint8Array): void
+  onResize(size: number): void
+}
+
+/** Moves [start, end) to target inside a volume (memmove semantics), chunked for file volumes. */
+function move(v: Volume, target: number, start: number, end: number): void {
+  if (v instanceof MemoryVolume) return v.copyWithin(target, start, end)
+  const n = end - start
+  if (target > start) {
+    for (let done = 0; done < n; ) {
+      const len = Math.min(CHUNK, n - done)
+      const from = end - done - len
+      v.write(target + (from - start), v.read(from, len).slice())
+      done += len
+    }
+  } else {
+    for (let done = 0; done < n; done += CHUNK) {
+      const len = Math.min(CHUNK, n - done)
+      v.write(target + done, v.read(start + done, len).slice())
+    }
+  }
+}
+
+/** Reports [from, to) of the volume as written, in chunks so a shifted tail never needs one huge view. */
+function reportWritten(v: Volume, from: number, to: number, obs: WriteObserver): void {
+  for (let off = from; off < to; off += CHUNK) obs.onWrite(off, v.read(off, Math.min(CHUNK, to - off)))
+}
+
+/**
+ * Applies one mutation to the source and tells the observer what the device saw: an overwrite is one
+ * write; an insert or delete rewrites the shifted tail; a truncate is a resize.
+ */
+export function applyMutation(v: Volume, m: Mutation, obs: WriteObserver, where = 'workload'): void {
+  const size = v.size
+  switch (m.kind) {
+    case 'overwrite': {
+      if (m.at < 0 || m.at > size) throw new WorkloadError(where, `overwrite at ${m.at} is past the end of a ${size}-byte volume`)
+      const end = m.at + m.bytes.length
+      if (end > size) {
+        v.truncate(end)
+        obs.onResize(end)
+      }
+      v.write(m.at, m.bytes)
+      if (m.bytes.length > 0) obs.onWrite(m.at, m.bytes)
+      return
+    }
+    case 'insert': {
+      if (m.at < 0 || m.at > size) throw new WorkloadError(where, `insert at ${m.at} is past the end of a ${size}-byte volume`)
+      const n = m.bytes.length
+      if (n === 0) return
+      v.truncate(size + n)
+      obs.onResize(size + n)
+      move(v, m.at + n, m.at, size)
+      v.write(m.at, m.bytes)
+      reportWritten(v, m.at, size + n, obs)
+      return
+    }
+    case 'delete': {
+      if (m.at < 0 || m.length < 0 || m.at + m.length > size) throw new WorkloadError(where, `delete of [${m.at}, ${m.at + m.length}) is outside a ${size}-byte volume`)
+      if (m.length === 0) return
+      move(v, m.at, m.at + m.length, size)
+      reportWritten(v, m.at, size - m.length, obs)
+      v.truncate(size - m.length)
+      obs.onResize(size - m.length)
+      return
+    }
+    case 'truncate': {
+      if (m.size < 0 || !Number.isSafeInteger(m.size)) throw new WorkloadError(where, `truncate to ${m.size}`)
+      v.truncate(m.size)
+      obs.onResize(m.size)
+      return
+    }
+  }
+}
+
+export const NO_OBSERVER: WriteObserver = { onWrite() {}, onResize() {} }

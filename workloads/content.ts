@@ -1,0 +1,93 @@
+import { ConfigError } from '../harness/errors.ts'
+import { Rng } from './seeded-random.ts'
+
+/**
+ * Content models: what the bytes look like matters as much as the edits. Random data defeats
+ * compression, text repeats words (weak-sum collisions, good compression), sparse data is mostly zero
+ * blocks (rsync's known worst case: every zero block has the same weak sum).
+ */
+export const CONTENT_MODELS = {
+  random: 'uniform random bytes (incompressible, like encrypted or compressed data)',
+  text: 'English-like words and lines from a seeded vocabulary (compressible, repetitive)',
+  sparse: 'mostly zero 4 KiB pages, one in eight filled with random bytes (a thin-provisioned disk)',
+  zeros: 'all zero bytes',
+  mixed: 'segments of 16 KiB-1 MiB, each random, text or sparse',
+} as const
+export type ContentModel = keyof typeof CONTENT_MODELS
+
+export function parseContent(name: string): ContentModel {
+  if (!(name in CONTENT_MODELS)) throw new ConfigError(`unknown content model "${name}"; choose one of ${Object.keys(CONTENT_MODELS).join(', ')}`)
+  return name as ContentModel
+}
+
+const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz'
+
+let vocabulary: Uint8Array[] | undefined
+/** A fixed 4096-word vocabulary (from its own constant seed: the same words for every run). */
+function words(): Uint8Array[] {
+  if (vocabulary) return vocabulary
+  const rng = new Rng('deltabench-vocabulary')
+  vocabulary = []
+  for (let i = 0; i < 4096; i++) {
+    const len = 1 + rng.logRange(1, 11)
+    const w = new Uint8Array(len)
+    // Skewed letter choice (frequent letters first) so text compresses like prose.
+    for (let j = 0; j < len; j++) w[j] = LETTERS.charCodeAt(Math.floor(LETTERS.length * rng.float() ** 2))
+    vocabulary.push(w)
+  }
+  return vocabulary
+}
+
+function fillText(rng: Rng, out: Uint8Array): void {
+  const vocab = words()
+  let i = 0
+  let onLine = 0
+  const n = out.length
+  while (i < n) {
+    // Squaring a uniform skews picks toward the first (short, common) words, roughly Zipf-like.
+    const f = rng.float()
+    const w = vocab[Math.floor(f * f * vocab.length)]!
+    const take = Math.min(w.length, n - i)
+    out.set(take === w.length ? w : w.subarray(0, take), i)
+    i += take
+    if (i < n) out[i++] = ++onLine >= 12 ? 10 : 32
+    if (onLine >= 12) onLine = 0
+  }
+}
+
+function fillSparse(rng: Rng, out: Uint8Array): void {
+  out.fill(0)
+  for (let p = 0; p < out.length; p += 4096) {
+    if (rng.u32() % 8 === 0) rng.fill(out.subarray(p, Math.min(p + 4096, out.length)))
+  }
+}
+
+/** Fills out with content of the model, every byte from rng. */
+export function fillContent(rng: Rng, model: ContentModel, out: Uint8Array): Uint8Array {
+  switch (model) {
+    case 'random':
+      return rng.fill(out)
+    case 'text':
+      fillText(rng, out)
+      return out
+    case 'sparse':
+      fillSparse(rng, out)
+      return out
+    case 'zeros':
+      return out.fill(0)
+    case 'mixed': {
+      let i = 0
+      while (i < out.length) {
+        const len = Math.min(rng.logRange(16 << 10, 1 << 20), out.length - i)
+        const pick = (['random', 'text', 'sparse'] as const)[rng.int(3)]!
+        fillContent(rng, pick, out.subarray(i, i + len))
+        i += len
+      }
+      return out
+    }
+  }
+}
+
+export function makeContent(rng: Rng, model: ContentModel, length: number): Uint8Array {
+  return fillContent(rng, model, new Uint8Array(length))
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { ConfigError } from '../harness/errors.ts'
+import { CHUNK, MemoryVolume } from '../harness/volume.ts'
+import type { Mutation, Workload } from './workload.ts'
+
+export interface FilePairOptions {
+  /** Path of the old image (what the replica holds). Required. */
+  base: string
+  /** Path of the new image (what the source becomes). Required. */
+  target: string
+}
+
+function load(what: string, path: string): Uint8Array {
+  if (!path) throw new ConfigError(`file-pair needs --${what} <file>`)
+  if (!existsSync(path)) throw new ConfigError(`--${what} ${path}: no such file`)
+  if (!statSync(path).isFile()) throw new ConfigError(`--${what} ${path}: not a regular file`)
+  return readFileSync(path)
+}
+
+/**
+ * The user's own data: one sync from an old image to a new one. Only the two images are known, so there
+ * is no write trace (tracking strategies cannot run) and no edit list (no oracle bound).
+ */
+export const filePair: Workload<FilePairOptions> = {
+  name: 'file-pair',
+  summary: 'your own data: --base old.img --target new.img, one sync (no write trace, no oracle)',
+  defaults: { base: '', target: '' },
+  options: {
+    base: { type: 'string', description: 'the old image the replica holds' },
+    target: { type: 'string', description: 'the new image the source becomes' },
+  },
+  hasWriteTrace: false,
+  create(_params, o) {
+    const base = load('base', o.base)
+    return {
+      epochs: 1,
+      base: () => new MemoryVolume(base),
+      epoch() {
+        const target = load('target', o.target)
+        const out: Mutation[] = [{ kind: 'truncate', size: target.length }]
+        for (let off = 0; off < target.length; off += CHUNK) {
+          out.push({ kind: 'overwrite', at: off, bytes: target.subarray(off, Math.min(off + CHUNK, target.length)) })
+        }
+        return out
+      },
+    }
+  },
+}

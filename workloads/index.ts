@@ -1,0 +1,18 @@
+/** The workload registry: one line per workload. */
+import type { AnyWorkload } from './workload.ts'
+import { randomOverwrite } from './random-overwrite.ts'
+import { insertDelete } from './insert-delete.ts'
+import { append } from './append.ts'
+import { hotSpot } from './hot-spot.ts'
+import { resize } from './resize.ts'
+import { filePair } from './file-pair.ts'
+
+export const WORKLOADS: readonly AnyWorkload[] = [
+  randomOverwrite,
+  insertDelete,
+  append,
+  hotSpot,
+  resize,
+  filePair,
+]
+

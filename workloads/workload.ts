@@ -1,0 +1,53 @@
+/**
+ * The workload contract. A workload builds a base volume from a seed and then mutates it in epochs;
+ * after each epoch the harness syncs the source to a replica that holds the previous epoch's state.
+ */
+import type { OptionSpec } from '../strategies/strategy.ts'
+import type { ReadonlyVolume, Volume } from '../harness/volume.ts'
+import type { ContentModel } from './content.ts'
+
+export type Mutation =
+  | { readonly kind: 'overwrite'; readonly at: number; readonly bytes: Uint8Array }
+  /** Inserts bytes at `at`, shifting the tail (the device rewrites everything after `at`). */
+  | { readonly kind: 'insert'; readonly at: number; readonly bytes: Uint8Array }
+  /** Removes `length` bytes at `at`, shifting the tail down. */
+  | { readonly kind: 'delete'; readonly at: number; readonly length: number }
+  | { readonly kind: 'truncate'; readonly size: number }
+
+/** What every workload is given, from the run's config. */
+export interface WorkloadParams {
+  /** Base volume size in bytes. */
+  size: number
+  /** Number of epochs (syncs) after the base. */
+  epochs: number
+  seed: string
+  content: ContentModel
+}
+
+export interface WorkloadInstance {
+  /** Builds the base volume (epoch 0), the state the replica starts in. */
+  base(): Volume
+  /**
+   * The mutations of epoch `index` (1-based), given the source as it stands. Called once per epoch in
+   * order; the same seed gives the same mutations.
+   */
+  epoch(index: number, source: ReadonlyVolume): Mutation[]
+  /** Number of epochs this instance has (a file pair has exactly one). */
+  readonly epochs: number
+}
+
+export interface Workload<O extends object = object> {
+  readonly name: string
+  readonly summary: string
+  readonly defaults: O
+  readonly options: { readonly [K in keyof O]: OptionSpec }
+  /**
+   * False when the workload knows only before/after images (a file pair): no write trace for
+   * trackers, and no edit list for the oracle.
+   */
+  readonly hasWriteTrace: boolean
+  create(params: WorkloadParams, opts: O): WorkloadInstance
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyWorkload = Workload<any>
