@@ -64,6 +64,8 @@ async function run(flags: RunFlags): Promise<number> {
     if (!flags.base || !flags.target) throw new ConfigError('--base and --target go together: --base old.img --target new.img')
     if (flags.workloads) throw new ConfigError('--base/--target is the file-pair workload; leave out --workloads')
     req.workloads = ['file-pair']
+    // A file pair has no randomness: one seed unless asked otherwise.
+    req.seeds ??= ['1']
     req.overrides = { ...overrides, 'file-pair': { base: flags.base, target: flags.target } }
   }
   const config = resolveRun(req)

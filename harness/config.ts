@@ -118,7 +118,11 @@ export function resolveRun(req: RunRequest): RunConfig {
   const content = parseContent(String(merged.content))
   return {
     strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
-    workloads: workloads.map((w) => ({ name: w.name, options: resolveOptions(w, overrides) })),
+    workloads: workloads.map((w) => {
+      const options = resolveOptions(w, overrides)
+      w.validate?.(options)
+      return { name: w.name, options }
+    }),
     blockSizes,
     size,
     epochs: positiveInt('--epochs', merged.epochs, 100_000),

@@ -59,7 +59,7 @@ export class MeteredChannel {
         if (!isFrameKind(kind)) throw new ProtocolError(this.strategy, `unknown frame kind "${kind}"`)
         this.counters.byKind[kind] += n
       }
-      out.push(frame.bytes.slice())
+      out.push(new Uint8Array(frame.bytes)) // a copy even when a half hands over a Buffer (whose slice is a view)
     }
     return out
   }

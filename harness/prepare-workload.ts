@@ -17,7 +17,7 @@ export interface PreparedWorkload {
 export function prepareWorkload(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams): PreparedWorkload {
   const instance = workload.create(params, options)
   const scratch = instance.base() as MemoryVolume
-  const base = scratch.read(0, scratch.size).slice()
+  const base = new Uint8Array(scratch.read(0, scratch.size)) // a copy (Buffer#slice would be a view)
   const epochs: Mutation[][] = []
   const oracle: (OracleBound | null)[] = []
   for (let e = 1; e <= instance.epochs; e++) {

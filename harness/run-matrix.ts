@@ -15,6 +15,8 @@ export interface MatrixOptions {
   resume?: boolean
   onProgress?: (p: Progress) => void
   onSkip?: (strategy: string, workload: string, reason: string) => void
+  /** Run each strategy once on a small volume first, untimed, so JIT compilation is not charged to the first cell. Default true. */
+  warmup?: boolean
 }
 
 export interface Progress {
@@ -48,6 +50,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   const runId = opts.runId ?? basename(dir)
   const epochsFor = (workload: string) => (findWorkload(workload).hasWriteTrace ? config.epochs : 1)
   const run = RunDir.open(dir, manifest, { resume: opts.resume ?? false, epochsPerCell: (r) => epochsFor(r.workload) })
+  if (opts.warmup ?? true) await warmUp(config)
   let done = 0
   const skippedSeen = new Set<string>()
   try {
@@ -94,4 +97,15 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     run.writeManifest(manifest)
   }
   return { dir, rows: run.rows, manifest }
+}
+
+/** One small untimed cell per strategy and block size: the first timed cell then runs optimised code. */
+async function warmUp(config: RunConfig): Promise<void> {
+  const workload = findWorkload('random-overwrite')
+  const prepared = prepareWorkload(workload, workload.defaults, { size: 256 << 10, epochs: 2, seed: 'warm-up', content: 'mixed' })
+  for (const s of config.strategies) {
+    for (const blockSize of config.blockSizes) {
+      await runCell({ runId: 'warm-up', strategy: findStrategy(s.name), options: { ...s.options, blockSize }, prepared })
+    }
+  }
 }

@@ -15,7 +15,7 @@ export class StagedStateStore implements StateStore {
   }
 
   set(key: string, value: Uint8Array): void {
-    this.staged.set(key, value.slice())
+    this.staged.set(key, new Uint8Array(value))
   }
 
   delete(key: string): void {

@@ -8,7 +8,7 @@ export class MeteredTrackerDevice implements TrackerDevice {
   writtenBytes = 0
 
   append(bytes: Uint8Array): void {
-    this.chunks.push(bytes.slice())
+    this.chunks.push(new Uint8Array(bytes)) // new Uint8Array copies; Buffer#slice would not
     this.length += bytes.length
     this.writtenBytes += bytes.length
   }

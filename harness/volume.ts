@@ -39,7 +39,7 @@ export class MemoryVolume implements Volume {
       this.buf = new Uint8Array(initial)
       this.len = initial
     } else {
-      this.buf = initial ? initial.slice() : new Uint8Array(0)
+      this.buf = initial ? new Uint8Array(initial) : new Uint8Array(0) // copies; Buffer#slice would share memory
       this.len = this.buf.length
     }
   }

@@ -16,13 +16,13 @@ function move(v: Volume, target: number, start: number, end: number): void {
     for (let done = 0; done < n; ) {
       const len = Math.min(CHUNK, n - done)
       const from = end - done - len
-      v.write(target + (from - start), v.read(from, len).slice())
+      v.write(target + (from - start), new Uint8Array(v.read(from, len)))
       done += len
     }
   } else {
     for (let done = 0; done < n; done += CHUNK) {
       const len = Math.min(CHUNK, n - done)
-      v.write(target + done, v.read(start + done, len).slice())
+      v.write(target + done, new Uint8Array(v.read(start + done, len)))
     }
   }
 }

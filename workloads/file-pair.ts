@@ -10,11 +10,9 @@ export interface FilePairOptions {
   target: string
 }
 
-function load(what: string, path: string): Uint8Array {
-  if (!path) throw new ConfigError(`file-pair needs --${what} <file>`)
-  if (!existsSync(path)) throw new ConfigError(`--${what} ${path}: no such file`)
-  if (!statSync(path).isFile()) throw new ConfigError(`--${what} ${path}: not a regular file`)
-  return readFileSync(path)
+function load(path: string): Uint8Array {
+  const b = readFileSync(path)
+  return new Uint8Array(b.buffer, b.byteOffset, b.length)
 }
 
 /**
@@ -30,13 +28,21 @@ export const filePair: Workload<FilePairOptions> = {
     target: { type: 'string', description: 'the new image the source becomes' },
   },
   hasWriteTrace: false,
+  validate(o) {
+    for (const what of ['base', 'target'] as const) {
+      const path = o[what]
+      if (!path) throw new ConfigError(`file-pair needs --${what} <file>`)
+      if (!existsSync(path)) throw new ConfigError(`--${what} ${path}: no such file`)
+      if (!statSync(path).isFile()) throw new ConfigError(`--${what} ${path}: not a regular file`)
+    }
+  },
   create(_params, o) {
-    const base = load('base', o.base)
+    const base = load(o.base)
     return {
       epochs: 1,
       base: () => new MemoryVolume(base),
       epoch() {
-        const target = load('target', o.target)
+        const target = load(o.target)
         const out: Mutation[] = [{ kind: 'truncate', size: target.length }]
         for (let off = 0; off < target.length; off += CHUNK) {
           out.push({ kind: 'overwrite', at: off, bytes: target.subarray(off, Math.min(off + CHUNK, target.length)) })

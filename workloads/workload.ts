@@ -46,6 +46,8 @@ export interface Workload<O extends object = object> {
    * trackers, and no edit list for the oracle.
    */
   readonly hasWriteTrace: boolean
+  /** Checks resolved options before anything runs or is written; throws a ConfigError. */
+  validate?(opts: O): void
   create(params: WorkloadParams, opts: O): WorkloadInstance
 }
 

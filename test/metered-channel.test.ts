@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { runSync } from '../harness/run-sync.ts'
+import { StagedStateStore } from '../harness/state-store.ts'
+import { MemoryVolume } from '../harness/volume.ts'
+import { MeteredChannel } from '../harness/metered-channel.ts'
+import { STRATEGIES } from '../strategies/index.ts'
+import type { AnyStrategy, Frame, Half } from '../strategies/strategy.ts'
+import { varintLength } from '../strategies/shared/varint.ts'
+import { Rng } from '../workloads/seeded-random.ts'
+
+/** Wraps a strategy so every frame either half returns is recorded before the channel sees it. */
+function spy(inner: AnyStrategy, log: { down: Frame[]; up: Frame[] }): AnyStrategy {
+  const wrap = (h: Half, into: Frame[]): Half => ({
+    get done() {
+      return h.done
+    },
+    async step(inbox) {
+      const out = await h.step(inbox)
+      into.push(...out)
+      return out
+    },
+  })
+  return {
+    ...inner,
+    sender: async (ctx, o) => wrap(await inner.sender(ctx, o), log.down),
+    receiver: async (ctx, o) => wrap(await inner.receiver(ctx, o), log.up),
+  }
+}
+
+describe('metered channel', () => {
+  it.each(STRATEGIES.map((s) => [s.name, s] as const))('%s: counted bytes equal the bytes of the frames that crossed, plus one varint prefix each', async (_n, strategy) => {
+    const rng = new Rng('meter')
+    const base = rng.bytes(300_000)
+    const next = base.slice()
+    next.set(rng.bytes(5000), 70_000)
+    const source = new MemoryVolume(next)
+    const replica = new MemoryVolume(base)
+    const log = { down: [] as Frame[], up: [] as Frame[] }
+    const s = spy(strategy, log)
+    const opts = { ...strategy.defaults, blockSize: 4096 }
+    const tracker = strategy.tracker?.({ geometry: { size: base.length, blockSize: 4096 }, device: { append() {}, contents: () => new Uint8Array(0), clear() {}, size: 0 } }, opts)
+    tracker?.onWrite({ offset: 70_000, data: next.subarray(70_000, 75_000) })
+    const out = await runSync({ strategy: s, options: opts, source, replica, tracker, senderState: new StagedStateStore(), receiverState: new StagedStateStore(), syncIndex: 1 })
+    expect(out.error).toBeUndefined()
+    const sum = (fs: Frame[]) => fs.reduce((a, f) => a + f.bytes.length + varintLength(f.bytes.length), 0)
+    expect(out.counters.bytes.down).toBe(sum(log.down))
+    expect(out.counters.bytes.up).toBe(sum(log.up))
+    expect(out.counters.frames.down).toBe(log.down.length)
+    expect(out.counters.frames.up).toBe(log.up.length)
+    const kinds = Object.values(out.counters.byKind).reduce((a, b) => a + b, 0)
+    expect(kinds + out.counters.framing).toBe(out.counters.bytes.down + out.counters.bytes.up)
+    expect(Buffer.compare(replica.read(0, replica.size), next)).toBe(0)
+  })
+
+  it('copies frames so the halves share no memory', () => {
+    const ch = new MeteredChannel('t')
+    const bytes = new Uint8Array([1, 2, 3])
+    const [copy] = ch.transmit('down', [{ bytes, kind: 'control' }])
+    bytes[0] = 9
+    expect(copy![0]).toBe(1)
+  })
+
+  it('counts a flight per change of direction and rejects a split that does not add up', () => {
+    const ch = new MeteredChannel('t')
+    ch.transmit('up', [{ bytes: new Uint8Array(4), kind: 'signature' }])
+    ch.transmit('up', [{ bytes: new Uint8Array(4), kind: 'signature' }])
+    ch.transmit('down', [{ bytes: new Uint8Array(10), kind: 'literal', split: { literal: 8, control: 2 } }])
+    expect(ch.counters.flights).toBe(2)
+    expect(ch.counters.byKind.literal).toBe(8)
+    expect(() => ch.transmit('down', [{ bytes: new Uint8Array(10), kind: 'literal', split: { literal: 3 } }])).toThrow(/adds up to 3/)
+  })
+})

@@ -1,0 +1,46 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { WireFormatError } from '../harness/errors.ts'
+import { FrameReader, FrameWriter } from '../strategies/shared/wire.ts'
+import { parseSize } from '../harness/units.ts'
+
+describe('wire', () => {
+  it('varints round-trip every safe integer', () => {
+    fc.assert(
+      fc.property(fc.array(fc.maxSafeNat()), (xs) => {
+        const w = new FrameWriter(1)
+        for (const x of xs) w.varint(x)
+        const r = new FrameReader('t', w.finish())
+        for (const x of xs) expect(r.varint()).toBe(x)
+        r.end()
+      }),
+    )
+  })
+
+  it('a truncated or overlong frame raises a WireFormatError naming the strategy', () => {
+    const f = new FrameWriter().varint(300).bytes(new Uint8Array(5)).finish()
+    const r = new FrameReader('my-strategy', f.subarray(0, 1))
+    expect(() => r.varint()).toThrow(WireFormatError)
+    expect(() => new FrameReader('my-strategy', f).bytes(99)).toThrow(/my-strategy: malformed frame: truncated: 99 bytes expected/)
+    expect(() => new FrameReader('s', new Uint8Array(10).fill(0xff)).varint()).toThrow(/longer than 8 bytes/)
+    const r2 = new FrameReader('s', new Uint8Array([5, 0]))
+    r2.u8()
+    expect(() => r2.end()).toThrow(/1 trailing bytes/)
+  })
+})
+
+describe('sizes', () => {
+  it.each([
+    ['4096', 4096],
+    ['4KiB', 4096],
+    ['4k', 4096],
+    ['64MiB', 64 << 20],
+    ['1GiB', 2 ** 30],
+    ['1GB', 1e9],
+    ['1.5MiB', 1.5 * 2 ** 20],
+  ])('%s = %d bytes', (t, n) => expect(parseSize(t)).toBe(n))
+  it('rejects what is not a size', () => {
+    expect(() => parseSize('-1')).toThrow(/not a size/)
+    expect(() => parseSize('12 parsecs')).toThrow(/not a size/)
+  })
+})
