@@ -1,7 +1,7 @@
 /**
- * The command line: a thin shell over the library (resolveRun, runMatrix, summaryTable). Exit codes:
- * 0 done, 2 bad flags or config (nothing written), 3 with --fail-on-incorrect when a replica came out wrong,
- * 1 anything unexpected.
+ * The command line: a thin shell over the library (resolveRun, runMatrix, summaryTable, compareRuns, tune).
+ * Exit codes: 0 done, 2 bad flags or config (nothing written), 3 with --fail-on-incorrect when a replica
+ * came out wrong, 4 when compare finds a regression, 1 anything unexpected.
  */
 import { Command, CommanderError, Option } from 'commander'
 import { DEFAULT_REQUEST, resolveRun, type OptionOverrides, type RunRequest } from './config.ts'
@@ -11,7 +11,17 @@ import { progressReporter } from './progress.ts'
 import { columnsMarkdown } from './record.ts'
 import { runMatrix } from './run-matrix.ts'
 import { summaryTable } from './summary.ts'
-import { VERSION } from './manifest.ts'
+import { configHash, VERSION } from './manifest.ts'
+import { writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { comparisonChart, comparisonMarkdown, comparisonText, compareRuns } from './compare.ts'
+import { readRows } from './results-dir.ts'
+import { tune, tuneChart, tuneText } from './tune.ts'
+import { parseCostModel, parseProfile, PROFILES } from './network-profile.ts'
+import { findWorkload } from './config.ts'
+import { STRATEGIES } from '../strategies/index.ts'
+import { parseSize } from './units.ts'
+import { defaultRunId } from './run-matrix.ts'
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
 
@@ -45,6 +55,10 @@ interface RunFlags {
   resume?: boolean
   progress: boolean
   failOnIncorrect?: boolean
+  repeat?: string
+  compress?: string
+  profile?: string
+  costModel?: string
 }
 
 async function run(flags: RunFlags): Promise<number> {
@@ -57,8 +71,13 @@ async function run(flags: RunFlags): Promise<number> {
     epochs: flags.epochs === undefined ? undefined : Number(flags.epochs),
     seeds: flags.seeds,
     content: flags.content,
+    repeat: flags.repeat === undefined ? undefined : Number(flags.repeat),
+    compression: flags.compress,
+    profile: flags.profile,
+    costModel: flags.costModel,
     overrides,
   }
+  if (flags.repeat !== undefined && !/^\d+$/.test(flags.repeat)) throw new ConfigError(`--repeat must be a whole number, got "${flags.repeat}"`)
   if (flags.epochs !== undefined && !/^\d+$/.test(flags.epochs)) throw new ConfigError(`--epochs must be a whole number, got "${flags.epochs}"`)
   if (flags.base !== undefined || flags.target !== undefined) {
     if (!flags.base || !flags.target) throw new ConfigError('--base and --target go together: --base old.img --target new.img')
@@ -83,12 +102,74 @@ async function run(flags: RunFlags): Promise<number> {
     resume: flags.resume ?? false,
     onProgress: flags.progress ? progressReporter() : undefined,
     onSkip: (_s, _w, reason) => process.stderr.write(`skipped: ${reason}\n`),
+    onWarn: (message) => process.stderr.write(`warning: ${message}\n`),
   })
   process.stdout.write(`\n${summaryTable(result.rows)}\n\n`)
   const wrong = result.rows.filter((r) => !r.correct).length
   process.stdout.write(`${result.rows.length} syncs, ${wrong === 0 ? 'every replica byte-exact' : `${wrong} WRONG replica(s): see the correct and error columns`}\n`)
   process.stdout.write(`results: ${result.dir}/ (rows.csv, rows.jsonl, manifest.json)\n`)
   return wrong > 0 && flags.failOnIncorrect ? 3 : 0
+}
+
+async function compareCommand(a: string, b: string, flags: { format: string; cpuThreshold: string; bytesThreshold: string; chart?: string }): Promise<number> {
+  const pctFlag = (name: string, v: string) => {
+    const n = Number(v)
+    if (!Number.isFinite(n) || n < 0) throw new ConfigError(`--${name} must be a percentage like 5, got "${v}"`)
+    return n / 100
+  }
+  const c = compareRuns(readRows(a), readRows(b), { cpuThreshold: pctFlag('cpu-threshold', flags.cpuThreshold), bytesThreshold: pctFlag('bytes-threshold', flags.bytesThreshold) })
+  if (flags.format === 'json') process.stdout.write(JSON.stringify(c, null, 2) + '\n')
+  else process.stdout.write((flags.format === 'markdown' ? comparisonMarkdown(c) : comparisonText(c)) + '\n')
+  if (flags.chart) writeFileSync(flags.chart, JSON.stringify(comparisonChart(c), null, 2) + '\n')
+  return c.regressions > 0 ? 4 : 0
+}
+
+interface TuneFlags {
+  strategies?: string[]
+  workload?: string
+  base?: string
+  target?: string
+  profiles?: string[]
+  costModel?: string
+  min?: string
+  max?: string
+  size?: string
+  epochs?: string
+  seeds?: string[]
+  content?: string
+  compress?: string
+  repeat?: string
+  opt: string[]
+  out?: string
+}
+
+async function tuneCommand(flags: TuneFlags): Promise<number> {
+  const overrides = parseOverrides(flags.opt)
+  let workloads = [flags.workload ?? 'random-overwrite']
+  if (flags.base !== undefined || flags.target !== undefined) {
+    if (!flags.base || !flags.target) throw new ConfigError('--base and --target go together')
+    if (flags.workload) throw new ConfigError('--base/--target is the file-pair workload; leave out --workload')
+    workloads = ['file-pair']
+    overrides['file-pair'] = { base: flags.base, target: flags.target }
+  }
+  const fileOnly = workloads[0] === 'file-pair' || !findWorkload(workloads[0]!).hasWriteTrace
+  const strategies = flags.strategies ?? STRATEGIES.filter((s) => !(fileOnly && s.needsWriteTrace)).map((s) => s.name)
+  if (flags.epochs !== undefined && !/^\d+$/.test(flags.epochs)) throw new ConfigError(`--epochs must be a whole number, got "${flags.epochs}"`)
+  const model = parseCostModel(flags.costModel ?? 'serial')
+  const config = resolveRun({ strategies, workloads, blockSizes: [4096], size: flags.size, epochs: flags.epochs === undefined ? 2 : Number(flags.epochs), seeds: flags.seeds ?? ['1'], content: flags.content, compression: flags.compress, costModel: model, repeat: flags.repeat === undefined ? 1 : Number(flags.repeat), overrides })
+  const min = parseSize(flags.min ?? '256', '--min')
+  const max = parseSize(flags.max ?? '1MiB', '--max')
+  if (min < 1 || max < min) throw new ConfigError(`--min ${flags.min} and --max ${flags.max}: need 1 <= min <= max`)
+  const profiles = flags.profiles ?? Object.keys(PROFILES)
+  for (const p of profiles) parseProfile(p)
+  const out = flags.out ?? join('results', `tune-${defaultRunId(configHash(config))}`)
+  const { results, rows } = await tune({ config, profiles, model, min, max, onEvaluate: (s, bs) => process.stderr.write(`measuring ${s} at ${bs} B\n`) })
+  mkdirSync(out, { recursive: true })
+  writeFileSync(join(out, 'tune.json'), JSON.stringify({ config, profiles, model, min, max, results }, null, 2) + '\n')
+  writeFileSync(join(out, 'rows.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''))
+  writeFileSync(join(out, 'tune.vl.json'), JSON.stringify(tuneChart(results), null, 2) + '\n')
+  process.stdout.write(`${tuneText(results)}\n\ntune results: ${out}/ (tune.json, rows.jsonl, tune.vl.json)\n`)
+  return 0
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -114,11 +195,49 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'run directory (default: results/<run-id>)')
     .option('--run-id <id>', 'name of the run directory under results/')
     .option('--resume', 'continue the run in --out (same config), skipping finished cells')
+    .option('--repeat <n>', 'run every cell n times: CPU gets median, min, max and a bootstrap interval; bytes must repeat exactly (default: 1)')
+    .option('--compress <stage>', 'compression on the channel: none, gzip[:1-9], brotli[:0-11], zstd[:1-22], adaptive (default: none)')
+    .option('--profile <name>', 'network for est_sync_ms and adaptive compression: lan, wan, mobile, cross-region, or name:down/up/rtt like sat:20M/2M/600ms (default: wan)')
+    .option('--cost-model <model>', 'serial (nothing overlaps) or pipelined (transfer and CPU overlap) (default: serial)')
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
     .addOption(new Option('--preset <name>', 'a named matrix; "default" is the small matrix npm run bench uses').choices(['default']))
     .action(async (flags: RunFlags) => {
       code = await run(flags)
+    })
+  program
+    .command('compare')
+    .description('compare two run directories cell by cell: change in bytes and CPU, flagged better/worse/same; exit 4 on a regression')
+    .argument('<run-a>', 'the baseline run directory')
+    .argument('<run-b>', 'the run to judge against it')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--cpu-threshold <pct>', 'CPU change that counts, in percent (the 95% interval must also exclude no change)', '5')
+    .option('--bytes-threshold <pct>', 'change in bytes that counts, in percent (bytes are deterministic: 0 flags any increase)', '0')
+    .option('--chart <file>', 'also write a Vega-Lite chart of the changes to this file (.vl.json)')
+    .action(async (a: string, b: string, flags: { format: string; cpuThreshold: string; bytesThreshold: string; chart?: string }) => {
+      code = await compareCommand(a, b, flags)
+    })
+  program
+    .command('tune')
+    .description('recommend the block size that minimises estimated time to sync, per strategy and network profile')
+    .option('--strategies <list>', 'comma-separated strategies (default: all that can run on the workload)', list)
+    .option('--workload <name>', 'workload to tune on (default: random-overwrite)')
+    .option('--base <file>', 'tune on your own data: the old image (with --target)')
+    .option('--target <file>', 'the new image (with --base)')
+    .option('--profiles <list>', `network profiles: ${Object.keys(PROFILES).join(', ')} or name:down/up/rtt (default: all built-in)`, list)
+    .option('--cost-model <model>', 'serial or pipelined (default: serial)')
+    .option('--min <size>', 'smallest block size (default: 256)')
+    .option('--max <size>', 'largest block size (default: 1MiB)')
+    .option('--size <size>', 'base volume size (default: 16MiB)')
+    .option('--epochs <n>', 'syncs per measurement (default: 2)')
+    .option('--seeds <list>', 'seeds (default: 1)', list)
+    .option('--content <model>', 'content model (default: mixed)')
+    .option('--compress <stage>', 'compression on the channel (default: none)')
+    .option('--repeat <n>', 'measure each block size n times and use the median (default: 1)')
+    .option('--opt <name.key=value>', 'a strategy or workload option (repeatable)', collectOpt, [])
+    .option('--out <dir>', 'where to write tune.json, rows.jsonl and the chart (default: results/tune-<time>)')
+    .action(async (flags: TuneFlags) => {
+      code = await tuneCommand(flags)
     })
   program
     .command('list')

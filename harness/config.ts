@@ -6,6 +6,8 @@ import type { AnyStrategy, OptionSpec } from '../strategies/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { CONTENT_MODELS, parseContent, type ContentModel } from '../workloads/content.ts'
 import { MAX_BLOCK_SIZE } from '../strategies/shared/block-stream.ts'
+import { compressionName, parseCompression } from './channel-codec.ts'
+import { parseCostModel, parseProfile, type CostModel } from './network-profile.ts'
 
 /** A resolved run: everything needed to reproduce it, and what the manifest records. */
 export interface RunConfig {
@@ -17,6 +19,13 @@ export interface RunConfig {
   epochs: number
   seeds: string[]
   content: ContentModel
+  /** Times every cell runs (for CPU statistics; bytes must repeat exactly). */
+  repeat: number
+  /** Compression stage on the channel: none, gzip:L, brotli:L, zstd:L, adaptive. */
+  compression: string
+  /** Network profile for est_sync_ms and for adaptive compression. */
+  profile: string
+  costModel: CostModel
 }
 
 /** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
@@ -30,6 +39,10 @@ export interface RunRequest {
   epochs?: number
   seeds?: (string | number)[]
   content?: string
+  repeat?: number
+  compression?: string
+  profile?: string
+  costModel?: string
   overrides?: OptionOverrides
 }
 
@@ -41,6 +54,10 @@ export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategie
   epochs: 3,
   seeds: ['1', '2'],
   content: 'mixed',
+  repeat: 1,
+  compression: 'none',
+  profile: 'wan',
+  costModel: 'serial',
 }
 
 export function findStrategy(name: string): AnyStrategy {
@@ -116,6 +133,7 @@ export function resolveRun(req: RunRequest): RunConfig {
   if (seeds.length === 0 || seeds.some((s) => s.trim() === '')) throw new ConfigError('--seeds needs at least one non-empty seed, e.g. --seeds 1,2,3')
   if (new Set(seeds).size !== seeds.length) throw new ConfigError('--seeds lists a seed twice')
   const content = parseContent(String(merged.content))
+  parseProfile(String(merged.profile))
   return {
     strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
     workloads: workloads.map((w) => {
@@ -128,6 +146,10 @@ export function resolveRun(req: RunRequest): RunConfig {
     epochs: positiveInt('--epochs', merged.epochs, 100_000),
     seeds,
     content,
+    repeat: positiveInt('--repeat', merged.repeat, 1000),
+    compression: compressionName(parseCompression(String(merged.compression))),
+    profile: String(merged.profile),
+    costModel: parseCostModel(String(merged.costModel)),
   }
 }
 

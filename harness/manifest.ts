@@ -27,6 +27,8 @@ export interface Manifest {
   finished: string | null
   status: 'running' | 'complete' | 'failed'
   cells: { total: number; done: number; skipped: { strategy: string; workload: string; reason: string }[] }
+  /** Cells whose bytes differed across repeats (should be empty: same seed, same bytes). */
+  inconsistent: string[]
   columns: string[]
 }
 
@@ -42,7 +44,10 @@ export function configHash(config: RunConfig): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex')
 }
 
-export function newManifest(config: RunConfig, totalCells: number): Manifest {
+export type Environment = Pick<Manifest, 'tool' | 'version' | 'git' | 'node' | 'v8' | 'cpu' | 'os' | 'memoryBytes'>
+
+/** Where and with what a measurement was made: recorded with every run. */
+export function environment(): Environment {
   const status = git(['status', '--porcelain', '--untracked-files=no'])
   return {
     tool: 'deltabench',
@@ -53,12 +58,19 @@ export function newManifest(config: RunConfig, totalCells: number): Manifest {
     cpu: { model: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length },
     os: { platform: os.platform(), release: os.release(), arch: os.arch() },
     memoryBytes: os.totalmem(),
+  }
+}
+
+export function newManifest(config: RunConfig, totalCells: number): Manifest {
+  return {
+    ...environment(),
     config,
     configHash: configHash(config),
     started: new Date().toISOString(),
     finished: null,
     status: 'running',
     cells: { total: totalCells, done: 0, skipped: [] },
+    inconsistent: [],
     columns: COLUMN_NAMES,
   }
 }

@@ -56,6 +56,13 @@ export const COLUMNS = {
   correct: { type: 'boolean', description: 'replica equals the source byte for byte after the sync' },
   first_diff_offset: { type: 'integer', nullable: true, unit: 'B', description: 'first offset where replica and source differ (empty when correct)' },
   error: { type: 'string', nullable: true, description: 'error a half raised (the replica is then unchanged)' },
+  repeat: { type: 'integer', description: 'repetition of the cell (1..--repeat); bytes must be identical across repeats' },
+  compression: { type: 'string', description: 'compression stage on the channel: none, gzip:L, brotli:L, zstd:L or adaptive' },
+  bytes_uncompressed: { type: 'integer', unit: 'B', description: 'what bytes_total would have been with no compression stage' },
+  compression_ratio: { type: 'number', nullable: true, description: 'bytes_uncompressed / bytes_total (empty with no compression)' },
+  est_profile: { type: 'string', description: 'network profile of the time estimate (lan, wan, mobile, cross-region or custom)' },
+  est_model: { type: 'string', description: 'cost model of the estimate: serial (nothing overlaps) or pipelined (transfer and CPU overlap)' },
+  est_sync_ms: { type: 'number', unit: 'ms', description: 'estimated time to sync on est_profile: flights × RTT/2 + bytes ÷ bandwidth each way + CPU each side, per est_model' },
 } as const satisfies Record<string, ColumnSpec>
 
 export type ColumnName = keyof typeof COLUMNS

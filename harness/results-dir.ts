@@ -6,8 +6,8 @@ import type { Manifest } from './manifest.ts'
 import { COLUMN_NAMES, type ResultRow } from './record.ts'
 
 /** Identifies a cell (every epoch of one strategy+options on one workload+options+seed). */
-export function cellKey(r: Pick<ResultRow, 'strategy' | 'strategy_options' | 'workload' | 'workload_options' | 'content' | 'seed'>): string {
-  return JSON.stringify([r.strategy, r.strategy_options, r.workload, r.workload_options, r.content, r.seed])
+export function cellKey(r: Pick<ResultRow, 'strategy' | 'strategy_options' | 'workload' | 'workload_options' | 'content' | 'seed' | 'repeat'>): string {
+  return JSON.stringify([r.strategy, r.strategy_options, r.workload, r.workload_options, r.content, r.seed, r.repeat])
 }
 
 function csv(rows: ResultRow[], header: boolean): string {

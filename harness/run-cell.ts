@@ -7,6 +7,8 @@ import { runSync } from './run-sync.ts'
 import { StagedStateStore } from './state-store.ts'
 import { MeteredTrackerDevice } from './tracker-device.ts'
 import { firstDifference, MemoryVolume } from './volume.ts'
+import { FrameCodec, parseCompression } from './channel-codec.ts'
+import { estimateSyncMs, parseProfile, PROFILES, type CostModel, type NetworkProfile } from './network-profile.ts'
 
 export interface CellSpec {
   runId: string
@@ -14,6 +16,26 @@ export interface CellSpec {
   /** Resolved options, blockSize included. */
   options: StrategyOptions & Record<string, unknown>
   prepared: PreparedWorkload
+  /** Repetition number, 1-based. Default 1. */
+  repeat?: number
+  /** Compression stage and the link the time estimate assumes. Default: none, wan, serial. */
+  channel?: ChannelSetup
+}
+
+export interface ChannelSetup {
+  codec?: FrameCodec
+  compression: string
+  profile: NetworkProfile
+  model: CostModel
+}
+
+export const DEFAULT_CHANNEL: ChannelSetup = { compression: 'none', profile: PROFILES.wan!, model: 'serial' }
+
+/** The channel a run's config asks for. */
+export function channelFor(config: { compression: string; profile: string; costModel: CostModel }): ChannelSetup {
+  const spec = parseCompression(config.compression)
+  const profile = parseProfile(config.profile)
+  return { codec: spec.kind === 'none' ? undefined : new FrameCodec(spec, profile), compression: config.compression, profile, model: config.costModel }
 }
 
 /** Why a cell cannot run, or undefined if it can. */
@@ -30,6 +52,7 @@ export function cellUnsupported(strategy: AnyStrategy, prepared: PreparedWorkloa
  */
 export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
   const { strategy, options, prepared } = spec
+  const channel = spec.channel ?? DEFAULT_CHANNEL
   const why = cellUnsupported(strategy, prepared)
   if (why) throw new UnsupportedError(why)
   const source = new MemoryVolume(prepared.base)
@@ -63,7 +86,7 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
     }
     for (const m of prepared.epochs[e]!) applyMutation(source, m, observer, prepared.workload.name)
     const replicaBefore = replica.size
-    const sync = await runSync({ strategy, options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1 })
+    const sync = await runSync({ strategy, options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, codec: channel.codec })
     const diff = firstDifference(replica, source)
     const c = sync.counters
     const total = c.bytes.down + c.bytes.up
@@ -113,6 +136,15 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
         correct: diff < 0,
         first_diff_offset: diff < 0 ? null : diff,
         error: sync.error ?? null,
+        repeat: spec.repeat ?? 1,
+        compression: channel.compression,
+        bytes_uncompressed: c.uncompressed,
+        compression_ratio: channel.codec && total > 0 ? c.uncompressed / total : null,
+        est_profile: channel.profile.name,
+        est_model: channel.model,
+        est_sync_ms: round3(
+          estimateSyncMs({ bytesDown: c.bytes.down, bytesUp: c.bytes.up, flights: c.flights, senderCpuMs: sync.sender.cpuMs, receiverCpuMs: sync.receiver.cpuMs }, channel.profile, channel.model),
+        ),
       }),
     )
   }

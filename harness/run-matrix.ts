@@ -4,7 +4,7 @@ import { newManifest, type Manifest } from './manifest.ts'
 import { prepareWorkload, type PreparedWorkload } from './prepare-workload.ts'
 import type { ResultRow } from './record.ts'
 import { cellKey, RunDir } from './results-dir.ts'
-import { cellUnsupported, runCell } from './run-cell.ts'
+import { cellUnsupported, channelFor, runCell } from './run-cell.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -15,6 +15,8 @@ export interface MatrixOptions {
   resume?: boolean
   onProgress?: (p: Progress) => void
   onSkip?: (strategy: string, workload: string, reason: string) => void
+  /** Told of anything suspicious that is not an error (bytes differing across repeats). */
+  onWarn?: (message: string) => void
   /** Run each strategy once on a small volume first, untimed, so JIT compilation is not charged to the first cell. Default true. */
   warmup?: boolean
 }
@@ -43,7 +45,7 @@ export function defaultRunId(hash: string, now = new Date()): string {
  * Each finished cell is written at once; cells a resumed directory already holds are skipped.
  */
 export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Promise<MatrixResult> {
-  const cellsPerSeed = config.strategies.length * config.blockSizes.length
+  const cellsPerSeed = config.strategies.length * config.blockSizes.length * config.repeat
   const total = config.workloads.length * config.seeds.length * cellsPerSeed
   const manifest = newManifest(config, total)
   const dir = opts.outDir ?? join('results', opts.runId ?? defaultRunId(manifest.configHash))
@@ -53,36 +55,55 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   if (opts.warmup ?? true) await warmUp(config)
   let done = 0
   const skippedSeen = new Set<string>()
+  const channel = channelFor(config)
+  // Bytes of repeat 1 per cell and epoch: every later repeat must match them exactly.
+  const firstBytes = new Map<string, string>()
+  const bytesOf = (rows: readonly ResultRow[]) => JSON.stringify(rows.map((r) => [r.epoch, r.bytes_down, r.bytes_up]))
+  const sansRepeat = (key: string) => key.replace(/,\d+\]$/, ']')
+  for (const r of run.rows) if (r.repeat === 1) firstBytes.set(sansRepeat(cellKey(r)), bytesOf(run.rows.filter((x) => cellKey(x) === cellKey(r))))
   try {
     for (const w of config.workloads) {
       const workload = findWorkload(w.name)
       for (const seed of config.seeds) {
         let prepared: PreparedWorkload | undefined
-        for (const s of config.strategies) {
-          const strategy = findStrategy(s.name)
-          for (const blockSize of config.blockSizes) {
-            const options = { ...s.options, blockSize }
-            const label = `${s.name} · ${w.name} · ${blockSize} B · seed ${seed}`
-            const key = cellKey({ strategy: s.name, strategy_options: JSON.stringify(options), workload: w.name, workload_options: JSON.stringify(w.options), content: config.content, seed })
-            if (run.done.has(key)) {
-              opts.onProgress?.({ done: ++done, total, label, resumed: true })
-              continue
-            }
-            prepared ??= prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })
-            const why = cellUnsupported(strategy, prepared)
-            if (why) {
-              if (!skippedSeen.has(`${s.name}/${w.name}`)) {
-                skippedSeen.add(`${s.name}/${w.name}`)
-                manifest.cells.skipped.push({ strategy: s.name, workload: w.name, reason: why })
-                opts.onSkip?.(s.name, w.name, why)
+        for (let repeat = 1; repeat <= config.repeat; repeat++) {
+          // Interleave: each repeat starts the strategy order one further on, so a machine that drifts
+          // (thermal, a noisy neighbour) does not always hit the same strategy first.
+          const order = rotate(config.strategies, repeat - 1)
+          for (const s of order) {
+            const strategy = findStrategy(s.name)
+            for (const blockSize of config.blockSizes) {
+              const options = { ...s.options, blockSize }
+              const label = `${s.name} · ${w.name} · ${blockSize} B · seed ${seed}${config.repeat > 1 ? ` · repeat ${repeat}` : ''}`
+              const key = cellKey({ strategy: s.name, strategy_options: JSON.stringify(options), workload: w.name, workload_options: JSON.stringify(w.options), content: config.content, seed, repeat })
+              if (run.done.has(key)) {
+                opts.onProgress?.({ done: ++done, total, label, resumed: true })
+                continue
               }
-              opts.onProgress?.({ done: ++done, total, label: `skipped ${label}`, resumed: false })
-              continue
+              prepared ??= prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })
+              const why = cellUnsupported(strategy, prepared)
+              if (why) {
+                if (!skippedSeen.has(`${s.name}/${w.name}`)) {
+                  skippedSeen.add(`${s.name}/${w.name}`)
+                  manifest.cells.skipped.push({ strategy: s.name, workload: w.name, reason: why })
+                  opts.onSkip?.(s.name, w.name, why)
+                }
+                opts.onProgress?.({ done: ++done, total, label: `skipped ${label}`, resumed: false })
+                continue
+              }
+              const rows = await runCell({ runId, strategy, options, prepared, repeat, channel })
+              run.appendCell(rows)
+              const base = sansRepeat(key)
+              const bytes = bytesOf(rows)
+              if (!firstBytes.has(base)) firstBytes.set(base, bytes)
+              else if (firstBytes.get(base) !== bytes) {
+                const msg = `${label}: bytes differ from repeat 1 — the same seed must give the same bytes; this is a bug in the strategy or workload`
+                manifest.inconsistent.push(msg)
+                opts.onWarn?.(msg)
+              }
+              manifest.cells.done = run.done.size
+              opts.onProgress?.({ done: ++done, total, label, resumed: false })
             }
-            const rows = await runCell({ runId, strategy, options, prepared })
-            run.appendCell(rows)
-            manifest.cells.done = run.done.size
-            opts.onProgress?.({ done: ++done, total, label, resumed: false })
           }
         }
       }
@@ -105,7 +126,12 @@ async function warmUp(config: RunConfig): Promise<void> {
   const prepared = prepareWorkload(workload, workload.defaults, { size: 256 << 10, epochs: 2, seed: 'warm-up', content: 'mixed' })
   for (const s of config.strategies) {
     for (const blockSize of config.blockSizes) {
-      await runCell({ runId: 'warm-up', strategy: findStrategy(s.name), options: { ...s.options, blockSize }, prepared })
+      await runCell({ runId: 'warm-up', strategy: findStrategy(s.name), options: { ...s.options, blockSize }, prepared, channel: channelFor(config) })
     }
   }
+}
+
+function rotate<T>(xs: readonly T[], by: number): T[] {
+  const k = xs.length ? by % xs.length : 0
+  return [...xs.slice(k), ...xs.slice(0, k)]
 }

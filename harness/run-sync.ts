@@ -1,5 +1,6 @@
 import { errorMessage, ProtocolError } from './errors.ts'
 import { MeteredChannel, type ChannelCounters } from './metered-channel.ts'
+import type { FrameCodec } from './channel-codec.ts'
 import { timed } from './cpu-clock.ts'
 import { StagedVolume } from './staged-volume.ts'
 import type { StagedStateStore } from './state-store.ts'
@@ -18,6 +19,8 @@ export interface SyncInput {
   syncIndex: number
   /** Steps per half before the harness calls the strategy stalled. */
   maxSteps?: number
+  /** Compression stage on the channel (none when absent). */
+  codec?: FrameCodec
 }
 
 export interface SideCost {
@@ -44,7 +47,7 @@ export interface SyncOutcome {
  */
 export async function runSync(input: SyncInput): Promise<SyncOutcome> {
   const { strategy, options } = input
-  const channel = new MeteredChannel(strategy.name)
+  const channel = new MeteredChannel(strategy.name, input.codec)
   const sender: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
   const receiver: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
   const staged = new StagedVolume(input.replica)
@@ -74,7 +77,10 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
         cost.wallMs += step.wallMs
         cost.steps++
         if (cost.steps > maxSteps) throw new ProtocolError(strategy.name, `more than ${maxSteps} steps on one side: the halves do not converge`)
-        const sent = channel.transmit(turn === 0 ? 'down' : 'up', step.value)
+        const delivery = await channel.transmit(turn === 0 ? 'down' : 'up', step.value)
+        const sent = delivery.frames
+        cost.cpuMs += delivery.encodeCpuMs
+        costs[1 - turn]!.cpuMs += delivery.decodeCpuMs
         inbox[1 - turn]!.push(...sent)
         idle = sent.length === 0 && mine.length === 0 ? idle + 1 : 0
       } else {

@@ -52,21 +52,21 @@ describe('metered channel', () => {
     expect(Buffer.compare(replica.read(0, replica.size), next)).toBe(0)
   })
 
-  it('copies frames so the halves share no memory', () => {
+  it('copies frames so the halves share no memory', async () => {
     const ch = new MeteredChannel('t')
     const bytes = new Uint8Array([1, 2, 3])
-    const [copy] = ch.transmit('down', [{ bytes, kind: 'control' }])
+    const [copy] = (await ch.transmit('down', [{ bytes, kind: 'control' }])).frames
     bytes[0] = 9
     expect(copy![0]).toBe(1)
   })
 
-  it('counts a flight per change of direction and rejects a split that does not add up', () => {
+  it('counts a flight per change of direction and rejects a split that does not add up', async () => {
     const ch = new MeteredChannel('t')
-    ch.transmit('up', [{ bytes: new Uint8Array(4), kind: 'signature' }])
-    ch.transmit('up', [{ bytes: new Uint8Array(4), kind: 'signature' }])
-    ch.transmit('down', [{ bytes: new Uint8Array(10), kind: 'literal', split: { literal: 8, control: 2 } }])
+    await ch.transmit('up', [{ bytes: new Uint8Array(4), kind: 'signature' }])
+    await ch.transmit('up', [{ bytes: new Uint8Array(4), kind: 'signature' }])
+    await ch.transmit('down', [{ bytes: new Uint8Array(10), kind: 'literal', split: { literal: 8, control: 2 } }])
     expect(ch.counters.flights).toBe(2)
     expect(ch.counters.byKind.literal).toBe(8)
-    expect(() => ch.transmit('down', [{ bytes: new Uint8Array(10), kind: 'literal', split: { literal: 3 } }])).toThrow(/adds up to 3/)
+    await expect(ch.transmit('down', [{ bytes: new Uint8Array(10), kind: 'literal', split: { literal: 3 } }])).rejects.toThrow(/adds up to 3/)
   })
 })
