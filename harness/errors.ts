@@ -35,6 +35,13 @@ export class ProtocolError extends DeltabenchError {
   }
 }
 
+/** A receiver tried to grow its replica past the space it has (a forged size, or a runaway strategy). */
+export class CapacityError extends DeltabenchError {
+  constructor(message: string) {
+    super('CAPACITY', `replica: ${message}`)
+  }
+}
+
 /** A workload could not be built or applied (bad option, impossible edit). */
 export class WorkloadError extends DeltabenchError {
   constructor(workload: string, message: string) {

@@ -12,6 +12,16 @@ export interface PreparedWorkload {
   epochs: Mutation[][]
   /** The oracle bound per epoch (null when the workload has no edit list, as for a file pair). */
   oracle: (OracleBound | null)[]
+  /** Largest size the source reaches in any epoch. */
+  maxSize: number
+}
+
+/**
+ * The space a receiver gets for its replica: twice the largest source plus 64 MiB. A real receiver has a
+ * disk; this one has memory, and a forged size in a frame must meet a typed error, not a huge allocation.
+ */
+export function replicaQuota(p: PreparedWorkload): number {
+  return 2 * p.maxSize + (64 << 20)
 }
 
 export function prepareWorkload(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams): PreparedWorkload {
@@ -20,6 +30,7 @@ export function prepareWorkload(workload: AnyWorkload, options: Record<string, u
   const base = new Uint8Array(scratch.read(0, scratch.size)) // a copy (Buffer#slice would be a view)
   const epochs: Mutation[][] = []
   const oracle: (OracleBound | null)[] = []
+  let maxSize = scratch.size
   for (let e = 1; e <= instance.epochs; e++) {
     const muts = instance.epoch(e, scratch)
     const o = new EpochOracle(scratch.size)
@@ -28,7 +39,8 @@ export function prepareWorkload(workload: AnyWorkload, options: Record<string, u
       applyMutation(scratch, m, NO_OBSERVER, workload.name)
     }
     epochs.push(muts)
+    maxSize = Math.max(maxSize, scratch.size)
     oracle.push(workload.hasWriteTrace ? o.bound() : null)
   }
-  return { workload, options, params, base, epochs, oracle }
+  return { workload, options, params, base, epochs, oracle, maxSize }
 }

@@ -1,7 +1,7 @@
 import { applyMutation } from '../workloads/apply-mutations.ts'
 import type { AnyStrategy, StrategyOptions, Tracker } from '../strategies/strategy.ts'
 import { UnsupportedError } from './errors.ts'
-import type { PreparedWorkload } from './prepare-workload.ts'
+import { replicaQuota, type PreparedWorkload } from './prepare-workload.ts'
 import { checkRow, type ResultRow } from './record.ts'
 import { runSync } from './run-sync.ts'
 import { StagedStateStore } from './state-store.ts'
@@ -86,7 +86,7 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
     }
     for (const m of prepared.epochs[e]!) applyMutation(source, m, observer, prepared.workload.name)
     const replicaBefore = replica.size
-    const sync = await runSync({ strategy, options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, codec: channel.codec })
+    const sync = await runSync({ strategy, options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, codec: channel.codec, replicaQuota: replicaQuota(prepared) })
     const diff = firstDifference(replica, source)
     const c = sync.counters
     const total = c.bytes.down + c.bytes.up

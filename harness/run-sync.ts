@@ -21,6 +21,8 @@ export interface SyncInput {
   maxSteps?: number
   /** Compression stage on the channel (none when absent). */
   codec?: FrameCodec
+  /** Space the receiver has for its replica, in bytes (default: unbounded). */
+  replicaQuota?: number
 }
 
 export interface SideCost {
@@ -50,7 +52,7 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
   const channel = new MeteredChannel(strategy.name, input.codec)
   const sender: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
   const receiver: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
-  const staged = new StagedVolume(input.replica)
+  const staged = new StagedVolume(input.replica, input.replicaQuota)
   const maxSteps = input.maxSteps ?? 1_000_000
   const t0 = performance.now()
   try {

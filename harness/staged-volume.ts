@@ -1,3 +1,4 @@
+import { CapacityError } from './errors.ts'
 import type { ReadonlyVolume, Volume } from './volume.ts'
 
 /** Page size of the copy-on-write overlay: writes materialise whole pages, reads fall through. */
@@ -17,11 +18,18 @@ export class StagedVolume implements Volume {
   /** Base bytes at or past this offset were cut off by a truncate and read as zeros. */
   private baseLimit: number
   private state: 'open' | 'committed' | 'aborted' = 'open'
+  /** Largest size the replica may grow to: the space a real receiver has (a disk, a quota). */
+  readonly quota: number
 
-  constructor(base: Volume) {
+  constructor(base: Volume, quota = Number.MAX_SAFE_INTEGER) {
     this.base = base
     this.len = base.size
     this.baseLimit = base.size
+    this.quota = Math.max(quota, base.size)
+  }
+
+  private fits(size: number): void {
+    if (size > this.quota) throw new CapacityError(`would grow to ${size} bytes, past its space of ${this.quota} bytes`)
   }
 
   get size(): number {
@@ -78,6 +86,7 @@ export class StagedVolume implements Volume {
 
   write(offset: number, bytes: Uint8Array): void {
     this.open()
+    this.fits(offset + bytes.length)
     if (offset > this.len) this.truncate(offset)
     let pos = offset
     const end = offset + bytes.length
@@ -94,6 +103,7 @@ export class StagedVolume implements Volume {
   truncate(size: number): void {
     this.open()
     if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`staged volume: bad size ${size}`)
+    this.fits(size)
     if (size < this.len) {
       // Zero the cut part of the last kept page, drop pages wholly past the end.
       const page = size >>> PAGE_SHIFT

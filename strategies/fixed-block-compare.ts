@@ -17,8 +17,6 @@ const NAME = 'fixed-block-compare'
 const TAG_SIGNATURE = 0x53 // 'S'
 /** Hashes per signature frame, so no frame grows with the volume. */
 const HASHES_PER_FRAME = 65536
-/** Largest signature a sender accepts (1 GiB of hashes, a 256 TiB volume at 4 KiB blocks). */
-const MAX_SIGNATURE_BYTES = 1 << 30
 
 /**
  * Full fixed-block checksum comparison: the receiver sends a strong hash of every block of its replica,
@@ -41,7 +39,10 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
     const hasher = await createStrongHasher(o.hash)
     if (o.strongBytes < 4 || o.strongBytes > hasher.digestLength) throw new ConfigError(`${NAME}: strongBytes must be 4-${hasher.digestLength} for ${o.hash}, got ${o.strongBytes}`)
     let replicaSize = -1
-    let theirs: Uint8Array | undefined
+    let expected = 0
+    // Hashes are kept as the frames that carried them and joined once all have arrived, so memory follows
+    // bytes actually received, never a size the peer merely claims.
+    const parts: Uint8Array[] = []
     let have = 0
     let done = false
     const src = ctx.source
@@ -58,21 +59,20 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
           const len = r.varint()
           if (bs !== o.blockSize || len !== o.strongBytes) r.fail(`signature of block ${bs}/hash ${len} bytes, expected ${o.blockSize}/${o.strongBytes}`)
           if (replicaSize < 0) {
-            // Sized from the replica's claimed size, so the claim is bounded before anything is allocated.
-            if (blockCount(size, bs) * len > MAX_SIGNATURE_BYTES) r.fail(`signature of ${blockCount(size, bs)} blocks is larger than ${MAX_SIGNATURE_BYTES} bytes`)
             replicaSize = size
-            theirs = new Uint8Array(blockCount(size, bs) * len)
+            expected = blockCount(size, bs) * len
           } else if (size !== replicaSize) r.fail('signature frames disagree on the replica size')
           const first = r.varint()
           const count = r.varint()
           if (first !== have / len) r.fail(`signature frame starts at block ${first}, expected ${have / len}`)
           const hashes = r.bytes(count * len)
           r.end()
-          if (have + hashes.length > theirs!.length) r.fail('more block hashes than the replica has blocks')
-          theirs!.set(hashes, have)
+          if (have + hashes.length > expected) r.fail('more block hashes than the replica has blocks')
+          parts.push(hashes)
           have += hashes.length
         }
-        if (replicaSize < 0 || have < theirs!.length) return []
+        if (replicaSize < 0 || have < expected) return []
+        const theirs = Buffer.concat(parts)
         const push = new BlockPusher(src, o.blockSize)
         const n = blockCount(src.size, o.blockSize)
         const common = Math.min(blockCount(replicaSize, o.blockSize), n)
@@ -84,7 +84,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
             const mine = hasher.hash(src.read(i * o.blockSize, blockLength(i, src.size, o.blockSize)))
             same = true
             for (let k = 0; k < len; k++) {
-              if (mine[k] !== theirs![i * len + k]) {
+              if (mine[k] !== theirs[i * len + k]) {
                 same = false
                 break
               }

@@ -49,13 +49,15 @@ describe.each(STRATEGIES.map((s) => [s.name, s] as const))('property: %s', (_n, 
     await fc.assert(
       fc.asyncProperty(bytesArb(40_000), fc.array(editsArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 9000 }), async (base, epochs, blockSize) => {
         let size = base.length
+        let maxSize = size
         const muts: Mutation[][] = []
         for (const e of epochs) {
           const [m, after] = concretise(size, e)
           size = after
+          maxSize = Math.max(maxSize, ...m.map((x) => (x.kind === 'truncate' ? x.size : 0)), size + 6000)
           muts.push(m)
         }
-        const prepared: PreparedWorkload = { workload: randomOverwrite, options: {}, params: { size: base.length, epochs: muts.length, seed: 'p', content: 'random' }, base, epochs: muts, oracle: muts.map(() => null) }
+        const prepared: PreparedWorkload = { workload: randomOverwrite, options: {}, params: { size: base.length, epochs: muts.length, seed: 'p', content: 'random' }, base, epochs: muts, oracle: muts.map(() => null), maxSize }
         const rows = await runCell({ runId: 'p', strategy, options: { ...strategy.defaults, blockSize }, prepared })
         for (const r of rows) {
           expect(r.error).toBeNull()

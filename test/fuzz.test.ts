@@ -1,0 +1,64 @@
+/**
+ * The fuzz suite in CI mode: a few hundred seeded cases per strategy (several thousand in all). The
+ * nightly mode is `npm run fuzz -- --cases 100000`.
+ */
+import { describe, expect, it } from 'vitest'
+import { fuzzStrategy, mutateFrame, MUTATORS } from '../harness/fuzz.ts'
+import { STRATEGIES } from '../strategies/index.ts'
+import { Rng } from '../workloads/seeded-random.ts'
+
+const CASES = Number(process.env.DELTABENCH_FUZZ_CASES ?? 600)
+
+describe('fuzz: every decoder rejects malformed frames with a typed error and an untouched replica', () => {
+  it.each(STRATEGIES.map((s) => [s.name, s] as const))('%s', async (_n, strategy) => {
+    const report = await fuzzStrategy(strategy, CASES)
+    expect(report.findings.slice(0, 5)).toEqual([])
+    expect(report.cases).toBeGreaterThan(CASES * 0.9)
+    // The mutations must actually bite: most cases are rejected, not silently absorbed.
+    expect(report.rejected).toBeGreaterThan(report.cases * 0.3)
+  })
+
+  it('a forged target size meets a typed capacity error, not a giant allocation, and the replica is untouched', async () => {
+    const { runSync } = await import('../harness/run-sync.ts')
+    const { StagedStateStore } = await import('../harness/state-store.ts')
+    const { MemoryVolume } = await import('../harness/volume.ts')
+    const { FrameWriter } = await import('../strategies/shared/wire.ts')
+    const { wholeFile } = await import('../strategies/whole-file.ts')
+    const liar: typeof wholeFile = {
+      ...wholeFile,
+      sender: () => {
+        let done = false
+        return {
+          get done() {
+            return done
+          },
+          step() {
+            done = true
+            // Header claims 4 GiB, then an END with no blocks: valid framing, absurd size.
+            return [
+              { bytes: new FrameWriter().u8(0x48).varint(2 ** 32).varint(4096).finish(), kind: 'control' as const },
+              { bytes: new FrameWriter().u8(0x45).varint(0).finish(), kind: 'control' as const },
+            ]
+          },
+        }
+      },
+    }
+    const replica = new MemoryVolume(new Uint8Array(1000).fill(3))
+    const out = await runSync({ strategy: liar, options: { blockSize: 4096 }, source: new MemoryVolume(1000), replica, tracker: undefined, senderState: new StagedStateStore(), receiverState: new StagedStateStore(), syncIndex: 1, replicaQuota: 1 << 20 })
+    expect(out.errorCode).toBe('CAPACITY')
+    expect(out.error).toMatch(/replica: would grow to 4294967296 bytes, past its space/)
+    expect(replica.size).toBe(1000)
+    expect(replica.read(0, 1000).every((b) => b === 3)).toBe(true)
+  })
+
+  it('mutators change what they are given', () => {
+    const rng = new Rng('m')
+    const frame = rng.bytes(100)
+    for (const m of MUTATORS) {
+      const out = mutateFrame(frame, m, rng)
+      if (m === 'duplicate') expect(out).toHaveLength(2)
+      else if (m === 'drop') expect(out).toHaveLength(0)
+      else expect(Buffer.compare(out[0]!, frame), m).not.toBe(0)
+    }
+  })
+})
