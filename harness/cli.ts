@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { comparisonChart, comparisonMarkdown, comparisonText, compareRuns } from './compare.ts'
 import { readRows } from './results-dir.ts'
 import { tune, tuneChart, tuneText } from './tune.ts'
+import { mergeRuns } from './merge.ts'
 import { parseCostModel, parseProfile, PROFILES } from './network-profile.ts'
 import { findWorkload } from './config.ts'
 import { STRATEGIES } from '../strategies/index.ts'
@@ -59,6 +60,16 @@ interface RunFlags {
   compress?: string
   profile?: string
   costModel?: string
+  shard?: string
+}
+
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined
+  const m = /^(\d+)\/(\d+)$/.exec(text)
+  const index = Number(m?.[1])
+  const count = Number(m?.[2])
+  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError(`--shard ${text}: write i/n with 1 <= i <= n, e.g. --shard 2/4`)
+  return { index, count }
 }
 
 async function run(flags: RunFlags): Promise<number> {
@@ -96,7 +107,9 @@ async function run(flags: RunFlags): Promise<number> {
       throw new ConfigError(`${config.strategies.map((s) => s.name).join(', ')} need a write trace, which a file pair does not have; pick a strategy that compares content, e.g. --strategies fixed-block-compare`)
     }
   }
+  const shard = parseShard(flags.shard)
   const result = await runMatrix(config, {
+    shard,
     outDir: flags.out,
     runId: flags.runId,
     resume: flags.resume ?? false,
@@ -199,6 +212,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--compress <stage>', 'compression on the channel: none, gzip[:1-9], brotli[:0-11], zstd[:1-22], adaptive (default: none)')
     .option('--profile <name>', 'network for est_sync_ms and adaptive compression: lan, wan, mobile, cross-region, or name:down/up/rtt like sat:20M/2M/600ms (default: wan)')
     .option('--cost-model <model>', 'serial (nothing overlaps) or pipelined (transfer and CPU overlap) (default: serial)')
+    .option('--shard <i/n>', 'run only shard i of n of the matrix (cells dealt round-robin); join the shards with deltabench merge')
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
     .addOption(new Option('--preset <name>', 'a named matrix; "default" is the small matrix npm run bench uses').choices(['default']))
@@ -238,6 +252,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'where to write tune.json, rows.jsonl and the chart (default: results/tune-<time>)')
     .action(async (flags: TuneFlags) => {
       code = await tuneCommand(flags)
+    })
+  program
+    .command('merge')
+    .description('join the run directories of the shards of one sweep (--shard i/n) into one run')
+    .argument('<out>', 'the merged run directory to write')
+    .argument('<dirs...>', 'the shard run directories')
+    .action((out: string, dirs: string[]) => {
+      const r = mergeRuns(dirs, out)
+      process.stdout.write(`merged ${dirs.length} shard(s), ${r.rows.length} rows${r.manifest.status === 'complete' ? '' : ' (INCOMPLETE: a shard is missing or unfinished)'}: ${out}/\n`)
     })
   program
     .command('list')

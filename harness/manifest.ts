@@ -27,6 +27,8 @@ export interface Manifest {
   finished: string | null
   status: 'running' | 'complete' | 'failed'
   cells: { total: number; done: number; skipped: { strategy: string; workload: string; reason: string }[] }
+  /** Which share of the matrix this directory holds (1 of 1 for an unsharded run); merged runs list all. */
+  shard: { index: number; count: number }
   /** Cells whose bytes differed across repeats (should be empty: same seed, same bytes). */
   inconsistent: string[]
   columns: string[]
@@ -71,6 +73,7 @@ export function newManifest(config: RunConfig, totalCells: number): Manifest {
     status: 'running',
     cells: { total: totalCells, done: 0, skipped: [] },
     inconsistent: [],
+    shard: { index: 1, count: 1 },
     columns: COLUMN_NAMES,
   }
 }

@@ -10,8 +10,8 @@ export function cellKey(r: Pick<ResultRow, 'strategy' | 'strategy_options' | 'wo
   return JSON.stringify([r.strategy, r.strategy_options, r.workload, r.workload_options, r.content, r.seed, r.repeat])
 }
 
-function csv(rows: ResultRow[], header: boolean): string {
-  return stringify(rows, {
+export function csv(rows: readonly ResultRow[], header: boolean): string {
+  return stringify(rows as ResultRow[], {
     header,
     columns: COLUMN_NAMES,
     cast: { boolean: (v) => (v ? 'true' : 'false') },
@@ -85,6 +85,9 @@ export class RunDir {
     }
     if (old.tool !== 'deltabench' || old.version !== manifest.version) {
       throw new ConfigError(`${dir} was written by ${old.tool} ${old.version}, this is deltabench ${manifest.version}; resume with the same version or start a new --out`)
+    }
+    if (old.shard && (old.shard.index !== manifest.shard.index || old.shard.count !== manifest.shard.count)) {
+      throw new ConfigError(`${dir} holds shard ${old.shard.index}/${old.shard.count}, not ${manifest.shard.index}/${manifest.shard.count}; resume it with --shard ${old.shard.index}/${old.shard.count}`)
     }
     if (old.configHash !== manifest.configHash) {
       throw new ConfigError(`${dir} was made with a different config; resume with the same flags (its manifest.json has them) or choose another --out`)

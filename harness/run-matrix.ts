@@ -15,10 +15,17 @@ export interface MatrixOptions {
   resume?: boolean
   onProgress?: (p: Progress) => void
   onSkip?: (strategy: string, workload: string, reason: string) => void
+  /** Run only shard `index` of `count` (1-based): cell k of the canonical order goes to shard k mod count + 1. */
+  shard?: Shard
   /** Told of anything suspicious that is not an error (bytes differing across repeats). */
   onWarn?: (message: string) => void
   /** Run each strategy once on a small volume first, untimed, so JIT compilation is not charged to the first cell. Default true. */
   warmup?: boolean
+}
+
+export interface Shard {
+  index: number
+  count: number
 }
 
 export interface Progress {
@@ -46,8 +53,14 @@ export function defaultRunId(hash: string, now = new Date()): string {
  */
 export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Promise<MatrixResult> {
   const cellsPerSeed = config.strategies.length * config.blockSizes.length * config.repeat
-  const total = config.workloads.length * config.seeds.length * cellsPerSeed
+  const all = config.workloads.length * config.seeds.length * cellsPerSeed
+  const shard = opts.shard ?? { index: 1, count: 1 }
+  // Round-robin over the canonical order: every shard gets a near-equal share of every workload.
+  const mine = (k: number) => k % shard.count === shard.index - 1
+  let total = 0
+  for (let k = 0; k < all; k++) if (mine(k)) total++
   const manifest = newManifest(config, total)
+  manifest.shard = shard
   const dir = opts.outDir ?? join('results', opts.runId ?? defaultRunId(manifest.configHash))
   const runId = opts.runId ?? basename(dir)
   const epochsFor = (workload: string) => (findWorkload(workload).hasWriteTrace ? config.epochs : 1)
@@ -73,6 +86,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
           for (const s of order) {
             const strategy = findStrategy(s.name)
             for (const blockSize of config.blockSizes) {
+              if (!mine(canonicalIndex(config, w.name, seed, s.name, blockSize, repeat))) continue
               const options = { ...s.options, blockSize }
               const label = `${s.name} · ${w.name} · ${blockSize} B · seed ${seed}${config.repeat > 1 ? ` · repeat ${repeat}` : ''}`
               const key = cellKey({ strategy: s.name, strategy_options: JSON.stringify(options), workload: w.name, workload_options: JSON.stringify(w.options), content: config.content, seed, repeat })
@@ -129,6 +143,15 @@ async function warmUp(config: RunConfig): Promise<void> {
       await runCell({ runId: 'warm-up', strategy: findStrategy(s.name), options: { ...s.options, blockSize }, prepared, channel: channelFor(config) })
     }
   }
+}
+
+/** A cell's place in the canonical order (workload, seed, repeat, strategy, block size), whatever order it runs in. */
+function canonicalIndex(config: RunConfig, workload: string, seed: string, strategy: string, blockSize: number, repeat: number): number {
+  const w = config.workloads.findIndex((x) => x.name === workload)
+  const sd = config.seeds.indexOf(seed)
+  const st = config.strategies.findIndex((x) => x.name === strategy)
+  const b = config.blockSizes.indexOf(blockSize)
+  return (((w * config.seeds.length + sd) * config.repeat + (repeat - 1)) * config.strategies.length + st) * config.blockSizes.length + b
 }
 
 function rotate<T>(xs: readonly T[], by: number): T[] {
