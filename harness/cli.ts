@@ -169,7 +169,7 @@ async function tuneCommand(flags: TuneFlags): Promise<number> {
   const strategies = flags.strategies ?? STRATEGIES.filter((s) => !(fileOnly && s.needsWriteTrace)).map((s) => s.name)
   if (flags.epochs !== undefined && !/^\d+$/.test(flags.epochs)) throw new ConfigError(`--epochs must be a whole number, got "${flags.epochs}"`)
   const model = parseCostModel(flags.costModel ?? 'serial')
-  const config = resolveRun({ strategies, workloads, blockSizes: [4096], size: flags.size, epochs: flags.epochs === undefined ? 2 : Number(flags.epochs), seeds: flags.seeds ?? ['1'], content: flags.content, compression: flags.compress, costModel: model, repeat: flags.repeat === undefined ? 1 : Number(flags.repeat), overrides })
+  const config = resolveRun({ strategies, workloads, blockSizes: [1], size: flags.size, epochs: flags.epochs === undefined ? 2 : Number(flags.epochs), seeds: flags.seeds ?? ['1'], content: flags.content, compression: flags.compress, costModel: model, repeat: flags.repeat === undefined ? 1 : Number(flags.repeat), overrides })
   const min = parseSize(flags.min ?? '256', '--min')
   const max = parseSize(flags.max ?? '1MiB', '--max')
   if (min < 1 || max < min) throw new ConfigError(`--min ${flags.min} and --max ${flags.max}: need 1 <= min <= max`)

@@ -129,6 +129,11 @@ export function resolveRun(req: RunRequest): RunConfig {
   if (blockSizes.length === 0) throw new ConfigError('no block sizes given')
   const size = typeof merged.size === 'number' ? merged.size : parseSize(String(merged.size), '--size')
   if (size < 0 || size > 2 ** 40) throw new ConfigError(`--size ${merged.size} must be from 0 to 1 TiB`)
+  const synthetic = workloads.every((w) => w.hasWriteTrace)
+  const tooBig = blockSizes.filter((b) => b > size)
+  if (synthetic && size > 0 && tooBig.length > 0) {
+    throw new ConfigError(`block size ${tooBig.join(', ')} is larger than the volume (--size ${merged.size} = ${size} bytes); choose block sizes up to the volume size, or a larger --size`)
+  }
   const seeds = (merged.seeds as (string | number)[]).map(String)
   if (seeds.length === 0 || seeds.some((s) => s.trim() === '')) throw new ConfigError('--seeds needs at least one non-empty seed, e.g. --seeds 1,2,3')
   if (new Set(seeds).size !== seeds.length) throw new ConfigError('--seeds lists a seed twice')

@@ -108,8 +108,32 @@ interface Replay {
 
 const digest = (v: MemoryVolume) => createHash('sha256').update(v.read(0, v.size)).digest('hex')
 
-/** Runs the scenario's syncs; in the last, the given frame (if any) is mutated. */
-async function replay(strategy: AnyStrategy, sc: Scenario, tamperWith?: { direction: 'down' | 'up'; frame: number; edit: (f: Uint8Array) => Uint8Array[] }): Promise<Replay> {
+/** Cuts the connection after `at` delivered frames (both directions, in delivery order); with `keep`, the frame at the cut arrives truncated to that many bytes. */
+export interface Cut {
+  at: number
+  keep?: number
+}
+
+/** Wraps a half so that frames past the cut never arrive (the connection died). */
+function cutter(half: Half, cut: Cut, seen: { n: number }): Half {
+  return {
+    get done() {
+      return half.done
+    },
+    step(inbox) {
+      const out: Uint8Array[] = []
+      for (const f of inbox) {
+        const k = seen.n++
+        if (k < cut.at) out.push(f)
+        else if (k === cut.at && cut.keep !== undefined) out.push(f.subarray(0, Math.min(cut.keep, f.length)))
+      }
+      return half.step(out)
+    },
+  }
+}
+
+/** Runs the scenario's syncs; in the last, the given frame (if any) is mutated, or the connection cut. */
+async function replay(strategy: AnyStrategy, sc: Scenario, tamperWith?: { direction: 'down' | 'up'; frame: number; edit: (f: Uint8Array) => Uint8Array[] }, cut?: Cut): Promise<Replay & { retry?: Replay }> {
   const source = new MemoryVolume(sc.base)
   const replica = new MemoryVolume(sc.base)
   const device = new MeteredTrackerDevice()
@@ -125,16 +149,69 @@ async function replay(strategy: AnyStrategy, sc: Scenario, tamperWith?: { direct
     const seenUp = { n: 0 }
     const t = lastEpoch ? tamperWith : undefined
     const edit = t?.edit ?? ((f: Uint8Array) => [f])
+    const c = lastEpoch ? cut : undefined
+    const both = { n: 0 }
     const wrapped: AnyStrategy = {
       ...strategy,
-      sender: async (ctx, o) => tamper(await strategy.sender(ctx, o), t?.direction === 'up' ? t.frame : undefined, edit, seenUp),
-      receiver: async (ctx, o) => tamper(await strategy.receiver(ctx, o), t?.direction === 'down' ? t.frame : undefined, edit, seenDown),
+      sender: async (ctx, o) => {
+        const h = tamper(await strategy.sender(ctx, o), t?.direction === 'up' ? t.frame : undefined, edit, seenUp)
+        return c ? cutter(h, c, both) : h
+      },
+      receiver: async (ctx, o) => {
+        const h = tamper(await strategy.receiver(ctx, o), t?.direction === 'down' ? t.frame : undefined, edit, seenDown)
+        return c ? cutter(h, c, both) : h
+      },
     }
     const replicaBefore = digest(replica)
     const outcome = await runSync({ strategy: wrapped, options: sc.options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, maxSteps: 10_000, replicaQuota: 2 * sc.base.length + (1 << 20) })
     last = { outcome, received: { down: seenDown.n, up: seenUp.n }, replicaBefore, replicaAfter: digest(replica), sourceHash: digest(source) }
+    if (lastEpoch && cut) {
+      // The connection comes back: the same sync again, untouched, must leave a correct replica.
+      const again = await runSync({ strategy, options: sc.options, source, replica, tracker, senderState, receiverState, syncIndex: e + 2, maxSteps: 10_000 })
+      return { ...last, retry: { outcome: again, received: { down: 0, up: 0 }, replicaBefore: last.replicaAfter, replicaAfter: digest(replica), sourceHash: digest(source) } }
+    }
   }
   return last!
+}
+
+export interface CutReport {
+  strategy: string
+  cuts: number
+  /** Cuts after which the replica was exactly as before the sync. */
+  unchanged: number
+  /** Cuts that came late enough for the sync to finish. */
+  synced: number
+  findings: string[]
+}
+
+/**
+ * Cuts the connection at every frame boundary of a reference sync, and at seeded byte offsets inside
+ * frames. After each cut the replica must be exactly as it was or exactly synced, never mixed; and the
+ * next sync, uncut, must leave it correct.
+ */
+export async function cutTransfers(strategy: AnyStrategy, offsetsPerFrame = 3, seed = 'cut'): Promise<CutReport> {
+  const sc = defaultScenario('cut', 1024, strategy.defaults)
+  const ref = await replay(strategy, sc)
+  if (ref.outcome.error) throw new Error(`cut: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
+  const frames = ref.received.down + ref.received.up
+  const rng = new Rng(`${seed}/${strategy.name}`)
+  const report: CutReport = { strategy: strategy.name, cuts: 0, unchanged: 0, synced: 0, findings: [] }
+  const cuts: Cut[] = []
+  for (let k = 0; k <= frames; k++) {
+    cuts.push({ at: k })
+    for (let j = 0; j < offsetsPerFrame && k < frames; j++) cuts.push({ at: k, keep: rng.int(4096) })
+  }
+  for (const cut of cuts) {
+    report.cuts++
+    const r = await replay(strategy, sc, undefined, cut)
+    const where = `cut after ${cut.at} frame(s)${cut.keep !== undefined ? ` with ${cut.keep} bytes of the next` : ''}`
+    if (r.replicaAfter === r.replicaBefore) report.unchanged++
+    else if (r.replicaAfter === r.sourceHash) report.synced++
+    else report.findings.push(`${where}: replica is neither the old one nor the source`)
+    if (r.outcome.error && !TYPED.has(r.outcome.errorCode ?? '')) report.findings.push(`${where}: untyped error ${r.outcome.error}`)
+    if (!r.retry || r.retry.outcome.error || r.retry.replicaAfter !== r.retry.sourceHash) report.findings.push(`${where}: the next sync did not repair the replica (${r.retry?.outcome.error ?? 'wrong bytes'})`)
+  }
+  return report
 }
 
 /** A small scenario: a seeded base and two epochs of overwrites, an insert and a delete. */

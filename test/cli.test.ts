@@ -35,6 +35,10 @@ describe('cli', () => {
     [['run', '--block-sizes', '0'], /block size 0 must be from 1 B to 1 GiB/],
     [['run', '--opt', 'fixed-block-compare.colour=red', '--strategies', 'fixed-block-compare'], /fixed-block-compare has no option "colour"/],
     [['run', '--epochs', 'many'], /--epochs must be a whole number/],
+    [['run', '--size', '64KiB', '--block-sizes', '1MiB'], /block size 1048576 is larger than the volume/],
+    [['run', '--profile', 'moon'], /network profile "moon"/],
+    [['run', '--compress', 'lz4'], /--compress lz4: choose none, adaptive/],
+    [['run', '--repeat', '0'], /--repeat must be a whole number from 1/],
     [['run', '--base', '/nonexistent/a.img', '--target', '/nonexistent/b.img', '--strategies', 'fixed-block-compare'], /--base \/nonexistent\/a.img: no such file/],
   ])('bad input %j exits 2 with a message that says what is wrong, writing nothing', (args, message) => {
     const out = join(tmp(), 'run')

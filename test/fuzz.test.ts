@@ -62,3 +62,15 @@ describe('fuzz: every decoder rejects malformed frames with a typed error and an
     }
   })
 })
+
+describe('cut transfers: the replica is exactly as it was or exactly synced, never mixed', () => {
+  it.each(STRATEGIES.map((s) => [s.name, s] as const))('%s', async (_n, strategy) => {
+    const { cutTransfers } = await import('../harness/fuzz.ts')
+    const r = await cutTransfers(strategy)
+    expect(r.findings).toEqual([])
+    expect(r.cuts).toBeGreaterThan(4)
+    // Early cuts leave it unchanged; a cut after the last frame lets it finish.
+    expect(r.unchanged).toBeGreaterThan(0)
+    expect(r.synced).toBeGreaterThan(0)
+  })
+})
