@@ -1,14 +1,16 @@
 import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
 import type { AnyWorkload, Mutation, WorkloadParams } from '../workloads/workload.ts'
 import { EpochOracle, type OracleBound } from './oracle.ts'
-import { MemoryVolume } from './volume.ts'
+import { MemoryStorage, type BaseImage, type Storage } from './storage.ts'
 
 /** A workload materialised once per (workload, seed) and replayed for every strategy and block size. */
 export interface PreparedWorkload {
   workload: AnyWorkload
   options: Record<string, unknown>
   params: WorkloadParams
-  base: Uint8Array
+  base: BaseImage
+  /** Where the cells' volumes are made. */
+  storage: Storage
   epochs: Mutation[][]
   /** The oracle bound per epoch (null when the workload has no edit list, as for a file pair). */
   oracle: (OracleBound | null)[]
@@ -25,9 +27,10 @@ export function replicaQuota(p: PreparedWorkload): number {
 }
 
 export function prepareWorkload(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams): PreparedWorkload {
-  const instance = workload.create(params, options)
-  const scratch = instance.base() as MemoryVolume
-  const base = new Uint8Array(scratch.read(0, scratch.size)) // a copy (Buffer#slice would be a view)
+  const storage = params.storage ?? new MemoryStorage()
+  const instance = workload.create({ ...params, storage }, options)
+  const scratch = instance.base()
+  const base = storage.image(scratch)
   const epochs: Mutation[][] = []
   const oracle: (OracleBound | null)[] = []
   let maxSize = scratch.size
@@ -42,5 +45,6 @@ export function prepareWorkload(workload: AnyWorkload, options: Record<string, u
     maxSize = Math.max(maxSize, scratch.size)
     oracle.push(workload.hasWriteTrace ? o.bound() : null)
   }
-  return { workload, options, params, base, epochs, oracle, maxSize }
+  storage.release(scratch)
+  return { workload, options, params, base, storage, epochs, oracle, maxSize }
 }

@@ -6,7 +6,7 @@ import { checkRow, type ResultRow } from './record.ts'
 import { runSync } from './run-sync.ts'
 import { StagedStateStore } from './state-store.ts'
 import { MeteredTrackerDevice } from './tracker-device.ts'
-import { firstDifference, MemoryVolume } from './volume.ts'
+import { firstDifference, type Volume } from './volume.ts'
 import { FrameCodec, parseCompression } from './channel-codec.ts'
 import { estimateSyncMs, parseProfile, PROFILES, type CostModel, type NetworkProfile } from './network-profile.ts'
 
@@ -51,12 +51,22 @@ export function cellUnsupported(strategy: AnyStrategy, prepared: PreparedWorkloa
  * (seen by the tracker, timed), one sync, and a byte-for-byte check. Returns one row per epoch.
  */
 export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
-  const { strategy, options, prepared } = spec
+  const { strategy, prepared } = spec
   const channel = spec.channel ?? DEFAULT_CHANNEL
   const why = cellUnsupported(strategy, prepared)
   if (why) throw new UnsupportedError(why)
-  const source = new MemoryVolume(prepared.base)
-  const replica = new MemoryVolume(prepared.base)
+  const source = prepared.base.clone()
+  const replica = prepared.base.clone()
+  try {
+    return await runEpochs(spec, channel, source, replica)
+  } finally {
+    prepared.storage.release(source)
+    prepared.storage.release(replica)
+  }
+}
+
+async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, replica: Volume): Promise<ResultRow[]> {
+  const { strategy, options, prepared } = spec
   const device = new MeteredTrackerDevice()
   const tracker: Tracker | undefined = strategy.tracker?.({ geometry: { size: source.size, blockSize: options.blockSize }, device }, options)
   const senderState = new StagedStateStore()

@@ -1,5 +1,6 @@
 import { CapacityError } from './errors.ts'
-import type { ReadonlyVolume, Volume } from './volume.ts'
+import { FilePageStore, MemoryPageStore, type PageStore } from './page-store.ts'
+import { FileVolume, type ReadonlyVolume, type Volume } from './volume.ts'
 
 /** Page size of the copy-on-write overlay: writes materialise whole pages, reads fall through. */
 const PAGE_SHIFT = 16
@@ -9,11 +10,12 @@ const PAGE = 1 << PAGE_SHIFT
  * A receiver's staged replica: writes land in a copy-on-write overlay over the committed replica, so
  * a sync that fails half-way is dropped with `abort()` and the replica is exactly as it was. The
  * harness, not the strategy, calls `commit()` once the receiver half has finished without error.
- * Memory is proportional to the pages written, not to the volume.
+ * Memory is proportional to the pages written, not to the volume; over a file-backed replica the pages
+ * themselves go to a temporary file beside it, so not even those are on the heap.
  */
 export class StagedVolume implements Volume {
   private readonly base: Volume
-  private readonly pages = new Map<number, Uint8Array>()
+  private readonly pages: PageStore
   private len: number
   /** Base bytes at or past this offset were cut off by a truncate and read as zeros. */
   private baseLimit: number
@@ -23,6 +25,7 @@ export class StagedVolume implements Volume {
 
   constructor(base: Volume, quota = Number.MAX_SAFE_INTEGER) {
     this.base = base
+    this.pages = base instanceof FileVolume ? new FilePageStore(`${base.path}.stage`, PAGE) : new MemoryPageStore()
     this.len = base.size
     this.baseLimit = base.size
     this.quota = Math.max(quota, base.size)
@@ -38,7 +41,7 @@ export class StagedVolume implements Volume {
 
   /** Bytes written into the overlay so far (whole pages), for memory accounting. */
   get overlayBytes(): number {
-    return this.pages.size * PAGE
+    return this.pages.count * PAGE
   }
 
   private open(): void {
@@ -59,7 +62,7 @@ export class StagedVolume implements Volume {
     if (offset < 0 || length < 0 || offset + length > this.len) {
       throw new RangeError(`staged volume: read of [${offset}, ${offset + length}) is outside the volume of ${this.len} bytes`)
     }
-    if (this.pages.size === 0 && offset + length <= this.baseLimit) return this.base.read(offset, length)
+    if (this.pages.count === 0 && offset + length <= this.baseLimit) return this.base.read(offset, length)
     const out = new Uint8Array(length)
     let pos = offset
     while (pos < offset + length) {
@@ -74,12 +77,12 @@ export class StagedVolume implements Volume {
     return out
   }
 
+  /** The page's current bytes (from the store, or copied from the base); the caller puts it back. */
   private materialise(page: number): Uint8Array {
     let p = this.pages.get(page)
     if (!p) {
       p = new Uint8Array(PAGE)
       this.fillFromBase(page, p, 0, PAGE, 0)
-      this.pages.set(page, p)
     }
     return p
   }
@@ -94,7 +97,9 @@ export class StagedVolume implements Volume {
       const page = pos >>> PAGE_SHIFT
       const inPage = pos - page * PAGE
       const n = Math.min(PAGE - inPage, end - pos)
-      this.materialise(page).set(bytes.subarray(pos - offset, pos - offset + n), inPage)
+      const p = this.materialise(page)
+      p.set(bytes.subarray(pos - offset, pos - offset + n), inPage)
+      this.pages.put(page, p)
       pos += n
     }
     if (end > this.len) this.len = end
@@ -109,7 +114,10 @@ export class StagedVolume implements Volume {
       const page = size >>> PAGE_SHIFT
       if (size % PAGE !== 0) {
         const p = this.pages.get(page)
-        if (p) p.fill(0, size - page * PAGE)
+        if (p) {
+          p.fill(0, size - page * PAGE)
+          this.pages.put(page, p)
+        }
       }
       for (const k of [...this.pages.keys()]) if (k * PAGE >= size) this.pages.delete(k)
       this.baseLimit = Math.min(this.baseLimit, size)
@@ -130,13 +138,13 @@ export class StagedVolume implements Volume {
       const p = this.pages.get(k)!
       this.base.write(start, p.subarray(0, Math.min(PAGE, this.len - start)))
     }
-    this.pages.clear()
+    this.pages.dispose()
     this.state = 'committed'
   }
 
   /** Drops every staged change; the replica is untouched. */
   abort(): void {
-    this.pages.clear()
+    this.pages.dispose()
     this.state = 'aborted'
   }
 }

@@ -80,23 +80,34 @@ export const changedBlockBitmap: Strategy<ChangedBlockBitmapOptions, ChangeBitma
   sender(ctx, o): Half {
     let sent: Uint8Array | undefined
     let done = false
+    let next = -1
     const token = ctx.syncIndex
+    const n = blockCount(ctx.source.size, o.blockSize)
+    const push = new BlockPusher(ctx.source, o.blockSize)
     return {
       get done() {
         return done
       },
       step(inbox): Frame[] {
-        if (!sent) {
-          const bits = ctx.tracker.bits
-          const n = blockCount(ctx.source.size, o.blockSize)
-          const push = new BlockPusher(ctx.source, o.blockSize)
-          for (let byte = 0; byte < Math.ceil(n / 8); byte++) {
-            const v = bits[byte]!
-            if (v === 0) continue // skip clean runs a byte (8 blocks) at a time
-            for (let bit = 0; bit < 8; bit++) if (v & (1 << bit) && byte * 8 + bit < n) push.push(byte * 8 + bit)
+        if (!sent || next < n) {
+          const head: Frame[] = []
+          if (!sent) {
+            // What this sync sends: the bits as they stand now; only these are cleared on the ack.
+            sent = ctx.tracker.bits.slice(0, Math.ceil(n / 8))
+            head.push(headerFrame(ctx.source.size, o.blockSize, (w) => w.varint(token)))
+            next = 0
           }
-          sent = bits.slice(0, Math.ceil(n / 8))
-          return [headerFrame(ctx.source.size, o.blockSize, (w) => w.varint(token)), ...push.finish()]
+          const bits = sent
+          // Skip clean bytes (8 blocks) at a time; test single bits only where a byte is dirty.
+          while (next < n && !push.full) {
+            const v = bits[next >>> 3]!
+            if (v === 0) next = (next | 7) + 1
+            else {
+              if (v & (1 << (next & 7))) push.push(next)
+              next++
+            }
+          }
+          return next < n ? [...head, ...push.take()] : [...head, ...push.finish()]
         }
         for (const f of inbox) {
           const r = new FrameReader(NAME, f)

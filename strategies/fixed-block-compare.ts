@@ -1,6 +1,6 @@
 import { ConfigError } from '../harness/errors.ts'
 import type { Frame, Half, Strategy, StrategyOptions } from './strategy.ts'
-import { BlockPusher, BlockReceiver, blockCount, blockLength, headerFrame, MAX_BLOCK_SIZE, unknownFrame } from './shared/block-stream.ts'
+import { BlockPusher, BlockReceiver, blockCount, blockLength, headerFrame, MAX_BLOCK_SIZE, STEP_BUDGET, unknownFrame } from './shared/block-stream.ts'
 import { createStrongHasher, STRONG_HASHES, type StrongHashName } from './shared/strong-hash.ts'
 import { FrameReader, FrameWriter } from './shared/wire.ts'
 
@@ -46,6 +46,9 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
     let have = 0
     let done = false
     const src = ctx.source
+    const push = new BlockPusher(src, o.blockSize)
+    let theirs: Uint8Array | undefined
+    let next = -1
     return {
       get done() {
         return done
@@ -72,28 +75,23 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
           have += hashes.length
         }
         if (replicaSize < 0 || have < expected) return []
-        const theirs = Buffer.concat(parts)
-        const push = new BlockPusher(src, o.blockSize)
+        theirs ??= Buffer.concat(parts)
+        const hashes = theirs
         const n = blockCount(src.size, o.blockSize)
         const common = Math.min(blockCount(replicaSize, o.blockSize), n)
         const len = o.strongBytes
-        for (let i = 0; i < n; i++) {
-          let same = false
-          // A block matches only at the same length: the last block of a resized volume never does by accident.
-          if (i < common && blockLength(i, src.size, o.blockSize) === blockLength(i, replicaSize, o.blockSize)) {
-            const mine = hasher.hash(src.read(i * o.blockSize, blockLength(i, src.size, o.blockSize)))
-            same = true
-            for (let k = 0; k < len; k++) {
-              if (mine[k] !== theirs[i * len + k]) {
-                same = false
-                break
-              }
-            }
-          }
-          if (!same) push.push(i)
+        // A block matches only at the same length: the last block of a resized volume never does by accident.
+        const differs = (i: number) => {
+          if (i >= common || blockLength(i, src.size, o.blockSize) !== blockLength(i, replicaSize, o.blockSize)) return true
+          const mine = hasher.hash(src.read(i * o.blockSize, blockLength(i, src.size, o.blockSize)))
+          for (let k = 0; k < len; k++) if (mine[k] !== hashes[i * len + k]) return true
+          return false
         }
+        const head = next < 0 ? [headerFrame(src.size, o.blockSize)] : []
+        next = push.pushRange(Math.max(next, 0), n, differs)
+        if (next < n) return [...head, ...push.take()]
         done = true
-        return [headerFrame(src.size, o.blockSize), ...push.finish()]
+        return [...head, ...push.finish()]
       },
     }
   },
@@ -102,27 +100,32 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
     const hasher = await createStrongHasher(o.hash)
     if (o.blockSize < 1 || o.blockSize > MAX_BLOCK_SIZE) throw new ConfigError(`${NAME}: block size ${o.blockSize} out of range`)
     const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged)
-    let sentSignature = false
+    // The signature streams out a step's worth of frames at a time (STEP_BUDGET), so it never sits whole in memory.
+    let nextBlock = 0
+    let sentAll = false
     return {
       get done() {
         return rx.done
       },
       step(inbox): Frame[] {
         for (const f of inbox) if (!rx.accept(f)) throw unknownFrame(NAME, f)
-        if (sentSignature) return []
-        sentSignature = true
+        if (sentAll) return []
         const rep = ctx.replica
         const n = blockCount(rep.size, o.blockSize)
         const frames: Frame[] = []
-        for (let first = 0; first < n || (first === 0 && n === 0); first += HASHES_PER_FRAME) {
-          const count = Math.min(HASHES_PER_FRAME, n - first)
-          const w = new FrameWriter(16 + count * o.strongBytes).u8(TAG_SIGNATURE).varint(rep.size).varint(o.blockSize).varint(o.strongBytes).varint(first).varint(count)
-          for (let i = first; i < first + count; i++) {
+        let bytes = 0
+        do {
+          const count = Math.min(HASHES_PER_FRAME, n - nextBlock)
+          const w = new FrameWriter(16 + count * o.strongBytes).u8(TAG_SIGNATURE).varint(rep.size).varint(o.blockSize).varint(o.strongBytes).varint(nextBlock).varint(count)
+          for (let i = nextBlock; i < nextBlock + count; i++) {
             w.bytes(hasher.hash(rep.read(i * o.blockSize, blockLength(i, rep.size, o.blockSize))).subarray(0, o.strongBytes))
           }
-          frames.push({ bytes: w.finish(), kind: 'signature' })
-          if (n === 0) break
-        }
+          const f = w.finish()
+          frames.push({ bytes: f, kind: 'signature' })
+          bytes += f.length
+          nextBlock += count
+        } while (nextBlock < n && bytes < STEP_BUDGET)
+        sentAll = nextBlock >= n
         return frames
       },
     }

@@ -15,16 +15,19 @@ export const wholeFile: Strategy<WholeFileOptions, undefined> = {
   needsWriteTrace: false,
   sender(ctx, o): Half {
     let done = false
+    const push = new BlockPusher(ctx.source, o.blockSize)
+    const n = blockCount(ctx.source.size, o.blockSize)
+    let next = -1
     return {
       get done() {
         return done
       },
       step() {
-        const push = new BlockPusher(ctx.source, o.blockSize)
-        const n = blockCount(ctx.source.size, o.blockSize)
-        for (let i = 0; i < n; i++) push.push(i)
+        const head = next < 0 ? [headerFrame(ctx.source.size, o.blockSize)] : []
+        next = push.pushRange(Math.max(next, 0), n, () => true)
+        if (next < n) return [...head, ...push.take()]
         done = true
-        return [headerFrame(ctx.source.size, o.blockSize), ...push.finish()]
+        return [...head, ...push.finish()]
       },
     }
   },

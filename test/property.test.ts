@@ -6,6 +6,7 @@ import { runCell } from '../harness/run-cell.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import type { Mutation } from '../workloads/workload.ts'
 import { randomOverwrite } from '../workloads/random-overwrite.ts'
+import { memoryImage, MemoryStorage } from '../harness/storage.ts'
 
 const bytesArb = (max: number) => fc.uint8Array({ maxLength: max })
 
@@ -57,7 +58,7 @@ describe.each(STRATEGIES.map((s) => [s.name, s] as const))('property: %s', (_n, 
           maxSize = Math.max(maxSize, ...m.map((x) => (x.kind === 'truncate' ? x.size : 0)), size + 6000)
           muts.push(m)
         }
-        const prepared: PreparedWorkload = { workload: randomOverwrite, options: {}, params: { size: base.length, epochs: muts.length, seed: 'p', content: 'random' }, base, epochs: muts, oracle: muts.map(() => null), maxSize }
+        const prepared: PreparedWorkload = { workload: randomOverwrite, options: {}, params: { size: base.length, epochs: muts.length, seed: 'p', content: 'random' }, base: memoryImage(base), storage: new MemoryStorage(), epochs: muts, oracle: muts.map(() => null), maxSize }
         const rows = await runCell({ runId: 'p', strategy, options: { ...strategy.defaults, blockSize }, prepared })
         for (const r of rows) {
           expect(r.error).toBeNull()

@@ -5,6 +5,7 @@
 import type { OptionSpec } from '../strategies/strategy.ts'
 import type { ReadonlyVolume, Volume } from '../harness/volume.ts'
 import type { ContentModel } from './content.ts'
+import type { Storage } from '../harness/storage.ts'
 
 export type Mutation =
   | { readonly kind: 'overwrite'; readonly at: number; readonly bytes: Uint8Array }
@@ -22,6 +23,8 @@ export interface WorkloadParams {
   epochs: number
   seed: string
   content: ContentModel
+  /** Where to make volumes (default: in memory). */
+  storage?: Storage
 }
 
 export interface WorkloadInstance {

@@ -32,9 +32,19 @@ export function headerFrame(targetSize: number, blockSize: number, extra?: (w: F
   return { bytes: w.finish(), kind: 'control' }
 }
 
-/** Packs blocks of the source into BLOCKS frames of at most ~1 MiB. */
+/**
+ * Most bytes a sender hands over in one step: larger transfers go out over several steps, so a sender never
+ * holds more than this of a 4 GiB volume in frames at once.
+ */
+export const STEP_BUDGET = 8 << 20
+
+/**
+ * Packs blocks of the source into BLOCKS frames of at most ~1 MiB, streamed across steps: push until
+ * `full`, hand the frames over with `take()`, go on next step; `finish()` adds the END frame.
+ */
 export class BlockPusher {
-  readonly frames: Frame[] = []
+  private frames: Frame[] = []
+  private pending = 0
   private w = new FrameWriter(1024)
   private count = 0
   private literal = 0
@@ -58,20 +68,45 @@ export class BlockPusher {
     if (this.w.length >= FRAME_LIMIT) this.flush()
   }
 
+  /** True once a step's worth of frames is waiting. */
+  get full(): boolean {
+    return this.pending + this.w.length >= STEP_BUDGET
+  }
+
+  /** The frames made so far (the current frame is closed first); they are handed over once. */
+  take(): Frame[] {
+    this.flush()
+    const out = this.frames
+    this.frames = []
+    this.pending = 0
+    return out
+  }
+
+  /**
+   * Pushes every block i in [from, to) that `want(i)` accepts, stopping early when a step's worth is waiting.
+   * Returns where it stopped (to when it got through).
+   */
+  pushRange(from: number, to: number, want: (i: number) => boolean): number {
+    let i = from
+    for (; i < to && !this.full; i++) if (want(i)) this.push(i)
+    return i
+  }
+
   private flush(): void {
     if (this.count === 0) return
     const bytes = this.w.finish()
+    this.pending += bytes.length
     this.frames.push({ bytes, kind: 'literal', split: { literal: this.literal, control: bytes.length - this.literal } })
     this.w = new FrameWriter(1024)
     this.count = 0
     this.literal = 0
   }
 
-  /** Flushes and appends the END frame; returns every frame. */
+  /** Closes the stream: the frames not yet taken, then the END frame. */
   finish(): Frame[] {
-    this.flush()
-    this.frames.push({ bytes: new FrameWriter(8).u8(TAG_END).varint(this.sent).finish(), kind: 'control' })
-    return this.frames
+    const out = this.take()
+    out.push({ bytes: new FrameWriter(8).u8(TAG_END).varint(this.sent).finish(), kind: 'control' })
+    return out
   }
 }
 

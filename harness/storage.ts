@@ -1,0 +1,92 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FileVolume, MemoryVolume, type Volume } from './volume.ts'
+
+/** A frozen base image that cells clone their source and replica from. */
+export interface BaseImage {
+  readonly size: number
+  clone(): Volume
+  /** Frees the image (deletes its file). */
+  release(): void
+}
+
+/**
+ * Where volumes live. `memory` keeps them on the heap (fast, for small runs); `file` keeps them in a work
+ * directory, so a 4 GiB volume costs disk and a bounded amount of heap.
+ */
+export interface Storage {
+  readonly kind: 'memory' | 'file'
+  volume(size: number): Volume
+  /** Freezes a volume's current content as an image to clone from. */
+  image(v: Volume): BaseImage
+  /** Releases a volume this storage made (closes and deletes a file). */
+  release(v: Volume): void
+  dispose(): void
+}
+
+export class MemoryStorage implements Storage {
+  readonly kind = 'memory'
+  volume(size: number): Volume {
+    return new MemoryVolume(size)
+  }
+  image(v: Volume): BaseImage {
+    return memoryImage(v.read(0, v.size))
+  }
+  release(): void {}
+  dispose(): void {}
+}
+
+export class FileStorage implements Storage {
+  readonly kind = 'file'
+  readonly dir: string
+  private n = 0
+
+  constructor(parent = tmpdir()) {
+    mkdirSync(parent, { recursive: true })
+    this.dir = mkdtempSync(join(parent, 'deltabench-volumes-'))
+  }
+
+  private path(label: string): string {
+    return join(this.dir, `${label}-${this.n++}.img`)
+  }
+
+  volume(size: number): Volume {
+    const v = new FileVolume(this.path('volume'), 'create')
+    v.truncate(size)
+    return v
+  }
+
+  image(v: Volume): BaseImage {
+    if (!(v instanceof FileVolume)) throw new Error('file storage: image of a volume it did not make')
+    const path = this.path('image')
+    copyFileSync(v.path, path)
+    return {
+      size: v.size,
+      release: () => rmSync(path, { force: true }),
+      clone: () => {
+        const p = this.path('clone')
+        copyFileSync(path, p)
+        return new FileVolume(p)
+      },
+    }
+  }
+
+  release(v: Volume): void {
+    if (v instanceof FileVolume) {
+      v.close()
+      rmSync(v.path, { force: true })
+      rmSync(`${v.path}.stage`, { force: true })
+    }
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+/** A base image of bytes already in memory (tests, file pairs read whole). */
+export function memoryImage(bytes: Uint8Array): BaseImage {
+  const frozen = new Uint8Array(bytes)
+  return { size: frozen.length, clone: () => new MemoryVolume(frozen), release: () => {} }
+}
