@@ -61,6 +61,8 @@ interface RunFlags {
   profile?: string
   costModel?: string
   shard?: string
+  storage?: string
+  workDir?: string
 }
 
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -86,6 +88,7 @@ async function run(flags: RunFlags): Promise<number> {
     compression: flags.compress,
     profile: flags.profile,
     costModel: flags.costModel,
+    storage: flags.storage,
     overrides,
   }
   if (flags.repeat !== undefined && !/^\d+$/.test(flags.repeat)) throw new ConfigError(`--repeat must be a whole number, got "${flags.repeat}"`)
@@ -110,6 +113,7 @@ async function run(flags: RunFlags): Promise<number> {
   const shard = parseShard(flags.shard)
   const result = await runMatrix(config, {
     shard,
+    workDir: flags.workDir,
     outDir: flags.out,
     runId: flags.runId,
     resume: flags.resume ?? false,
@@ -212,6 +216,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--compress <stage>', 'compression on the channel: none, gzip[:1-9], brotli[:0-11], zstd[:1-22], adaptive (default: none)')
     .option('--profile <name>', 'network for est_sync_ms and adaptive compression: lan, wan, mobile, cross-region, or name:down/up/rtt like sat:20M/2M/600ms (default: wan)')
     .option('--cost-model <model>', 'serial (nothing overlaps) or pipelined (transfer and CPU overlap) (default: serial)')
+    .option('--storage <where>', 'where volumes live: memory, file, or auto (file from 512 MiB) (default: auto)')
+    .option('--work-dir <dir>', 'parent directory for file-backed volumes (default: the system temporary directory)')
     .option('--shard <i/n>', 'run only shard i of n of the matrix (cells dealt round-robin); join the shards with deltabench merge')
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')

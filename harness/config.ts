@@ -26,6 +26,8 @@ export interface RunConfig {
   /** Network profile for est_sync_ms and for adaptive compression. */
   profile: string
   costModel: CostModel
+  /** Where volumes live: memory, or files in a work directory (bounded heap for big volumes). */
+  storage: 'memory' | 'file'
 }
 
 /** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
@@ -43,6 +45,8 @@ export interface RunRequest {
   compression?: string
   profile?: string
   costModel?: string
+  /** memory, file, or auto (file from 512 MiB up). */
+  storage?: string
   overrides?: OptionOverrides
 }
 
@@ -58,6 +62,7 @@ export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategie
   compression: 'none',
   profile: 'wan',
   costModel: 'serial',
+  storage: 'auto',
 }
 
 export function findStrategy(name: string): AnyStrategy {
@@ -155,7 +160,17 @@ export function resolveRun(req: RunRequest): RunConfig {
     compression: compressionName(parseCompression(String(merged.compression))),
     profile: String(merged.profile),
     costModel: parseCostModel(String(merged.costModel)),
+    storage: resolveStorage(String(merged.storage), size),
   }
+}
+
+/** Volumes from this size up go to files under `auto`: two copies in memory would crowd the heap. */
+export const AUTO_FILE_STORAGE_BYTES = 512 << 20
+
+function resolveStorage(text: string, size: number): 'memory' | 'file' {
+  if (text === 'memory' || text === 'file') return text
+  if (text === 'auto') return size >= AUTO_FILE_STORAGE_BYTES ? 'file' : 'memory'
+  throw new ConfigError(`--storage ${text}: choose memory, file or auto`)
 }
 
 export { CONTENT_MODELS }

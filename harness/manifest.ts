@@ -27,6 +27,8 @@ export interface Manifest {
   finished: string | null
   status: 'running' | 'complete' | 'failed'
   cells: { total: number; done: number; skipped: { strategy: string; workload: string; reason: string }[] }
+  /** Peak resident memory of the process that ran the cells (maxRSS), bytes. */
+  peakRssBytes?: number
   /** Which share of the matrix this directory holds (1 of 1 for an unsharded run); merged runs list all. */
   shard: { index: number; count: number }
   /** Cells whose bytes differed across repeats (should be empty: same seed, same bytes). */

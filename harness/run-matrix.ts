@@ -5,6 +5,7 @@ import { prepareWorkload, type PreparedWorkload } from './prepare-workload.ts'
 import type { ResultRow } from './record.ts'
 import { cellKey, RunDir } from './results-dir.ts'
 import { cellUnsupported, channelFor, runCell } from './run-cell.ts'
+import { FileStorage, MemoryStorage, type Storage } from './storage.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -17,6 +18,8 @@ export interface MatrixOptions {
   onSkip?: (strategy: string, workload: string, reason: string) => void
   /** Run only shard `index` of `count` (1-based): cell k of the canonical order goes to shard k mod count + 1. */
   shard?: Shard
+  /** Parent directory for file-backed volumes (default: the system's temporary directory). */
+  workDir?: string
   /** Told of anything suspicious that is not an error (bytes differing across repeats). */
   onWarn?: (message: string) => void
   /** Run each strategy once on a small volume first, untimed, so JIT compilation is not charged to the first cell. Default true. */
@@ -69,16 +72,19 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   let done = 0
   const skippedSeen = new Set<string>()
   const channel = channelFor(config)
+  const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
   // Bytes of repeat 1 per cell and epoch: every later repeat must match them exactly.
   const firstBytes = new Map<string, string>()
   const bytesOf = (rows: readonly ResultRow[]) => JSON.stringify(rows.map((r) => [r.epoch, r.bytes_down, r.bytes_up]))
   const sansRepeat = (key: string) => key.replace(/,\d+\]$/, ']')
   for (const r of run.rows) if (r.repeat === 1) firstBytes.set(sansRepeat(cellKey(r)), bytesOf(run.rows.filter((x) => cellKey(x) === cellKey(r))))
   try {
+    let prepared: PreparedWorkload | undefined
     for (const w of config.workloads) {
       const workload = findWorkload(w.name)
       for (const seed of config.seeds) {
-        let prepared: PreparedWorkload | undefined
+        prepared?.base.release()
+        prepared = undefined
         for (let repeat = 1; repeat <= config.repeat; repeat++) {
           // Interleave: each repeat starts the strategy order one further on, so a machine that drifts
           // (thermal, a noisy neighbour) does not always hit the same strategy first.
@@ -94,7 +100,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
                 opts.onProgress?.({ done: ++done, total, label, resumed: true })
                 continue
               }
-              prepared ??= prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })
+              prepared ??= prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content, storage })
               const why = cellUnsupported(strategy, prepared)
               if (why) {
                 if (!skippedSeen.has(`${s.name}/${w.name}`)) {
@@ -127,6 +133,8 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     manifest.status = 'failed'
     throw err
   } finally {
+    storage.dispose()
+    manifest.peakRssBytes = process.resourceUsage().maxRSS * 1024
     manifest.cells.done = run.done.size
     manifest.finished = new Date().toISOString()
     run.writeManifest(manifest)
