@@ -13,6 +13,7 @@ import { runMatrix } from './run-matrix.ts'
 import { summaryTable } from './summary.ts'
 import { configHash, VERSION } from './manifest.ts'
 import { writeFileSync, mkdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { comparisonChart, comparisonMarkdown, comparisonText, compareRuns } from './compare.ts'
 import { readRows } from './results-dir.ts'
@@ -63,6 +64,15 @@ interface RunFlags {
   shard?: string
   storage?: string
   workDir?: string
+  jobs?: string
+}
+
+function parseJobs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new ConfigError(`--jobs ${text}: a whole number from 1 to 256 (this machine has ${availableParallelism()} cores)`)
+  if (n > 1) process.stderr.write(`note: --jobs ${n} runs cells in parallel; each cell's CPU is its own process's, but cells share cores and caches, so timings are noisier than a serial run (the default)\n`)
+  return n
 }
 
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -113,6 +123,7 @@ async function run(flags: RunFlags): Promise<number> {
   const shard = parseShard(flags.shard)
   const result = await runMatrix(config, {
     shard,
+    jobs: parseJobs(flags.jobs),
     workDir: flags.workDir,
     outDir: flags.out,
     runId: flags.runId,
@@ -218,6 +229,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--cost-model <model>', 'serial (nothing overlaps) or pipelined (transfer and CPU overlap) (default: serial)')
     .option('--storage <where>', 'where volumes live: memory, file, or auto (file from 512 MiB) (default: auto)')
     .option('--work-dir <dir>', 'parent directory for file-backed volumes (default: the system temporary directory)')
+    .option('--jobs <n>', 'cells in parallel, each in its own child process (default: 1, serial, for clean timings)')
     .option('--shard <i/n>', 'run only shard i of n of the matrix (cells dealt round-robin); join the shards with deltabench merge')
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')

@@ -1,5 +1,6 @@
 import { applyMutation } from '../workloads/apply-mutations.ts'
 import type { AnyStrategy, StrategyOptions, Tracker } from '../strategies/strategy.ts'
+import type { AnyWorkload } from '../workloads/workload.ts'
 import { UnsupportedError } from './errors.ts'
 import { replicaQuota, type PreparedWorkload } from './prepare-workload.ts'
 import { checkRow, type ResultRow } from './record.ts'
@@ -39,9 +40,9 @@ export function channelFor(config: { compression: string; profile: string; costM
 }
 
 /** Why a cell cannot run, or undefined if it can. */
-export function cellUnsupported(strategy: AnyStrategy, prepared: PreparedWorkload): string | undefined {
-  if (strategy.needsWriteTrace && !prepared.workload.hasWriteTrace) {
-    return `${strategy.name} cannot run on ${prepared.workload.name}: it tracks writes at the source as they happen, and ${prepared.workload.name} has only before/after images (no write trace). Use a strategy that compares content (${'fixed-block-compare'}, whole-file) or a workload with a write trace.`
+export function cellUnsupported(strategy: AnyStrategy, workload: AnyWorkload): string | undefined {
+  if (strategy.needsWriteTrace && !workload.hasWriteTrace) {
+    return `${strategy.name} cannot run on ${workload.name}: it tracks writes at the source as they happen, and ${workload.name} has only before/after images (no write trace). Use a strategy that compares content (fixed-block-compare, whole-file) or a workload with a write trace.`
   }
   return undefined
 }
@@ -53,7 +54,7 @@ export function cellUnsupported(strategy: AnyStrategy, prepared: PreparedWorkloa
 export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
   const { strategy, prepared } = spec
   const channel = spec.channel ?? DEFAULT_CHANNEL
-  const why = cellUnsupported(strategy, prepared)
+  const why = cellUnsupported(strategy, prepared.workload)
   if (why) throw new UnsupportedError(why)
   const source = prepared.base.clone()
   const replica = prepared.base.clone()

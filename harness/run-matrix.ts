@@ -4,7 +4,9 @@ import { newManifest, type Manifest } from './manifest.ts'
 import { prepareWorkload, type PreparedWorkload } from './prepare-workload.ts'
 import type { ResultRow } from './record.ts'
 import { cellKey, RunDir } from './results-dir.ts'
-import { cellUnsupported, channelFor, runCell } from './run-cell.ts'
+import { cellUnsupported, channelFor, runCell, type ChannelSetup } from './run-cell.ts'
+import { runInChildren } from './child-pool.ts'
+import type { StrategyOptions } from '../strategies/strategy.ts'
 import { FileStorage, MemoryStorage, type Storage } from './storage.ts'
 
 export interface MatrixOptions {
@@ -18,6 +20,11 @@ export interface MatrixOptions {
   onSkip?: (strategy: string, workload: string, reason: string) => void
   /** Run only shard `index` of `count` (1-based): cell k of the canonical order goes to shard k mod count + 1. */
   shard?: Shard
+  /**
+   * Cells in parallel, each in a child process of its own (so process CPU counts only that cell). Default 1:
+   * timing runs stay serial, since parallel cells share cores and caches.
+   */
+  jobs?: number
   /** Parent directory for file-backed volumes (default: the system's temporary directory). */
   workDir?: string
   /** Told of anything suspicious that is not an error (bytes differing across repeats). */
@@ -55,77 +62,66 @@ export function defaultRunId(hash: string, now = new Date()): string {
  * Each finished cell is written at once; cells a resumed directory already holds are skipped.
  */
 export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Promise<MatrixResult> {
-  const cellsPerSeed = config.strategies.length * config.blockSizes.length * config.repeat
-  const all = config.workloads.length * config.seeds.length * cellsPerSeed
   const shard = opts.shard ?? { index: 1, count: 1 }
-  // Round-robin over the canonical order: every shard gets a near-equal share of every workload.
-  const mine = (k: number) => k % shard.count === shard.index - 1
-  let total = 0
-  for (let k = 0; k < all; k++) if (mine(k)) total++
+  const total = planCells(config, shard).length
   const manifest = newManifest(config, total)
   manifest.shard = shard
   const dir = opts.outDir ?? join('results', opts.runId ?? defaultRunId(manifest.configHash))
   const runId = opts.runId ?? basename(dir)
   const epochsFor = (workload: string) => (findWorkload(workload).hasWriteTrace ? config.epochs : 1)
   const run = RunDir.open(dir, manifest, { resume: opts.resume ?? false, epochsPerCell: (r) => epochsFor(r.workload) })
-  if (opts.warmup ?? true) await warmUp(config)
   let done = 0
-  const skippedSeen = new Set<string>()
   const channel = channelFor(config)
-  const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
   // Bytes of repeat 1 per cell and epoch: every later repeat must match them exactly.
   const firstBytes = new Map<string, string>()
   const bytesOf = (rows: readonly ResultRow[]) => JSON.stringify(rows.map((r) => [r.epoch, r.bytes_down, r.bytes_up]))
   const sansRepeat = (key: string) => key.replace(/,\d+\]$/, ']')
   for (const r of run.rows) if (r.repeat === 1) firstBytes.set(sansRepeat(cellKey(r)), bytesOf(run.rows.filter((x) => cellKey(x) === cellKey(r))))
+  const plan = planCells(config, shard)
+  const pending: CellPlan[] = []
+  const skippedSeen = new Set<string>()
+  for (const cell of plan) {
+    if (run.done.has(cell.key)) {
+      opts.onProgress?.({ done: ++done, total, label: cell.label, resumed: true })
+      continue
+    }
+    const why = cellUnsupported(findStrategy(cell.strategy.name), findWorkload(cell.workload.name))
+    if (why) {
+      if (!skippedSeen.has(`${cell.strategy.name}/${cell.workload.name}`)) {
+        skippedSeen.add(`${cell.strategy.name}/${cell.workload.name}`)
+        manifest.cells.skipped.push({ strategy: cell.strategy.name, workload: cell.workload.name, reason: why })
+        opts.onSkip?.(cell.strategy.name, cell.workload.name, why)
+      }
+      opts.onProgress?.({ done: ++done, total, label: `skipped ${cell.label}`, resumed: false })
+      continue
+    }
+    pending.push(cell)
+  }
+  const finished = (cell: CellPlan, rows: ResultRow[]) => {
+    run.appendCell(rows)
+    const base = sansRepeat(cell.key)
+    const bytes = bytesOf(rows)
+    if (!firstBytes.has(base)) firstBytes.set(base, bytes)
+    else if (firstBytes.get(base) !== bytes) {
+      const msg = `${cell.label}: bytes differ from repeat 1 — the same seed must give the same bytes; this is a bug in the strategy or workload`
+      manifest.inconsistent.push(msg)
+      opts.onWarn?.(msg)
+    }
+    manifest.cells.done = run.done.size
+    opts.onProgress?.({ done: ++done, total, label: cell.label, resumed: false })
+  }
+  manifest.jobs = opts.jobs ?? 1
   try {
-    let prepared: PreparedWorkload | undefined
-    for (const w of config.workloads) {
-      const workload = findWorkload(w.name)
-      for (const seed of config.seeds) {
-        prepared?.base.release()
-        prepared = undefined
-        for (let repeat = 1; repeat <= config.repeat; repeat++) {
-          // Interleave: each repeat starts the strategy order one further on, so a machine that drifts
-          // (thermal, a noisy neighbour) does not always hit the same strategy first.
-          const order = rotate(config.strategies, repeat - 1)
-          for (const s of order) {
-            const strategy = findStrategy(s.name)
-            for (const blockSize of config.blockSizes) {
-              if (!mine(canonicalIndex(config, w.name, seed, s.name, blockSize, repeat))) continue
-              const options = { ...s.options, blockSize }
-              const label = `${s.name} · ${w.name} · ${blockSize} B · seed ${seed}${config.repeat > 1 ? ` · repeat ${repeat}` : ''}`
-              const key = cellKey({ strategy: s.name, strategy_options: JSON.stringify(options), workload: w.name, workload_options: JSON.stringify(w.options), content: config.content, seed, repeat })
-              if (run.done.has(key)) {
-                opts.onProgress?.({ done: ++done, total, label, resumed: true })
-                continue
-              }
-              prepared ??= prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content, storage })
-              const why = cellUnsupported(strategy, prepared)
-              if (why) {
-                if (!skippedSeen.has(`${s.name}/${w.name}`)) {
-                  skippedSeen.add(`${s.name}/${w.name}`)
-                  manifest.cells.skipped.push({ strategy: s.name, workload: w.name, reason: why })
-                  opts.onSkip?.(s.name, w.name, why)
-                }
-                opts.onProgress?.({ done: ++done, total, label: `skipped ${label}`, resumed: false })
-                continue
-              }
-              const rows = await runCell({ runId, strategy, options, prepared, repeat, channel })
-              run.appendCell(rows)
-              const base = sansRepeat(key)
-              const bytes = bytesOf(rows)
-              if (!firstBytes.has(base)) firstBytes.set(base, bytes)
-              else if (firstBytes.get(base) !== bytes) {
-                const msg = `${label}: bytes differ from repeat 1 — the same seed must give the same bytes; this is a bug in the strategy or workload`
-                manifest.inconsistent.push(msg)
-                opts.onWarn?.(msg)
-              }
-              manifest.cells.done = run.done.size
-              opts.onProgress?.({ done: ++done, total, label, resumed: false })
-            }
-          }
-        }
+    if ((opts.jobs ?? 1) > 1) await runInChildren(config, pending, { runId, workDir: opts.workDir, warmup: opts.warmup ?? true, jobs: opts.jobs! }, finished)
+    else {
+      if (opts.warmup ?? true) await warmUp(config)
+      const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
+      const cache = new PreparedCache(config, storage)
+      try {
+        for (const cell of pending) finished(cell, await runPlannedCell(cell, cache, runId, channel))
+      } finally {
+        cache.clear()
+        storage.dispose()
       }
     }
     manifest.status = 'complete'
@@ -133,7 +129,6 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     manifest.status = 'failed'
     throw err
   } finally {
-    storage.dispose()
     manifest.peakRssBytes = process.resourceUsage().maxRSS * 1024
     manifest.cells.done = run.done.size
     manifest.finished = new Date().toISOString()
@@ -143,7 +138,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
 }
 
 /** One small untimed cell per strategy and block size: the first timed cell then runs optimised code. */
-async function warmUp(config: RunConfig): Promise<void> {
+export async function warmUp(config: RunConfig): Promise<void> {
   const workload = findWorkload('random-overwrite')
   const prepared = prepareWorkload(workload, workload.defaults, { size: 256 << 10, epochs: 2, seed: 'warm-up', content: 'mixed' })
   for (const s of config.strategies) {
@@ -151,6 +146,78 @@ async function warmUp(config: RunConfig): Promise<void> {
       await runCell({ runId: 'warm-up', strategy: findStrategy(s.name), options: { ...s.options, blockSize }, prepared, channel: channelFor(config) })
     }
   }
+}
+
+/** One cell of the matrix, as planned: everything a process needs to run it. */
+export interface CellPlan {
+  workload: { name: string; options: Record<string, unknown> }
+  seed: string
+  strategy: { name: string; options: Record<string, unknown> }
+  blockSize: number
+  repeat: number
+  label: string
+  key: string
+}
+
+/**
+ * The cells of this shard in execution order: workload, seed (materialised once), then repeats, each
+ * repeat starting the strategy order one further on — interleaved, so a machine that drifts (thermal, a
+ * noisy neighbour) does not always hit the same strategy first.
+ */
+export function planCells(config: RunConfig, shard: Shard = { index: 1, count: 1 }): CellPlan[] {
+  const out: CellPlan[] = []
+  for (const w of config.workloads) {
+    for (const seed of config.seeds) {
+      for (let repeat = 1; repeat <= config.repeat; repeat++) {
+        for (const s of rotate(config.strategies, repeat - 1)) {
+          for (const blockSize of config.blockSizes) {
+            // Round-robin over the canonical order: every shard gets a near-equal share of every workload.
+            if (canonicalIndex(config, w.name, seed, s.name, blockSize, repeat) % shard.count !== shard.index - 1) continue
+            const options = { ...s.options, blockSize }
+            out.push({
+              workload: w,
+              seed,
+              strategy: { name: s.name, options },
+              blockSize,
+              repeat,
+              label: `${s.name} · ${w.name} · ${blockSize} B · seed ${seed}${config.repeat > 1 ? ` · repeat ${repeat}` : ''}`,
+              key: cellKey({ strategy: s.name, strategy_options: JSON.stringify(options), workload: w.name, workload_options: JSON.stringify(w.options), content: config.content, seed, repeat }),
+            })
+          }
+        }
+      }
+    }
+  }
+  return out
+}
+
+/** Keeps the one workload materialisation cells are running on, freeing it when the next is needed. */
+export class PreparedCache {
+  private current: { key: string; prepared: PreparedWorkload } | undefined
+  constructor(
+    private readonly config: RunConfig,
+    private readonly storage: Storage,
+  ) {}
+
+  get(workload: { name: string; options: Record<string, unknown> }, seed: string): PreparedWorkload {
+    const key = JSON.stringify([workload.name, workload.options, seed])
+    if (this.current?.key !== key) {
+      this.clear()
+      const c = this.config
+      this.current = { key, prepared: prepareWorkload(findWorkload(workload.name), workload.options, { size: c.size, epochs: c.epochs, seed, content: c.content, storage: this.storage }) }
+    }
+    return this.current.prepared
+  }
+
+  clear(): void {
+    this.current?.prepared.base.release()
+    this.current = undefined
+  }
+}
+
+export function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
+  const prepared = cache.get(cell.workload, cell.seed)
+  return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel })
 }
 
 /** A cell's place in the canonical order (workload, seed, repeat, strategy, block size), whatever order it runs in. */

@@ -79,3 +79,13 @@ describe('shards and merge', () => {
     expect(bad.stderr).toMatch(/--shard 3\/2: write i\/n with 1 <= i <= n/)
   })
 })
+
+describe('--jobs', () => {
+  it('cells in child processes give the same rows as a serial run', async () => {
+    const d = tmp()
+    const serial = await runMatrix(config, { outDir: join(d, 'serial'), warmup: false })
+    const parallel = await runMatrix(config, { outDir: join(d, 'parallel'), warmup: false, jobs: 2 })
+    expect(stable(parallel.rows)).toEqual(stable(serial.rows))
+    expect(parallel.manifest.jobs).toBe(2)
+  })
+})

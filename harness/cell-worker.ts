@@ -1,0 +1,28 @@
+/** A child process of the pool (child-pool.ts): runs the cells it is sent, one at a time. */
+import type { FromWorker, ToWorker } from './child-pool.ts'
+import { channelFor } from './run-cell.ts'
+import { PreparedCache, runPlannedCell, warmUp } from './run-matrix.ts'
+import { FileStorage, MemoryStorage, type Storage } from './storage.ts'
+
+let state: { cache: PreparedCache; storage: Storage; runId: string; channel: ReturnType<typeof channelFor> } | undefined
+
+const send = (m: FromWorker) => process.send!(m)
+
+process.on('message', async (m: ToWorker | { type: 'exit' }) => {
+  if (m.type === 'init') {
+    const storage = m.config.storage === 'file' ? new FileStorage(m.workDir) : new MemoryStorage()
+    if (m.warmup) await warmUp(m.config)
+    state = { cache: new PreparedCache(m.config, storage), storage, runId: m.runId, channel: channelFor(m.config) }
+    send({ type: 'ready' })
+  } else if (m.type === 'cell') {
+    try {
+      send({ type: 'rows', id: m.id, rows: await runPlannedCell(m.cell, state!.cache, state!.runId, state!.channel) })
+    } catch (err) {
+      send({ type: 'error', id: m.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+    }
+  } else if (m.type === 'exit') {
+    state?.cache.clear()
+    state?.storage.dispose()
+    process.disconnect()
+  }
+})
