@@ -73,6 +73,21 @@ describe('cli', () => {
     expect(readFileSync(join(out, 'rows.jsonl'), 'utf8').trim().split('\n')).toHaveLength(rows.length)
   })
 
+  it('refuses to resume a run directory written by another version, with exit 2 and nothing written', () => {
+    const out = join(tmp(), 'run')
+    const args = ['run', '--strategies', 'fixed-block-compare', '--workloads', 'append', '--block-sizes', '4096', '--size', '64KiB', '--epochs', '1', '--seeds', '1', '--out', out]
+    expect(cli(args).code).toBe(0)
+    const manifestPath = join(out, 'manifest.json')
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    writeFileSync(manifestPath, JSON.stringify({ ...m, version: '0.0.1' }))
+    const rowsBefore = readFileSync(join(out, 'rows.jsonl'), 'utf8')
+    const r = cli([...args, '--resume'])
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/was written by deltabench 0.0.1, this is deltabench .*; resume with the same version or start a new --out/)
+    expect(readFileSync(join(out, 'rows.jsonl'), 'utf8')).toBe(rowsBefore)
+    expect(JSON.parse(readFileSync(manifestPath, 'utf8')).version).toBe('0.0.1')
+  })
+
   it('runs on a user file pair, and says why a tracking strategy cannot', () => {
     const d = tmp()
     const a = new Uint8Array(50_000).map((_, i) => (i * 7) & 0xff)
