@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FileVolume, MemoryVolume, type Volume } from './volume.ts'
+import { copyVolume, FileVolume, MemoryVolume, type Volume } from './volume.ts'
 
 /** A frozen base image that cells clone their source and replica from. */
 export interface BaseImage {
@@ -58,9 +58,14 @@ export class FileStorage implements Storage {
   }
 
   image(v: Volume): BaseImage {
-    if (!(v instanceof FileVolume)) throw new Error('file storage: image of a volume it did not make')
     const path = this.path('image')
-    copyFileSync(v.path, path)
+    if (v instanceof FileVolume) copyFileSync(v.path, path)
+    else {
+      // A workload that built its base in memory (a small file pair, a database file read back).
+      const f = new FileVolume(path, 'create')
+      copyVolume(v, f)
+      f.close()
+    }
     return {
       size: v.size,
       release: () => rmSync(path, { force: true }),
