@@ -97,7 +97,8 @@ export class StagedVolume implements Volume {
       const page = pos >>> PAGE_SHIFT
       const inPage = pos - page * PAGE
       const n = Math.min(PAGE - inPage, end - pos)
-      const p = this.materialise(page)
+      // A write that covers a whole page need not read the page first.
+      const p = n === PAGE ? new Uint8Array(PAGE) : this.materialise(page)
       p.set(bytes.subarray(pos - offset, pos - offset + n), inPage)
       this.pages.put(page, p)
       pos += n
