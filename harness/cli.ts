@@ -12,6 +12,7 @@ import { columnsMarkdown } from './record.ts'
 import { runMatrix } from './run-matrix.ts'
 import { summaryTable } from './summary.ts'
 import { VERSION } from './manifest.ts'
+import { FAULT_KINDS } from './faults.ts'
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
 
@@ -45,6 +46,8 @@ interface RunFlags {
   resume?: boolean
   progress: boolean
   failOnIncorrect?: boolean
+  fault?: string
+  faultRate?: string
 }
 
 async function run(flags: RunFlags): Promise<number> {
@@ -58,6 +61,8 @@ async function run(flags: RunFlags): Promise<number> {
     seeds: flags.seeds,
     content: flags.content,
     overrides,
+    fault: flags.fault,
+    faultRate: flags.faultRate,
   }
   if (flags.epochs !== undefined && !/^\d+$/.test(flags.epochs)) throw new ConfigError(`--epochs must be a whole number, got "${flags.epochs}"`)
   if (flags.base !== undefined || flags.target !== undefined) {
@@ -116,6 +121,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--resume', 'continue the run in --out (same config), skipping finished cells')
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
+    .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
+    .option('--fault-rate <p>', 'probability of the fault per unit it applies to (default: the fault\'s own)')
     .addOption(new Option('--preset <name>', 'a named matrix; "default" is the small matrix npm run bench uses').choices(['default']))
     .action(async (flags: RunFlags) => {
       code = await run(flags)

@@ -6,6 +6,7 @@ import type { AnyStrategy, OptionSpec } from '../strategies/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { CONTENT_MODELS, parseContent, type ContentModel } from '../workloads/content.ts'
 import { MAX_BLOCK_SIZE } from '../strategies/shared/block-stream.ts'
+import { resolveFault, type FaultSpec } from './faults.ts'
 
 /** A resolved run: everything needed to reproduce it, and what the manifest records. */
 export interface RunConfig {
@@ -17,6 +18,8 @@ export interface RunConfig {
   epochs: number
   seeds: string[]
   content: ContentModel
+  /** A tracker fault injected in every cell (absent without one, so a plain run's config hash is unchanged). */
+  fault?: FaultSpec
 }
 
 /** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
@@ -31,10 +34,13 @@ export interface RunRequest {
   seeds?: (string | number)[]
   content?: string
   overrides?: OptionOverrides
+  /** A fault kind from harness/faults.ts, and its rate (default: the fault's own). */
+  fault?: string
+  faultRate?: number | string
 }
 
 /** `npm run bench`: small enough for well under a minute, wide enough to show every trade-off. */
-export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategies'>> = {
+export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategies' | 'fault' | 'faultRate'>> = {
   workloads: ['random-overwrite', 'insert-delete', 'append', 'hot-spot'],
   blockSizes: [512, 4096, 65536],
   size: '16MiB',
@@ -116,6 +122,7 @@ export function resolveRun(req: RunRequest): RunConfig {
   if (seeds.length === 0 || seeds.some((s) => s.trim() === '')) throw new ConfigError('--seeds needs at least one non-empty seed, e.g. --seeds 1,2,3')
   if (new Set(seeds).size !== seeds.length) throw new ConfigError('--seeds lists a seed twice')
   const content = parseContent(String(merged.content))
+  const fault = resolveFault(req.fault, req.faultRate)
   return {
     strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
     workloads: workloads.map((w) => {
@@ -128,6 +135,7 @@ export function resolveRun(req: RunRequest): RunConfig {
     epochs: positiveInt('--epochs', merged.epochs, 100_000),
     seeds,
     content,
+    ...(fault ? { fault } : {}),
   }
 }
 

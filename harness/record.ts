@@ -56,6 +56,14 @@ export const COLUMNS = {
   correct: { type: 'boolean', description: 'replica equals the source byte for byte after the sync' },
   first_diff_offset: { type: 'integer', nullable: true, unit: 'B', description: 'first offset where replica and source differ (empty when correct)' },
   error: { type: 'string', nullable: true, description: 'error a half raised (the replica is then unchanged)' },
+  tracker_device_held_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'bytes on the tracker\'s device when the sync started (journal not yet truncated)' },
+  fault: { type: 'string', nullable: true, description: 'fault injected in this run (--fault; empty without one)' },
+  fault_rate: { type: 'number', nullable: true, description: 'probability of the fault per unit it applies to (--fault-rate)' },
+  faults_injected: { type: 'integer', nullable: true, description: 'fault events that hit in the epoch (dropped blocks, lost notifications, shifted offsets, resets, crashes)' },
+  caught_by_harness: { type: 'boolean', nullable: true, description: 'with --fault: the replica came out wrong and only the harness\'s byte check saw it (no error, no self-verify detection)' },
+  self_verify_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'bytes of the strategy\'s self-verification: digest, plus the repair pass when it ran (framing included; empty without selfVerify)' },
+  self_detected: { type: 'boolean', nullable: true, description: 'the strategy\'s own digest check found the replica wrong and ran its repair pass (empty without selfVerify)' },
+  self_repaired: { type: 'boolean', nullable: true, description: 'self_detected and the replica came out byte-exact, as the harness checked (empty without selfVerify)' },
 } as const satisfies Record<string, ColumnSpec>
 
 export type ColumnName = keyof typeof COLUMNS

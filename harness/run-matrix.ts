@@ -79,7 +79,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
               opts.onProgress?.({ done: ++done, total, label: `skipped ${label}`, resumed: false })
               continue
             }
-            const rows = await runCell({ runId, strategy, options, prepared })
+            const rows = await runCell({ runId, strategy, options, prepared, fault: config.fault })
             run.appendCell(rows)
             manifest.cells.done = run.done.size
             opts.onProgress?.({ done: ++done, total, label, resumed: false })

@@ -18,6 +18,11 @@ export interface SyncInput {
   syncIndex: number
   /** Steps per half before the harness calls the strategy stalled. */
   maxSteps?: number
+  /**
+   * Fault injection (harness/faults.ts): once the receiver is done, commit its side and abort the
+   * sender's, which never sees the receiver's last frames: a crash after apply, before the sender cleared.
+   */
+  crashAfterApply?: boolean
 }
 
 export interface SideCost {
@@ -35,6 +40,8 @@ export interface SyncOutcome {
   error?: string
   errorCode?: string
   committed: boolean
+  /** Set when crashAfterApply cut the sync: the receiver's side is committed, the sender's is not. */
+  crashed?: boolean
 }
 
 /**
@@ -77,6 +84,12 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
         const sent = channel.transmit(turn === 0 ? 'down' : 'up', step.value)
         inbox[1 - turn]!.push(...sent)
         idle = sent.length === 0 && mine.length === 0 ? idle + 1 : 0
+        if (turn === 1 && half.done && input.crashAfterApply) {
+          staged.commit()
+          input.receiverState.commit()
+          input.senderState.abort()
+          return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, committed: true, crashed: true }
+        }
       } else {
         idle++
       }
