@@ -74,7 +74,8 @@ export function variantLabel(v: StrategyVariant): string {
 }
 
 export interface FaultBenchLine {
-  fault: FaultKind
+  /** 'none': the same cells with no fault, the baseline for bytes. */
+  fault: FaultKind | 'none'
   rate: number
   strategy: string
   syncs: number
@@ -99,8 +100,8 @@ export async function runFaultBench(p: FaultBenchParams, onCell?: () => void): P
     const workload = findWorkload(w)
     for (const seed of p.seeds) {
       const prepared = prepareWorkload(workload, workload.defaults, { size: p.size, epochs: p.epochs, seed, content: p.content })
-      for (const fault of p.faults) {
-        const spec = { kind: fault, rate: p.rate ?? FAULTS[fault].defaultRate }
+      for (const fault of ['none' as const, ...p.faults]) {
+        const spec = fault === 'none' ? undefined : { kind: fault, rate: p.rate ?? FAULTS[fault].defaultRate }
         for (const variant of variants) {
           const strategy = findStrategy(variant.name)
           const key = JSON.stringify([fault, variantLabel(variant)])
@@ -117,14 +118,14 @@ export async function runFaultBench(p: FaultBenchParams, onCell?: () => void): P
     }
   }
   const lines: FaultBenchLine[] = []
-  for (const fault of p.faults) {
+  for (const fault of ['none' as const, ...p.faults]) {
     for (const variant of variants) {
       const name = variantLabel(variant)
       const { plain, verified } = rows.get(JSON.stringify([fault, name]))!
       const mean = (rs: ResultRow[], f: (r: ResultRow) => number) => rs.reduce((a, r) => a + f(r), 0) / Math.max(1, rs.length)
       lines.push({
         fault,
-        rate: p.rate ?? FAULTS[fault].defaultRate,
+        rate: fault === 'none' ? 0 : (p.rate ?? FAULTS[fault].defaultRate),
         strategy: name,
         syncs: plain.length,
         syncsHit: plain.filter((r) => (r.faults_injected ?? 0) > 0).length,
@@ -149,8 +150,8 @@ export function faultBenchTable(lines: readonly FaultBenchLine[]): string {
   const head = ['fault', 'rate', 'per', 'strategy', 'syncs hit', 'wrong w/o verify', 'wrong with verify', 'detected→repaired', 'verify B/sync', 'bytes/sync w/o → with']
   const body = lines.map((l) => [
     l.fault,
-    String(l.rate),
-    FAULTS[l.fault].per,
+    l.fault === 'none' ? '-' : String(l.rate),
+    l.fault === 'none' ? '-' : FAULTS[l.fault].per,
     l.strategy,
     share(l.syncsHit, l.syncs),
     share(l.wrongPlain, l.syncs),

@@ -12,7 +12,7 @@ export interface JournalReplayOptions extends StrategyOptions {
   blockSize: number
   /** Log exactly the bytes written instead of the whole blocks around them. Default false. */
   byteExact: boolean
-  /** Ship the final state of the records since the last acknowledged sync (last write wins) instead of every record. Default false. */
+  /** Ship the final state of the records since the last acknowledged sync (last write wins) instead of every record. Default true. */
   coalesce: boolean
   /** Exchange a whole-volume digest after the replay and repair by block hashes on a mismatch. Default false. */
   selfVerify: boolean
@@ -111,11 +111,11 @@ export class JournalTracker implements Tracker {
 export const journalReplay: Strategy<JournalReplayOptions, JournalTracker> = {
   name: NAME,
   summary: 'a write journal (LSN, offset, data, CRC per record); ship records since the last ack, replay in order',
-  defaults: { blockSize: 4096, byteExact: false, coalesce: false, selfVerify: false },
+  defaults: { blockSize: 4096, byteExact: false, coalesce: true, selfVerify: false },
   options: {
     blockSize: { type: 'size', description: 'records cover whole blocks of this size around each write (unless byteExact)' },
     byteExact: { type: 'boolean', description: 'log exactly the bytes written, not the blocks around them' },
-    coalesce: { type: 'boolean', description: 'ship the final state of the records (last write wins) instead of every record' },
+    coalesce: { type: 'boolean', description: 'ship the final state of the records (last write wins); false replays every record as written' },
     selfVerify: { type: 'boolean', description: 'send a whole-volume digest after the replay; on a mismatch the receiver asks for a block-hash repair pass' },
   },
   needsWriteTrace: true,

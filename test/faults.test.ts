@@ -38,10 +38,10 @@ const where = (r: ResultRow) => `${r.strategy} ${r.strategy_options} ${r.workloa
 
 /** Fault, rate, workload, block size, and the write-path strategies (with options) it must corrupt. */
 const CORRUPTING: [FaultKind, number, string, number, [string, Record<string, unknown>][]][] = [
-  ['dropped-bits', 0.2, 'random-overwrite', 4096, [['changed-block-bitmap', {}], ['journal-replay', {}], ['journal-replay', { byteExact: true, coalesce: true }]]],
+  ['dropped-bits', 0.2, 'random-overwrite', 4096, [['changed-block-bitmap', {}], ['journal-replay', {}], ['journal-replay', { byteExact: true, coalesce: false }]]],
   ['lost-records', 0.1, 'random-overwrite', 4096, [['changed-block-bitmap', {}], ['journal-replay', {}], ['journal-replay', { byteExact: true }]]],
   ['lost-records', 0.5, 'resize', 4096, [['changed-block-bitmap', {}], ['journal-replay', {}]]],
-  ['tracker-reset', 1, 'random-overwrite', 4096, [['changed-block-bitmap', {}], ['journal-replay', {}], ['journal-replay', { coalesce: true }]]],
+  ['tracker-reset', 1, 'random-overwrite', 4096, [['changed-block-bitmap', {}], ['journal-replay', {}], ['journal-replay', { coalesce: false }]]],
   ['tracker-reset', 1, 'resize', 512, [['changed-block-bitmap', {}], ['journal-replay', { byteExact: true }]]],
   // A 512-byte shift is hidden by whole-block tracking unless it crosses a block boundary: small blocks, or byte-exact records.
   ['misaligned-offset', 1, 'random-overwrite', 512, [['changed-block-bitmap', {}], ['journal-replay', {}]]],
@@ -100,7 +100,7 @@ describe('crash after apply', () => {
   it.each([
     ['changed-block-bitmap', {}],
     ['journal-replay', {}],
-    ['journal-replay', { coalesce: true }],
+    ['journal-replay', { coalesce: false }],
     ['snapshot-diff', {}],
   ] as const)('%s %j: every sync crashes after the receiver applied, and every next sync is still right', async (strategy, options) => {
     const clean = await faultRun({ strategy, options })
@@ -193,6 +193,8 @@ describe('fault configuration and reporting', () => {
       content: 'mixed',
     })
     expect(lines.map((l) => [l.fault, l.strategy])).toEqual([
+      ['none', 'changed-block-bitmap'],
+      ['none', 'journal-replay:byteExact=true'],
       ['tracker-reset', 'changed-block-bitmap'],
       ['tracker-reset', 'journal-replay:byteExact=true'],
       ['crash-after-apply', 'changed-block-bitmap'],
@@ -203,6 +205,7 @@ describe('fault configuration and reporting', () => {
       expect(l.wrongVerified).toBe(0)
       if (l.fault === 'tracker-reset') expect(l.wrongPlain).toBeGreaterThan(0)
       else expect(l.wrongPlain).toBe(0)
+      if (l.fault === 'none') expect(l.syncsHit).toBe(0)
     }
     expect(faultBenchTable(lines)).toMatch(/tracker-reset\s+1\s+epoch\s+changed-block-bitmap\s+2\/2 \(100%\)\s+\d\/2 \(\d+%\)\s+0\/2 \(0%\)/)
     expect(() => parseVariant('journal-replay:colour=red')).toThrow(/journal-replay has no option "colour"/)

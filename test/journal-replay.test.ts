@@ -75,12 +75,12 @@ describe('coalesce', () => {
 describe('journal-replay', () => {
   const workloads = ['random-overwrite', 'insert-delete', 'hot-spot', 'resize', 'append'] as const
   const variants = [
-    { coalesce: true, byteExact: false },
+    { coalesce: false, byteExact: false },
     { coalesce: false, byteExact: true },
     { coalesce: true, byteExact: true },
   ]
 
-  it('every variant (coalesced, byte-exact) gives a byte-exact replica on every workload', async () => {
+  it('every variant (every record or coalesced, whole blocks or byte-exact) gives a byte-exact replica on every workload', async () => {
     for (const workload of workloads) {
       for (const v of variants) {
         for (const blockSize of [7, 4096]) {
@@ -103,7 +103,7 @@ describe('journal-replay', () => {
   })
 
   it('logs every written byte (write amplification), byte-exact below whole blocks, and truncates after each ack', async () => {
-    const run = (byteExact: boolean) => quickRun({ strategy: 'journal-replay', workload: 'random-overwrite', blockSize: 4096, size: 1 << 20, epochs: 3, strategyOptions: { byteExact } })
+    const run = (byteExact: boolean) => quickRun({ strategy: 'journal-replay', workload: 'random-overwrite', blockSize: 4096, size: 1 << 20, epochs: 3, strategyOptions: { byteExact, coalesce: false } })
     const [exact, blocks] = [await run(true), await run(false)]
     for (let e = 0; e < 3; e++) {
       const x = exact[e]!
@@ -139,7 +139,7 @@ describe('journal-replay', () => {
         }
       },
     }
-    const rows = await quickRun({ strategy: corrupting, workload: 'random-overwrite', blockSize: 4096, size: 256 << 10, epochs: 2, strategyOptions: { byteExact: true } })
+    const rows = await quickRun({ strategy: corrupting, workload: 'random-overwrite', blockSize: 4096, size: 256 << 10, epochs: 2, strategyOptions: { byteExact: true, coalesce: false } })
     expect(rows[0]!.error).toMatch(/journal-replay: malformed frame: journal record \d+ fails its checksum/)
     expect(rows[0]!.correct).toBe(false)
     // Not acknowledged, so not truncated: the second sync carries both epochs' records and is right.
@@ -161,7 +161,7 @@ describe('journal-replay', () => {
     // The replica says it holds records up to LSN 2 (which it does not: so a replay of 1-2 would show).
     receiverState.set('lsn', new FrameWriter(4).varint(2).finish())
     receiverState.commit()
-    const options = { ...journalReplay.defaults, blockSize: 1, byteExact: true }
+    const options = { ...journalReplay.defaults, blockSize: 1, byteExact: true, coalesce: false }
     const out = await runSync({ strategy: journalReplay, options, source, replica, tracker, senderState: new StagedStateStore(), receiverState, syncIndex: 1 })
     expect(out.error).toBeUndefined()
     const got = replica.snapshot()

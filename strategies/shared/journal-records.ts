@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib'
-import { FrameReader, FrameWriter } from './wire.ts'
+import { varintLength, writeVarint } from './varint.ts'
+import { FrameReader } from './wire.ts'
 
 /**
  * Journal records, as they sit on the tracker's device and as they cross the wire (the sender ships the
@@ -30,16 +31,17 @@ export interface JournalRecord {
 
 const NO_DATA = new Uint8Array(0)
 
-/** Encodes one record (header, CRC, data) into a new array. */
+/** Encodes one record (header, CRC, data) into one new array: the data is copied once. */
 export function encodeRecord(type: JournalRecord['type'], lsn: number, offset: number, data: Uint8Array = NO_DATA): Uint8Array {
-  const w = new FrameWriter(32 + data.length).u8(type).varint(lsn).varint(offset)
-  if (type === REC_WRITE) w.varint(data.length)
-  const header = w.finish()
-  const out = new Uint8Array(header.length + 4 + data.length)
-  out.set(header, 0)
-  const crc = crc32(data, crc32(header))
-  new DataView(out.buffer).setUint32(header.length, crc, true)
-  out.set(data, header.length + 4)
+  const headerLength = 1 + varintLength(lsn) + varintLength(offset) + (type === REC_WRITE ? varintLength(data.length) : 0)
+  const out = new Uint8Array(headerLength + 4 + data.length)
+  out[0] = type
+  let at = writeVarint(out, 1, lsn)
+  at = writeVarint(out, at, offset)
+  if (type === REC_WRITE) writeVarint(out, at, data.length)
+  const crc = crc32(data, crc32(out.subarray(0, headerLength)))
+  new DataView(out.buffer).setUint32(headerLength, crc, true)
+  out.set(data, headerLength + 4)
   return out
 }
 
