@@ -68,8 +68,9 @@ export function resolveFault(kind: string | undefined, rate: string | number | u
     return undefined
   }
   if (!isFaultKind(kind)) throw new ConfigError(`unknown fault "${kind}"; choose one of ${FAULT_KINDS.join(', ')}`)
+  // Number('') is 0, so an empty rate fails the range check too.
   const r = rate === undefined ? FAULTS[kind].defaultRate : Number(rate)
-  if (!Number.isFinite(r) || r <= 0 || r > 1 || String(rate ?? r).trim() === '') throw new ConfigError(`--fault-rate must be a probability in (0, 1], got "${rate}"`)
+  if (!Number.isFinite(r) || r <= 0 || r > 1) throw new ConfigError(`--fault-rate must be a probability in (0, 1], got "${rate}"`)
   return { kind, rate: r }
 }
 
