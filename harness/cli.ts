@@ -24,6 +24,7 @@ import { findWorkload } from './config.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { parseSize } from './units.ts'
 import { defaultRunId } from './run-matrix.ts'
+import { FAULT_KINDS } from './faults.ts'
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
 
@@ -65,6 +66,8 @@ interface RunFlags {
   storage?: string
   workDir?: string
   jobs?: string
+  fault?: string
+  faultRate?: string
 }
 
 function parseJobs(text: string | undefined): number | undefined {
@@ -100,6 +103,8 @@ async function run(flags: RunFlags): Promise<number> {
     costModel: flags.costModel,
     storage: flags.storage,
     overrides,
+    fault: flags.fault,
+    faultRate: flags.faultRate,
   }
   if (flags.repeat !== undefined && !/^\d+$/.test(flags.repeat)) throw new ConfigError(`--repeat must be a whole number, got "${flags.repeat}"`)
   if (flags.epochs !== undefined && !/^\d+$/.test(flags.epochs)) throw new ConfigError(`--epochs must be a whole number, got "${flags.epochs}"`)
@@ -233,6 +238,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--shard <i/n>', 'run only shard i of n of the matrix (cells dealt round-robin); join the shards with deltabench merge')
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
+    .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
+    .option('--fault-rate <p>', 'probability of the fault per unit it applies to (default: the fault\'s own)')
     .addOption(new Option('--preset <name>', 'a named matrix; "default" is the small matrix npm run bench uses').choices(['default']))
     .action(async (flags: RunFlags) => {
       code = await run(flags)

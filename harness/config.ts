@@ -8,6 +8,7 @@ import { CONTENT_MODELS, parseContent, type ContentModel } from '../workloads/co
 import { MAX_BLOCK_SIZE } from '../strategies/shared/block-stream.ts'
 import { compressionName, parseCompression } from './channel-codec.ts'
 import { parseCostModel, parseProfile, type CostModel } from './network-profile.ts'
+import { resolveFault, type FaultSpec } from './faults.ts'
 
 /** A resolved run: everything needed to reproduce it, and what the manifest records. */
 export interface RunConfig {
@@ -28,6 +29,8 @@ export interface RunConfig {
   costModel: CostModel
   /** Where volumes live: memory, or files in a work directory (bounded heap for big volumes). */
   storage: 'memory' | 'file'
+  /** A tracker fault injected in every cell (absent without one, so a plain run's config hash is unchanged). */
+  fault?: FaultSpec
 }
 
 /** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
@@ -48,10 +51,13 @@ export interface RunRequest {
   /** memory, file, or auto (file from 512 MiB up). */
   storage?: string
   overrides?: OptionOverrides
+  /** A fault kind from harness/faults.ts, and its rate (default: the fault's own). */
+  fault?: string
+  faultRate?: number | string
 }
 
 /** `npm run bench`: small enough for well under a minute, wide enough to show every trade-off. */
-export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategies'>> = {
+export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategies' | 'fault' | 'faultRate'>> = {
   workloads: ['random-overwrite', 'insert-delete', 'append', 'hot-spot'],
   blockSizes: [512, 4096, 65536],
   size: '16MiB',
@@ -144,6 +150,7 @@ export function resolveRun(req: RunRequest): RunConfig {
   if (new Set(seeds).size !== seeds.length) throw new ConfigError('--seeds lists a seed twice')
   const content = parseContent(String(merged.content))
   parseProfile(String(merged.profile))
+  const fault = resolveFault(req.fault, req.faultRate)
   return {
     strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
     workloads: workloads.map((w) => {
@@ -161,6 +168,7 @@ export function resolveRun(req: RunRequest): RunConfig {
     profile: String(merged.profile),
     costModel: parseCostModel(String(merged.costModel)),
     storage: resolveStorage(String(merged.storage), size),
+    ...(fault ? { fault } : {}),
   }
 }
 

@@ -137,7 +137,7 @@ async function replay(strategy: AnyStrategy, sc: Scenario, tamperWith?: { direct
   const source = new MemoryVolume(sc.base)
   const replica = new MemoryVolume(sc.base)
   const device = new MeteredTrackerDevice()
-  const tracker: Tracker | undefined = strategy.tracker?.({ geometry: { size: source.size, blockSize: sc.options.blockSize }, device }, sc.options)
+  const tracker: Tracker | undefined = strategy.tracker?.({ geometry: { size: source.size, blockSize: sc.options.blockSize }, device, source }, sc.options)
   const senderState = new StagedStateStore()
   const receiverState = new StagedStateStore()
   const observer = { onWrite: (offset: number, data: Uint8Array) => tracker?.onWrite({ offset, data }), onResize: (size: number) => tracker?.onResize(size) }

@@ -3,6 +3,7 @@ import { WORKLOADS } from '../workloads/index.ts'
 import { CONTENT_MODELS } from '../workloads/content.ts'
 import type { OptionSpec } from '../strategies/strategy.ts'
 import { formatBytes } from './units.ts'
+import { FAULTS } from './faults.ts'
 
 function showDefault(spec: OptionSpec, v: unknown): string {
   if (spec.type === 'size' && typeof v === 'number') return v >= 1024 ? `${v} (${formatBytes(v)})` : String(v)
@@ -26,5 +27,7 @@ export function listText(): string {
   for (const w of WORKLOADS) out.push(`  ${w.name}`, `    ${w.summary}`, ...optionLines(w.options, w.defaults), '')
   out.push('Content models (--content):', '')
   for (const [k, v] of Object.entries(CONTENT_MODELS)) out.push(`  ${k.padEnd(8)} ${v}`)
+  out.push('', 'Faults (--fault <kind> --fault-rate <p>; the rate is a probability per the unit shown):', '')
+  for (const [k, f] of Object.entries(FAULTS)) out.push(`  ${k.padEnd(18)} per ${f.per}, default rate ${f.defaultRate}: ${f.description}`)
   return out.join('\n')
 }

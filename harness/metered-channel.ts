@@ -1,5 +1,5 @@
 import { ProtocolError } from './errors.ts'
-import { FRAME_KINDS, type Frame, type FrameKind } from '../strategies/strategy.ts'
+import { FRAME_KINDS, FRAME_PHASES, type Frame, type FrameKind, type FramePhase } from '../strategies/strategy.ts'
 import { varintLength } from '../strategies/shared/varint.ts'
 import type { FrameCodec } from './channel-codec.ts'
 
@@ -17,11 +17,13 @@ export interface ChannelCounters {
   flights: number
   /** What the frames would have cost with no compression stage (bytes plus prefixes), both ways. */
   uncompressed: number
+  /** Bytes (framing included) of frames a strategy marked as self-verification or repair (Frame.phase). */
+  byPhase: Record<FramePhase, number>
 }
 
 export function emptyCounters(): ChannelCounters {
   const byKind = Object.fromEntries(FRAME_KINDS.map((k) => [k, 0])) as Record<FrameKind, number>
-  return { bytes: { down: 0, up: 0 }, frames: { down: 0, up: 0 }, framing: 0, byKind, flights: 0, uncompressed: 0 }
+  return { bytes: { down: 0, up: 0 }, frames: { down: 0, up: 0 }, framing: 0, byKind, flights: 0, uncompressed: 0, byPhase: { verify: 0, repair: 0 } }
 }
 
 /** What one transmit delivered, and the CPU its compression stage spent on each side. */
@@ -109,6 +111,11 @@ export class MeteredChannel {
         if (!isFrameKind(kind)) throw new ProtocolError(this.strategy, `unknown frame kind "${kind}"`)
         this.counters.byKind[kind] += n
       }
+      if (frame.phase !== undefined) {
+        const phase: string = frame.phase
+        if (!isFramePhase(phase)) throw new ProtocolError(this.strategy, `unknown frame phase "${phase}"`)
+        this.counters.byPhase[phase] += n + prefix
+      }
       out.push(new Uint8Array(frame.bytes)) // a copy even when a half hands over a Buffer (whose slice is a view)
     }
     return out
@@ -117,4 +124,8 @@ export class MeteredChannel {
 
 function isFrameKind(kind: string): kind is FrameKind {
   return (FRAME_KINDS as readonly string[]).includes(kind)
+}
+
+function isFramePhase(phase: string): phase is FramePhase {
+  return (FRAME_PHASES as readonly string[]).includes(phase)
 }

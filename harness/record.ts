@@ -63,6 +63,14 @@ export const COLUMNS = {
   est_profile: { type: 'string', description: 'network profile of the time estimate (lan, wan, mobile, cross-region or custom)' },
   est_model: { type: 'string', description: 'cost model of the estimate: serial (nothing overlaps) or pipelined (transfer and CPU overlap)' },
   est_sync_ms: { type: 'number', unit: 'ms', description: 'estimated time to sync on est_profile: flights × RTT/2 + bytes ÷ bandwidth each way + CPU each side, per est_model' },
+  tracker_device_held_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'bytes on the tracker\'s device when the sync started (journal not yet truncated)' },
+  fault: { type: 'string', nullable: true, description: 'fault injected in this run (--fault; empty without one)' },
+  fault_rate: { type: 'number', nullable: true, description: 'probability of the fault per unit it applies to (--fault-rate)' },
+  faults_injected: { type: 'integer', nullable: true, description: 'fault events that hit in the epoch (dropped blocks, lost notifications, shifted offsets, resets, crashes)' },
+  caught_by_harness: { type: 'boolean', nullable: true, description: 'with --fault: the replica came out wrong and only the harness\'s byte check saw it (no error, no self-verify detection)' },
+  self_verify_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'bytes of the strategy\'s self-verification: digest, plus the repair pass when it ran (framing included; empty without selfVerify)' },
+  self_detected: { type: 'boolean', nullable: true, description: 'the strategy\'s own digest check found the replica wrong and ran its repair pass (empty without selfVerify)' },
+  self_repaired: { type: 'boolean', nullable: true, description: 'self_detected and the replica came out byte-exact, as the harness checked (empty without selfVerify)' },
 } as const satisfies Record<string, ColumnSpec>
 
 export type ColumnName = keyof typeof COLUMNS

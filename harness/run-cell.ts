@@ -3,6 +3,7 @@ import type { AnyStrategy, StrategyOptions, Tracker } from '../strategies/strate
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { UnsupportedError } from './errors.ts'
 import { replicaQuota, type PreparedWorkload } from './prepare-workload.ts'
+import { FaultInjector, type FaultSpec } from './faults.ts'
 import { checkRow, type ResultRow } from './record.ts'
 import { runSync } from './run-sync.ts'
 import { StagedStateStore } from './state-store.ts'
@@ -21,6 +22,8 @@ export interface CellSpec {
   repeat?: number
   /** Compression stage and the link the time estimate assumes. Default: none, wan, serial. */
   channel?: ChannelSetup
+  /** A tracker fault to inject (harness/faults.ts). */
+  fault?: FaultSpec
 }
 
 export interface ChannelSetup {
@@ -69,35 +72,63 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
 async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, replica: Volume): Promise<ResultRow[]> {
   const { strategy, options, prepared } = spec
   const device = new MeteredTrackerDevice()
-  const tracker: Tracker | undefined = strategy.tracker?.({ geometry: { size: source.size, blockSize: options.blockSize }, device }, options)
+  const newTracker = (): Tracker | undefined => strategy.tracker?.({ geometry: { size: source.size, blockSize: options.blockSize }, device, source }, options)
+  let tracker = newTracker()
   const senderState = new StagedStateStore()
   const receiverState = new StagedStateStore()
+  const faults = spec.fault ? new FaultInjector(spec.fault, `${prepared.workload.name}/${prepared.params.seed}`, strategy, options.blockSize) : undefined
+  const resetTracker = () => {
+    // A tracker that restarts empty: its device and the sender's saved state are gone with it.
+    device.clear()
+    tracker = newTracker()
+    senderState.reset()
+  }
+  const selfVerify = options.selfVerify === true
   const rows: ResultRow[] = []
   for (let e = 0; e < prepared.epochs.length; e++) {
     let trackerMs = 0
     let trackerWrites = 0
     let sourceWriteBytes = 0
     const deviceBefore = device.writtenBytes
+    // performance.now() around a synchronous call: cheap enough per write, and equal to its CPU time.
+    const deliverWrite = (offset: number, data: Uint8Array) => {
+      const t = performance.now()
+      tracker!.onWrite({ offset, data })
+      trackerMs += performance.now() - t
+    }
+    const deliverResize = (size: number) => {
+      const t = performance.now()
+      tracker!.onResize(size)
+      trackerMs += performance.now() - t
+    }
     const observer = {
       onWrite(offset: number, data: Uint8Array) {
         sourceWriteBytes += data.length
         if (!tracker) return
         trackerWrites++
-        // performance.now() around a synchronous call: cheap enough per write, and equal to its CPU time.
-        const t = performance.now()
-        tracker.onWrite({ offset, data })
-        trackerMs += performance.now() - t
+        if (faults) faults.write(offset, data, deliverWrite)
+        else deliverWrite(offset, data)
       },
       onResize(size: number) {
         if (!tracker) return
-        const t = performance.now()
-        tracker.onResize(size)
-        trackerMs += performance.now() - t
+        if (faults) faults.resize(size, deliverResize)
+        else deliverResize(size)
       },
     }
-    for (const m of prepared.epochs[e]!) applyMutation(source, m, observer, prepared.workload.name)
+    const mutations = prepared.epochs[e]!
+    faults?.startEpoch(e + 1, mutations.length)
+    for (let i = 0; i <= mutations.length; i++) {
+      if (faults?.resetBefore(i)) resetTracker()
+      if (i < mutations.length) applyMutation(source, mutations[i]!, observer, prepared.workload.name)
+    }
+    if (tracker?.snapshot) {
+      const t = performance.now()
+      await tracker.snapshot(source)
+      trackerMs += performance.now() - t
+    }
     const replicaBefore = replica.size
-    const sync = await runSync({ strategy, options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, codec: channel.codec, replicaQuota: replicaQuota(prepared) })
+    const deviceHeld = device.size
+    const sync = await runSync({ strategy, options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, codec: channel.codec, replicaQuota: replicaQuota(prepared), crashAfterApply: faults?.crashThisSync() })
     const diff = firstDifference(replica, source)
     const c = sync.counters
     const total = c.bytes.down + c.bytes.up
@@ -156,6 +187,14 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
         est_sync_ms: round3(
           estimateSyncMs({ bytesDown: c.bytes.down, bytesUp: c.bytes.up, flights: c.flights, senderCpuMs: sync.sender.cpuMs, receiverCpuMs: sync.receiver.cpuMs }, channel.profile, channel.model),
         ),
+        tracker_device_held_bytes: tracker ? deviceHeld : null,
+        fault: faults ? faults.spec.kind : null,
+        fault_rate: faults ? faults.spec.rate : null,
+        faults_injected: faults ? faults.injected : null,
+        caught_by_harness: faults ? diff >= 0 && !sync.error && c.byPhase.repair === 0 : null,
+        self_verify_bytes: selfVerify ? c.byPhase.verify + c.byPhase.repair : null,
+        self_detected: selfVerify ? c.byPhase.repair > 0 : null,
+        self_repaired: selfVerify ? c.byPhase.repair > 0 && diff < 0 : null,
       }),
     )
   }

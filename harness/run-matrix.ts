@@ -195,7 +195,7 @@ export function planCells(config: RunConfig, shard: Shard = { index: 1, count: 1
 export class PreparedCache {
   private current: { key: string; prepared: PreparedWorkload } | undefined
   constructor(
-    private readonly config: RunConfig,
+    readonly config: RunConfig,
     private readonly storage: Storage,
   ) {}
 
@@ -217,7 +217,7 @@ export class PreparedCache {
 
 export function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
   const prepared = cache.get(cell.workload, cell.seed)
-  return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel })
+  return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel, fault: cache.config.fault })
 }
 
 /** A cell's place in the canonical order (workload, seed, repeat, strategy, block size), whatever order it runs in. */

@@ -23,6 +23,11 @@ export interface SyncInput {
   codec?: FrameCodec
   /** Space the receiver has for its replica, in bytes (default: unbounded). */
   replicaQuota?: number
+  /**
+   * Fault injection (harness/faults.ts): once the receiver is done, commit its side and abort the
+   * sender's, which never sees the receiver's last frames: a crash after apply, before the sender cleared.
+   */
+  crashAfterApply?: boolean
 }
 
 export interface SideCost {
@@ -40,6 +45,8 @@ export interface SyncOutcome {
   error?: string
   errorCode?: string
   committed: boolean
+  /** Set when crashAfterApply cut the sync: the receiver's side is committed, the sender's is not. */
+  crashed?: boolean
 }
 
 /**
@@ -85,6 +92,12 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
         costs[1 - turn]!.cpuMs += delivery.decodeCpuMs
         inbox[1 - turn]!.push(...sent)
         idle = sent.length === 0 && mine.length === 0 ? idle + 1 : 0
+        if (turn === 1 && half.done && input.crashAfterApply) {
+          staged.commit()
+          input.receiverState.commit()
+          input.senderState.abort()
+          return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, committed: true, crashed: true }
+        }
       } else {
         idle++
       }

@@ -22,10 +22,20 @@ export interface SummaryLine {
   /** Σ bytes / Σ oracle over the group, or null with no oracle. */
   efficiency: number | null
   trackerStateBytes: number | null
+  /** Tracking cost: median tracker time per sync (writes observed, or the snapshot), or null without a tracker. */
+  trackerMs: number | null
+  /** Tracking cost: mean bytes the tracker wrote to its device per sync (journal write amplification). */
+  trackerDeviceBytes: number | null
+  /** Largest state the sender kept between syncs (a manifest). */
+  senderStateBytes: number
   wrong: number
   /** Median estimated sync time on the run's profile. */
   estMs: number
   estProfile: string
+  /** With a fault: events injected over the group; syncs the strategy's self-verification detected and repaired. */
+  faultsInjected: number | null
+  selfDetected: number | null
+  selfRepaired: number | null
 }
 
 /** Groups rows by strategy × workload × block size. */
@@ -57,35 +67,49 @@ export function summarise(rows: readonly ResultRow[]): SummaryLine[] {
       repeats: Math.max(...g.map((r) => r.repeat)),
       efficiency: oracle && oracle > 0 ? bytes / oracle : null,
       trackerStateBytes: tracker.length ? Math.max(...tracker) : null,
+      trackerMs: r0.tracker_ms === null ? null : median(g.map((r) => r.tracker_ms ?? 0)),
+      trackerDeviceBytes: r0.tracker_device_bytes === null ? null : g.reduce((a, r) => a + (r.tracker_device_bytes ?? 0), 0) / n,
+      senderStateBytes: Math.max(...g.map((r) => r.sender_state_bytes)),
       wrong: g.filter((r) => !r.correct).length,
       estMs: median(g.map((r) => r.est_sync_ms)),
       estProfile: r0.est_profile,
+      faultsInjected: r0.faults_injected === null ? null : g.reduce((a, r) => a + (r.faults_injected ?? 0), 0),
+      selfDetected: r0.self_detected === null ? null : g.filter((r) => r.self_detected).length,
+      selfRepaired: r0.self_repaired === null ? null : g.filter((r) => r.self_repaired).length,
     })
   }
   return out.sort((a, b) => a.workload.localeCompare(b.workload) || a.strategy.localeCompare(b.strategy) || a.blockSize - b.blockSize)
 }
 
-/** The terminal table printed at the end of a run. */
+/** The terminal table printed at the end of a run: bytes, then tracking costs, then correctness. */
 export function summaryTable(rows: readonly ResultRow[]): string {
   const lines = summarise(rows)
-  const head = ['workload', 'strategy', 'block', 'down/sync', 'up/sync', 'RTs', 'send CPU ms', 'recv CPU ms', `est ms (${lines[0]?.estProfile ?? 'wan'})`, '× oracle', 'tracker state', 'correct']
-  const body = lines.map((s) => [
-    s.workload,
-    s.strategy,
-    formatBytes(s.blockSize),
-    formatBytes(Math.round(s.bytesDown)),
-    formatBytes(Math.round(s.bytesUp)),
-    s.roundTrips.toFixed(1),
-    cpu(s.senderCpu, s.repeats),
-    cpu(s.receiverCpu, s.repeats),
-    s.estMs.toFixed(1),
-    s.efficiency === null ? '-' : s.efficiency.toFixed(2),
-    s.trackerStateBytes === null ? '-' : formatBytes(s.trackerStateBytes),
-    s.wrong === 0 ? 'yes' : `NO (${s.wrong}/${s.syncs} wrong)`,
-  ])
+  const withFaults = lines.some((s) => s.faultsInjected !== null)
+  const withVerify = lines.some((s) => s.selfDetected !== null)
+  const orDash = (v: number | null, f: (x: number) => string) => (v === null ? '-' : f(v))
+  const cols: [string, boolean, (s: SummaryLine) => string][] = [
+    ['workload', false, (s) => s.workload],
+    ['strategy', false, (s) => s.strategy],
+    ['block', true, (s) => formatBytes(s.blockSize)],
+    ['down/sync', true, (s) => formatBytes(Math.round(s.bytesDown))],
+    ['up/sync', true, (s) => formatBytes(Math.round(s.bytesUp))],
+    ['RTs', true, (s) => s.roundTrips.toFixed(1)],
+    ['send CPU ms', true, (s) => cpu(s.senderCpu, s.repeats)],
+    ['recv CPU ms', true, (s) => cpu(s.receiverCpu, s.repeats)],
+    [`est ms (${lines[0]?.estProfile ?? 'wan'})`, true, (s) => s.estMs.toFixed(1)],
+    ['× oracle', true, (s) => orDash(s.efficiency, (x) => x.toFixed(2))],
+    ['track ms', true, (s) => orDash(s.trackerMs, (x) => x.toFixed(2))],
+    ['track written/sync', true, (s) => orDash(s.trackerDeviceBytes, (x) => formatBytes(Math.round(x)))],
+    ['tracker state', true, (s) => orDash(s.trackerStateBytes, formatBytes)],
+    ['sender state', true, (s) => formatBytes(s.senderStateBytes)],
+    ...(withFaults ? [['faults', true, (s: SummaryLine) => orDash(s.faultsInjected, String)] as [string, boolean, (s: SummaryLine) => string]] : []),
+    ...(withVerify ? [['self-repaired', true, (s: SummaryLine) => (s.selfDetected === null ? '-' : `${s.selfRepaired}/${s.selfDetected}`)] as [string, boolean, (s: SummaryLine) => string]] : []),
+    ['correct', false, (s) => (s.wrong === 0 ? 'yes' : `NO (${s.wrong}/${s.syncs} wrong)`)],
+  ]
+  const head = cols.map((c) => c[0])
+  const body = lines.map((s) => cols.map((c) => c[2](s)))
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
-  const numeric = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10])
-  const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
+  const fmt = (cells: string[]) => cells.map((c, i) => (cols[i]![1] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
   return [fmt(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(fmt)].join('\n')
 }
 

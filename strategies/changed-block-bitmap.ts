@@ -1,9 +1,15 @@
-import type { Frame, Half, Strategy, StrategyOptions, Tracker, TrackerContext } from './strategy.ts'
+import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker, TrackerContext } from './strategy.ts'
 import { BlockPusher, BlockReceiver, blockCount, unknownFrame, headerFrame } from './shared/block-stream.ts'
 import { FrameReader, FrameWriter } from './shared/wire.ts'
 import { varintLength, writeVarint } from './shared/varint.ts'
+import { VerifyReceiver, VerifySender } from './shared/self-verify.ts'
 
-export type ChangedBlockBitmapOptions = StrategyOptions
+export interface ChangedBlockBitmapOptions extends StrategyOptions {
+  /** Block size in bytes: one bit per block. Default 4096. */
+  blockSize: number
+  /** Exchange a whole-volume digest after the push and repair by block hashes on a mismatch. Default false. */
+  selfVerify: boolean
+}
 
 const NAME = 'changed-block-bitmap'
 const TAG_ACK = 0x41 // 'A'
@@ -70,77 +76,103 @@ export class ChangeBitmap implements Tracker {
 export const changedBlockBitmap: Strategy<ChangedBlockBitmapOptions, ChangeBitmap> = {
   name: NAME,
   summary: 'CBT: a bitmap of written blocks; push dirty blocks, clear bits on acknowledgement',
-  defaults: { blockSize: 4096 },
-  options: { blockSize: { type: 'size', description: 'tracking granularity: one bit per block' } },
+  defaults: { blockSize: 4096, selfVerify: false },
+  options: {
+    blockSize: { type: 'size', description: 'tracking granularity: one bit per block' },
+    selfVerify: { type: 'boolean', description: 'send a whole-volume digest after the push; on a mismatch the receiver asks for a block-hash repair pass' },
+  },
   needsWriteTrace: true,
   tracker(ctx: TrackerContext, o) {
     return new ChangeBitmap(o.blockSize, ctx.geometry.size)
   },
 
-  sender(ctx, o): Half {
-    let sent: Uint8Array | undefined
-    let done = false
-    let next = -1
-    const token = ctx.syncIndex
-    const n = blockCount(ctx.source.size, o.blockSize)
-    const push = new BlockPusher(ctx.source, o.blockSize)
-    return {
-      get done() {
-        return done
-      },
-      step(inbox): Frame[] {
-        if (!sent || next < n) {
-          const head: Frame[] = []
-          if (!sent) {
-            // What this sync sends: the bits as they stand now; only these are cleared on the ack.
-            sent = ctx.tracker.bits.slice(0, Math.ceil(n / 8))
-            head.push(headerFrame(ctx.source.size, o.blockSize, (w) => w.varint(token)))
-            next = 0
-          }
-          const bits = sent
-          // Skip clean bytes (8 blocks) at a time; test single bits only where a byte is dirty.
-          while (next < n && !push.full) {
-            const v = bits[next >>> 3]!
-            if (v === 0) next = (next | 7) + 1
-            else {
-              if (v & (1 << (next & 7))) push.push(next)
-              next++
-            }
-          }
-          return next < n ? [...head, ...push.take()] : [...head, ...push.finish()]
-        }
-        for (const f of inbox) {
-          const r = new FrameReader(NAME, f)
-          if (r.u8() !== TAG_ACK) throw unknownFrame(NAME, f)
-          const acked = r.varint()
-          r.end()
-          if (acked !== token) r.fail(`acknowledgement for sync ${acked}, expected ${token}`)
-          // Clear only what was sent: bits set after the snapshot (none in this harness) stay dirty.
-          const bits = ctx.tracker.bits
-          for (let i = 0; i < sent.length; i++) bits[i]! &= ~sent[i]!
-          // Bits past the new end belong to blocks that no longer exist.
-          bits.fill(0, sent.length)
-          done = true
-        }
-        return []
-      },
-    }
+  sender(ctx, o) {
+    // Synchronous unless self-verifying (its hasher starts asynchronously), so wrappers can call it directly.
+    return o.selfVerify ? VerifySender.create(NAME, o.blockSize).then((v) => bitmapSender(ctx, o, v)) : bitmapSender(ctx, o, undefined)
   },
 
-  receiver(ctx, o): Half {
-    let token = -1
-    const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged, (r) => (token = r.varint()))
-    let acked = false
-    return {
-      get done() {
-        return acked
-      },
-      step(inbox): Frame[] {
-        for (const f of inbox) if (!rx.accept(f)) throw unknownFrame(NAME, f)
-        if (!rx.done) return []
-        acked = true
-        return [{ bytes: new FrameWriter(8).u8(TAG_ACK).varint(token).finish(), kind: 'control' }]
-      },
-    }
+  receiver(ctx, o) {
+    return o.selfVerify ? VerifyReceiver.create(NAME, o.blockSize).then((v) => bitmapReceiver(ctx, o, v)) : bitmapReceiver(ctx, o, undefined)
   },
+}
+
+function bitmapSender(ctx: SenderContext<ChangeBitmap>, o: ChangedBlockBitmapOptions, verify: VerifySender | undefined): Half {
+  let sent: Uint8Array | undefined
+  let done = false
+  let next = 0
+  const token = ctx.syncIndex
+  const n = blockCount(ctx.source.size, o.blockSize)
+  const push = new BlockPusher(ctx.source, o.blockSize)
+  return {
+    get done() {
+      return done
+    },
+    step(inbox): Frame[] {
+      if (!sent || next < n) {
+        const head: Frame[] = []
+        if (!sent) {
+          // What this sync sends: the bits as they stand now; only these are cleared on the ack.
+          sent = ctx.tracker.bits.slice(0, Math.ceil(n / 8))
+          head.push(headerFrame(ctx.source.size, o.blockSize, (w) => w.varint(token)))
+        }
+        const bits = sent
+        // Skip clean bytes (8 blocks) at a time; test single bits only where a byte is dirty. Stop after a
+        // step's worth, so a big push streams over several steps.
+        while (next < n && !push.full) {
+          const v = bits[next >>> 3]!
+          if (v === 0) next = (next | 7) + 1
+          else {
+            if (v & (1 << (next & 7))) push.push(next)
+            next++
+          }
+        }
+        if (next < n) return [...head, ...push.take()]
+        const frames = [...head, ...push.finish()]
+        if (verify) frames.push(verify.digestFrame(ctx.source))
+        return frames
+      }
+      const out: Frame[] = []
+      for (const f of inbox) {
+        const repair = verify?.accept(f, ctx.source)
+        if (repair) {
+          out.push(...repair)
+          continue
+        }
+        const r = new FrameReader(NAME, f)
+        if (r.u8() !== TAG_ACK) throw unknownFrame(NAME, f)
+        const acked = r.varint()
+        r.end()
+        if (acked !== token) r.fail(`acknowledgement for sync ${acked}, expected ${token}`)
+        // Clear only what was sent: bits set after the snapshot (none in this harness) stay dirty.
+        const bits = ctx.tracker.bits
+        for (let i = 0; i < sent.length; i++) bits[i]! &= ~sent[i]!
+        // Bits past the new end belong to blocks that no longer exist.
+        bits.fill(0, sent.length)
+        done = true
+      }
+      return out
+    },
+  }
+}
+
+function bitmapReceiver(ctx: ReceiverContext, o: ChangedBlockBitmapOptions, verify: VerifyReceiver | undefined): Half {
+  let token = -1
+  const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged, (r) => (token = r.varint()))
+  let acked = false
+  return {
+    get done() {
+      return acked
+    },
+    step(inbox): Frame[] {
+      for (const f of inbox) if (!verify?.accept(f, ctx.staged) && !rx.accept(f)) throw unknownFrame(NAME, f)
+      if (!rx.done) return []
+      if (verify) {
+        const v = verify.check(ctx.staged)
+        if (v === 'wait') return []
+        if (v !== 'ok') return v
+      }
+      acked = true
+      return [{ bytes: new FrameWriter(8).u8(TAG_ACK).varint(token).finish(), kind: 'control' }]
+    },
+  }
 }

@@ -3,9 +3,13 @@ import type { AnyStrategy } from './strategy.ts'
 import { wholeFile } from './whole-file.ts'
 import { fixedBlockCompare } from './fixed-block-compare.ts'
 import { changedBlockBitmap } from './changed-block-bitmap.ts'
+import { journalReplay } from './journal-replay.ts'
+import { snapshotDiff } from './snapshot-diff.ts'
 
 export const STRATEGIES: readonly AnyStrategy[] = [
   wholeFile,
   fixedBlockCompare,
   changedBlockBitmap,
+  journalReplay,
+  snapshotDiff,
 ]

@@ -24,7 +24,17 @@ export interface Frame {
   readonly bytes: Uint8Array
   readonly kind: FrameKind
   readonly split?: Partial<Record<FrameKind, number>>
+  /**
+   * Self-verification accounting, like `kind`: 'verify' for the whole-volume digest a strategy exchanges
+   * after the sync, 'repair' for the fallback pass a mismatch triggers. The channel counts these bytes apart
+   * (column self_verify_bytes); they do not cross the channel.
+   */
+  readonly phase?: FramePhase
 }
+
+/** Phases of self-verification (see Frame.phase). */
+export const FRAME_PHASES = ['verify', 'repair'] as const
+export type FramePhase = (typeof FRAME_PHASES)[number]
 
 /** A half of a sync: called with the frames that arrived from the peer since its last step. */
 export interface Half {
@@ -70,6 +80,11 @@ export interface TrackerDevice {
 export interface TrackerContext {
   readonly geometry: Geometry
   readonly device: TrackerDevice
+  /**
+   * The tracked device as it stands after each write (read-only), for a tracker that logs whole blocks
+   * around a partial write, as a block-layer journal does (read-modify-write).
+   */
+  readonly source: ReadonlyVolume
 }
 
 /** Observes the source's writes between syncs, as CBT or a journal does in the write path. */
@@ -78,6 +93,12 @@ export interface Tracker {
   onResize(size: number): void
   /** The tracker's in-memory state serialised; its length is reported as tracker state bytes. */
   serialize(): Uint8Array
+  /**
+   * Optional: takes a snapshot of the source just before a sync (a manifest of block hashes). The harness
+   * calls it after the epoch's writes and times it as tracker time, so the cost per snapshot shows in
+   * tracker_ms beside a write-path tracker's cost per write.
+   */
+  snapshot?(source: ReadonlyVolume): void | Promise<void>
 }
 
 export interface SenderContext<T extends Tracker | undefined = Tracker | undefined> {

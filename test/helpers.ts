@@ -1,5 +1,8 @@
 import { findStrategy, findWorkload } from '../harness/config.ts'
-import { prepareWorkload } from '../harness/prepare-workload.ts'
+import { prepareWorkload, type PreparedWorkload } from '../harness/prepare-workload.ts'
+import { memoryImage, MemoryStorage } from '../harness/storage.ts'
+import { randomOverwrite } from '../workloads/random-overwrite.ts'
+import type { AnyWorkload, Mutation } from '../workloads/workload.ts'
 import type { ResultRow } from '../harness/record.ts'
 import { runCell } from '../harness/run-cell.ts'
 import type { AnyStrategy } from '../strategies/strategy.ts'
@@ -28,4 +31,17 @@ export async function quickRun(q: QuickRun): Promise<ResultRow[]> {
     content: q.content ?? 'mixed',
   })
   return runCell({ runId: 'test', strategy, options: { ...strategy.defaults, ...q.strategyOptions, blockSize: q.blockSize }, prepared })
+}
+
+/** A PreparedWorkload from hand-made bytes and epochs (no oracle), for tests that script their own edits. */
+export function preparedFrom(base: Uint8Array, epochs: Mutation[][], workload: AnyWorkload = randomOverwrite): PreparedWorkload {
+  let size = base.length
+  let maxSize = size
+  for (const epoch of epochs) {
+    for (const m of epoch) {
+      size = m.kind === 'truncate' ? m.size : m.kind === 'delete' ? size - m.length : m.kind === 'insert' ? size + m.bytes.length : Math.max(size, m.at + m.bytes.length)
+      maxSize = Math.max(maxSize, size)
+    }
+  }
+  return { workload, options: {}, params: { size: base.length, epochs: epochs.length, seed: 't', content: 'random' }, base: memoryImage(base), storage: new MemoryStorage(), epochs, oracle: epochs.map(() => null), maxSize }
 }

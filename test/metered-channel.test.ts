@@ -3,6 +3,7 @@ import { runSync } from '../harness/run-sync.ts'
 import { StagedStateStore } from '../harness/state-store.ts'
 import { MemoryVolume } from '../harness/volume.ts'
 import { MeteredChannel } from '../harness/metered-channel.ts'
+import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import type { AnyStrategy, Frame, Half } from '../strategies/strategy.ts'
 import { varintLength } from '../strategies/shared/varint.ts'
@@ -38,7 +39,7 @@ describe('metered channel', () => {
     const log = { down: [] as Frame[], up: [] as Frame[] }
     const s = spy(strategy, log)
     const opts = { ...strategy.defaults, blockSize: 4096 }
-    const tracker = strategy.tracker?.({ geometry: { size: base.length, blockSize: 4096 }, device: { append() {}, contents: () => new Uint8Array(0), clear() {}, size: 0 } }, opts)
+    const tracker = strategy.tracker?.({ geometry: { size: base.length, blockSize: 4096 }, device: new MeteredTrackerDevice(), source }, opts)
     tracker?.onWrite({ offset: 70_000, data: next.subarray(70_000, 75_000) })
     const out = await runSync({ strategy: s, options: opts, source, replica, tracker, senderState: new StagedStateStore(), receiverState: new StagedStateStore(), syncIndex: 1 })
     expect(out.error).toBeUndefined()

@@ -1,12 +1,10 @@
+import { preparedFrom } from './helpers.ts'
 /** Property tests: any base, any edits, any block size → a byte-exact replica, for every strategy. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { PreparedWorkload } from '../harness/prepare-workload.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import type { Mutation } from '../workloads/workload.ts'
-import { randomOverwrite } from '../workloads/random-overwrite.ts'
-import { memoryImage, MemoryStorage } from '../harness/storage.ts'
 
 const bytesArb = (max: number) => fc.uint8Array({ maxLength: max })
 
@@ -50,15 +48,13 @@ describe.each(STRATEGIES.map((s) => [s.name, s] as const))('property: %s', (_n, 
     await fc.assert(
       fc.asyncProperty(bytesArb(40_000), fc.array(editsArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 9000 }), async (base, epochs, blockSize) => {
         let size = base.length
-        let maxSize = size
         const muts: Mutation[][] = []
         for (const e of epochs) {
           const [m, after] = concretise(size, e)
           size = after
-          maxSize = Math.max(maxSize, ...m.map((x) => (x.kind === 'truncate' ? x.size : 0)), size + 6000)
           muts.push(m)
         }
-        const prepared: PreparedWorkload = { workload: randomOverwrite, options: {}, params: { size: base.length, epochs: muts.length, seed: 'p', content: 'random' }, base: memoryImage(base), storage: new MemoryStorage(), epochs: muts, oracle: muts.map(() => null), maxSize }
+        const prepared = preparedFrom(base, muts)
         const rows = await runCell({ runId: 'p', strategy, options: { ...strategy.defaults, blockSize }, prepared })
         for (const r of rows) {
           expect(r.error).toBeNull()
