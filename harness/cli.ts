@@ -8,7 +8,8 @@ import { DEFAULT_REQUEST, resolveRun, type OptionOverrides, type RunRequest } fr
 import { ConfigError, DeltabenchError } from './errors.ts'
 import { listText } from './list.ts'
 import { progressReporter } from './progress.ts'
-import { columnsMarkdown } from './record.ts'
+import { writeReport } from './report/write-report.ts'
+import { columnsMarkdown, type ResultRow } from './record.ts'
 import { runMatrix } from './run-matrix.ts'
 import { summaryTable } from './summary.ts'
 import { VERSION } from './manifest.ts'
@@ -44,6 +45,7 @@ interface RunFlags {
   runId?: string
   resume?: boolean
   progress: boolean
+  report: boolean
   failOnIncorrect?: boolean
 }
 
@@ -88,7 +90,14 @@ async function run(flags: RunFlags): Promise<number> {
   const wrong = result.rows.filter((r) => !r.correct).length
   process.stdout.write(`${result.rows.length} syncs, ${wrong === 0 ? 'every replica byte-exact' : `${wrong} WRONG replica(s): see the correct and error columns`}\n`)
   process.stdout.write(`results: ${result.dir}/ (rows.csv, rows.jsonl, manifest.json)\n`)
+  if (flags.report) await report(result.dir, result.rows)
   return wrong > 0 && flags.failOnIncorrect ? 3 : 0
+}
+
+async function report(dir: string, rows?: readonly ResultRow[]): Promise<void> {
+  const r = await writeReport(dir, { rows })
+  for (const a of r.absent) process.stderr.write(`report: chart ${a.id} not drawn: ${a.reason}\n`)
+  process.stdout.write(`report: ${r.path} (${r.charts.length} charts, ${(r.ms / 1000).toFixed(1)} s)\n`)
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -115,10 +124,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--run-id <id>', 'name of the run directory under results/')
     .option('--resume', 'continue the run in --out (same config), skipping finished cells')
     .option('--no-progress', 'no progress bar or per-cell lines')
+    .option('--no-report', 'do not write report.html and charts/ at the end')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
     .addOption(new Option('--preset <name>', 'a named matrix; "default" is the small matrix npm run bench uses').choices(['default']))
     .action(async (flags: RunFlags) => {
       code = await run(flags)
+    })
+  program
+    .command('report')
+    .description('write report.html and charts/ (Vega-Lite spec, SVG, PNG per chart) for a run directory')
+    .argument('<run-dir>', 'a run directory, e.g. results/<run-id>')
+    .action(async (dir: string) => {
+      await report(dir)
     })
   program
     .command('list')
