@@ -6,10 +6,11 @@ import { chartContext, type ChartBuilder, type ChartContext, type ChartOutcome }
 import { correctness } from './correctness.ts'
 import { cpuVsBlockSize } from './cpu-vs-block-size.ts'
 import { efficiencyHeatmap } from './efficiency-heatmap.ts'
+import { faults } from './faults.ts'
 import { frameKinds } from './frame-kinds.ts'
 import { trackingState } from './tracking-state.ts'
 import { trackingTime } from './tracking-time.ts'
-import { tradeoff } from './tradeoff.ts'
+import { tradeoff } from './tradeoff-bytes-vs-cpu.ts'
 
 export const CHARTS: readonly ChartBuilder[] = [
   correctness,
@@ -20,6 +21,7 @@ export const CHARTS: readonly ChartBuilder[] = [
   frameKinds,
   trackingTime,
   trackingState,
+  faults,
 ]
 
 export interface BuiltChart {

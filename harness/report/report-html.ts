@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { Manifest } from '../manifest.ts'
+import { blockLabel } from '../charts/format.ts'
 import { strategyColour } from '../charts/palette.ts'
 import { formatBytes } from '../units.ts'
 import { escapeHtml, jsonForScript, scriptSafe } from './html-escape.ts'
@@ -122,7 +123,7 @@ function manifestSection(m: Manifest | null): string {
     ['Machine', `${m.cpu.model}, ${m.cpu.cores} cores, ${formatBytes(m.memoryBytes)} memory, ${m.os.platform} ${m.os.release} ${m.os.arch}`],
     ['Volume', `${formatBytes(c.size)} of ${c.content} content, ${c.epochs} epoch${c.epochs === 1 ? '' : 's'}`],
     ['Seeds', c.seeds.join(', ')],
-    ['Block sizes', c.blockSizes.map(formatBytes).join(', ')],
+    ['Block sizes', c.blockSizes.map(blockLabel).join(', ')],
     ['Strategies', c.strategies.map((s) => `${s.name} ${JSON.stringify(s.options)}`).join('\n')],
     ['Workloads', c.workloads.map((w) => `${w.name} ${JSON.stringify(w.options)}`).join('\n')],
     ['Config hash', m.configHash],
