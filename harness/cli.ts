@@ -96,8 +96,8 @@ async function run(flags: RunFlags): Promise<number> {
 
 async function report(dir: string, rows?: readonly ResultRow[]): Promise<void> {
   const r = await writeReport(dir, { rows })
-  for (const a of r.absent) process.stderr.write(`report: chart ${a.id} not drawn: ${a.reason}\n`)
-  process.stdout.write(`report: ${r.path} (${r.charts.length} charts, ${(r.ms / 1000).toFixed(1)} s)\n`)
+  const absent = r.absent.length ? `; not drawn: ${r.absent.map((a) => a.id).join(', ')} (the report says why)` : ''
+  process.stdout.write(`report: ${r.path} (${r.charts.length} charts${absent}, ${(r.ms / 1000).toFixed(1)} s)\n`)
 }
 
 export async function main(argv: string[]): Promise<number> {
