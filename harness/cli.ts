@@ -90,7 +90,15 @@ async function run(flags: RunFlags): Promise<number> {
   const wrong = result.rows.filter((r) => !r.correct).length
   process.stdout.write(`${result.rows.length} syncs, ${wrong === 0 ? 'every replica byte-exact' : `${wrong} WRONG replica(s): see the correct and error columns`}\n`)
   process.stdout.write(`results: ${result.dir}/ (rows.csv, rows.jsonl, manifest.json)\n`)
-  if (flags.report) await report(result.dir, result.rows)
+  if (flags.report) {
+    try {
+      await report(result.dir, result.rows)
+    } catch (err) {
+      // The rows are safe on disk whatever happened to the charts: say so, and how to retry.
+      process.stderr.write(`deltabench: the report could not be written (${err instanceof Error ? err.message : String(err)}); the results are complete, retry with: npx deltabench report ${result.dir}\n`)
+      return 1
+    }
+  }
   return wrong > 0 && flags.failOnIncorrect ? 3 : 0
 }
 

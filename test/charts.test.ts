@@ -170,3 +170,13 @@ describe('charts over a real run', () => {
     }
   })
 })
+
+describe('fault columns', () => {
+  it('label a strategy by the options that differ between its rows, block size aside', async () => {
+    const { seriesLabeller } = await import('../harness/charts/fault-columns.ts')
+    const row = (strategy: string, opts: object) => ({ strategy, strategy_options: JSON.stringify(opts) }) as ResultRow
+    const rows = [row('journal-replay', { blockSize: 512, selfVerify: true }), row('journal-replay', { blockSize: 4096, selfVerify: false }), row('changed-block-bitmap', { blockSize: 512 }), row('changed-block-bitmap', { blockSize: 4096 })]
+    const label = seriesLabeller(rows)
+    expect(rows.map(label)).toEqual(['journal-replay (selfVerify=true)', 'journal-replay (selfVerify=false)', 'changed-block-bitmap', 'changed-block-bitmap'])
+  })
+})

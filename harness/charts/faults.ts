@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../record.ts'
 import { chartConfig, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
-import { detected, faultOf, findFaultColumns, seriesLabel } from './fault-columns.ts'
+import { detected, faultOf, findFaultColumns, seriesLabeller } from './fault-columns.ts'
 
 export interface FaultCell {
   strategy: string
@@ -23,10 +23,11 @@ export function faultCells(rows: readonly ResultRow[]): FaultCell[] | null {
   const cols = findFaultColumns(rows)
   if (!cols) return null
   const cells = new Map<string, FaultCell>()
+  const seriesLabel = seriesLabeller(rows)
   for (const r of rows) {
     const fault = faultOf(r, cols.kind)
     if (fault === null) continue
-    const series = seriesLabel(r, rows)
+    const series = seriesLabel(r)
     const key = JSON.stringify([series, fault])
     let c = cells.get(key)
     if (!c) {
