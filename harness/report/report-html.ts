@@ -43,6 +43,8 @@ h1 { margin: 0 0 .3rem; font-size: 1.6rem; }
 h2 { margin: 2rem 0 .4rem; font-size: 1.25rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: .92em; }
 nav a { margin-right: .8rem; }
+.toc { font-size: .9rem; line-height: 1.8; }
+.toc a { margin-right: .2rem; }
 .meta { color: #333; }
 .banner { padding: .8rem 1rem; border-radius: 4px; font-weight: bold; margin: 1rem 0; }
 .banner.wrong { background: #d62728; color: white; }
@@ -167,6 +169,7 @@ export function reportHtml(p: ReportPage): string {
 <nav>Data: <a href="rows.csv">rows.csv</a> <a href="rows.jsonl">rows.jsonl</a> <a href="manifest.json">manifest.json</a> <a href="#manifest">run manifest</a></nav>
 </header>
 ${banner}
+<nav class="toc">Charts: ${p.charts.map((c) => `<a href="#${h(c.id)}">${h(c.title)}</a>`).join(' · ')} · <a href="#summary">summary table</a></nav>
 <section id="summary">
 <h2>Summary</h2>
 <p>Per sync, the median over seeds of each seed's mean over its epochs; the grey line under a number is its min – max over seeds, when they differ. Bytes are both directions, framing included; “× oracle” is bytes sent over the edit-aware lower bound.</p>
