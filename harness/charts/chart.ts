@@ -5,7 +5,7 @@
  */
 import type { Config, TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../record.ts'
-import { bytesExpr } from './format.ts'
+import { blockLabel, bytesExpr } from './format.ts'
 import { strategyScale } from './palette.ts'
 
 /** The font named in every chart: installed by fonts-dejavu-core, so SVG → PNG shows real text. */
@@ -72,7 +72,10 @@ export function chartContext(rows: readonly ResultRow[], run?: { size: number; e
   const uniq = <T>(xs: T[]) => [...new Set(xs)]
   const seeds = uniq(rows.map((r) => r.seed))
   const parts: string[] = []
-  if (run) parts.push(`${formatSize(run.size)} ${run.content} content, ${run.epochs} epoch${run.epochs === 1 ? '' : 's'}`)
+  // A file pair is the user's own two images: the configured size, content and epochs do not apply.
+  const filePair = rows.length > 0 && rows.every((r) => r.workload === 'file-pair')
+  if (filePair) parts.push(`your own file pair, ${formatSize(Math.max(...rows.map((r) => r.volume_bytes)))} target, one sync`)
+  else if (run) parts.push(`${formatSize(run.size)} ${run.content} content, ${run.epochs} epoch${run.epochs === 1 ? '' : 's'}`)
   parts.push(`${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}`)
   return {
     strategies: uniq(rows.map((r) => r.strategy)),
@@ -83,15 +86,8 @@ export function chartContext(rows: readonly ResultRow[], run?: { size: number; e
   }
 }
 
-function formatSize(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let i = 0
-  while (n >= 1024 && n % 1024 === 0 && i < units.length - 1) {
-    n /= 1024
-    i++
-  }
-  return `${n} ${units[i]}`
-}
+/** Exact when the size is a whole number of units (16 MiB), else rounded (293 KiB). */
+const formatSize = blockLabel
 
 /** How a spread is described under a chart: honest about a single seed. */
 export function spreadNote(ctx: ChartContext, what = 'mean per sync'): string {
