@@ -40,7 +40,7 @@ export function runDescription(run: RunData): string {
   const lines = [`Run **${mdText(run.runId)}**: ${run.rows.length} syncs of ${list(run.ctx.strategies)} on ${list(run.ctx.workloads)}; block sizes ${run.ctx.blockSizes.map(blockLabel).join(', ')}; seeds ${list(run.ctx.seeds)}.`]
   if (m) {
     lines.push(
-      mdText(`Volume ${formatBytes(m.config.size)} of ${m.config.content} content, ${m.config.epochs} epochs. deltabench ${m.version} at git ${m.git.commit?.slice(0, 12) ?? 'unknown'}${m.git.dirty ? ' (uncommitted changes)' : ''}; Node ${m.node}; ${m.cpu.model} × ${m.cpu.cores}; started ${m.started}.`),
+      mdText(`${run.ctx.workloads.every((w) => w === 'file-pair') ? 'Your own file pair, one sync.' : `Volume ${formatBytes(m.config.size)} of ${m.config.content} content, ${m.config.epochs} epochs.`} deltabench ${m.version} at git ${m.git.commit?.slice(0, 12) ?? 'unknown'}${m.git.dirty ? ' (uncommitted changes)' : ''}; Node ${m.node}; ${m.cpu.model} × ${m.cpu.cores}; started ${m.started}.`),
     )
   }
   return lines.join('\n')
