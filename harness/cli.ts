@@ -8,7 +8,8 @@ import { DEFAULT_REQUEST, resolveRun, type OptionOverrides, type RunRequest } fr
 import { ConfigError, DeltabenchError } from './errors.ts'
 import { listText } from './list.ts'
 import { progressReporter } from './progress.ts'
-import { columnsMarkdown } from './record.ts'
+import { writeReport } from './report/write-report.ts'
+import { columnsMarkdown, type ResultRow } from './record.ts'
 import { runMatrix } from './run-matrix.ts'
 import { summaryTable } from './summary.ts'
 import { configHash, VERSION } from './manifest.ts'
@@ -57,6 +58,7 @@ interface RunFlags {
   runId?: string
   resume?: boolean
   progress: boolean
+  report: boolean
   failOnIncorrect?: boolean
   repeat?: string
   compress?: string
@@ -141,6 +143,15 @@ async function run(flags: RunFlags): Promise<number> {
   const wrong = result.rows.filter((r) => !r.correct).length
   process.stdout.write(`${result.rows.length} syncs, ${wrong === 0 ? 'every replica byte-exact' : `${wrong} WRONG replica(s): see the correct and error columns`}\n`)
   process.stdout.write(`results: ${result.dir}/ (rows.csv, rows.jsonl, manifest.json)\n`)
+  if (flags.report) {
+    try {
+      await report(result.dir, result.rows)
+    } catch (err) {
+      // The rows are safe on disk whatever happened to the charts: say so, and how to retry.
+      process.stderr.write(`deltabench: the report could not be written (${err instanceof Error ? err.message : String(err)}); the results are complete, retry with: npx deltabench report ${result.dir}\n`)
+      return 1
+    }
+  }
   return wrong > 0 && flags.failOnIncorrect ? 3 : 0
 }
 
@@ -205,6 +216,12 @@ async function tuneCommand(flags: TuneFlags): Promise<number> {
   return 0
 }
 
+async function report(dir: string, rows?: readonly ResultRow[]): Promise<void> {
+  const r = await writeReport(dir, { rows })
+  const absent = r.absent.length ? `; not drawn: ${r.absent.map((a) => a.id).join(', ')} (the report says why)` : ''
+  process.stdout.write(`report: ${r.path} (${r.charts.length} charts${absent}, ${(r.ms / 1000).toFixed(1)} s)\n`)
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('deltabench')
     .description('Benchmark and research harness for delta-sync strategies')
@@ -237,6 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--jobs <n>', 'cells in parallel, each in its own child process (default: 1, serial, for clean timings)')
     .option('--shard <i/n>', 'run only shard i of n of the matrix (cells dealt round-robin); join the shards with deltabench merge')
     .option('--no-progress', 'no progress bar or per-cell lines')
+    .option('--no-report', 'do not write report.html and charts/ at the end')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
     .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
     .option('--fault-rate <p>', 'probability of the fault per unit it applies to (default: the fault\'s own)')
@@ -286,6 +304,13 @@ export async function main(argv: string[]): Promise<number> {
     .action((out: string, dirs: string[]) => {
       const r = mergeRuns(dirs, out)
       process.stdout.write(`merged ${dirs.length} shard(s), ${r.rows.length} rows${r.manifest.status === 'complete' ? '' : ' (INCOMPLETE: a shard is missing or unfinished)'}: ${out}/\n`)
+    })
+  program
+    .command('report')
+    .description('write report.html and charts/ (Vega-Lite spec, SVG, PNG per chart) for a run directory')
+    .argument('<run-dir>', 'a run directory, e.g. results/<run-id>')
+    .action(async (dir: string) => {
+      await report(dir)
     })
   program
     .command('list')

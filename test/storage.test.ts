@@ -59,7 +59,7 @@ describe('file-backed storage', () => {
 
   it('a 256 MiB file-backed run keeps peak RSS well under the volume size, every replica byte-exact', () => {
     const out = join(tmp(), 'big')
-    const r = spawnSync(process.execPath, [BIN, 'run', '--workloads', 'random-overwrite', '--size', '256MiB', '--storage', 'file', '--work-dir', tmp(), '--epochs', '1', '--seeds', '1', '--block-sizes', '65536', '--no-progress', '--out', out], { encoding: 'utf8' })
+    const r = spawnSync(process.execPath, [BIN, 'run', '--workloads', 'random-overwrite', '--size', '256MiB', '--storage', 'file', '--work-dir', tmp(), '--epochs', '1', '--seeds', '1', '--block-sizes', '65536', '--no-progress', '--no-report', '--out', out], { encoding: 'utf8' })
     expect(r.status, r.stderr).toBe(0)
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
     expect(manifest.config.storage).toBe('file')
