@@ -116,16 +116,17 @@ export function resolveRun(req: RunRequest): RunConfig {
   if (seeds.length === 0 || seeds.some((s) => s.trim() === '')) throw new ConfigError('--seeds needs at least one non-empty seed, e.g. --seeds 1,2,3')
   if (new Set(seeds).size !== seeds.length) throw new ConfigError('--seeds lists a seed twice')
   const content = parseContent(String(merged.content))
+  const epochs = positiveInt('--epochs', merged.epochs, 100_000)
   return {
     strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
     workloads: workloads.map((w) => {
       const options = resolveOptions(w, overrides)
-      w.validate?.(options)
+      w.validate?.(options, { epochs, size })
       return { name: w.name, options }
     }),
     blockSizes,
     size,
-    epochs: positiveInt('--epochs', merged.epochs, 100_000),
+    epochs,
     seeds,
     content,
   }

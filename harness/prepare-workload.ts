@@ -1,5 +1,5 @@
 import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
-import type { AnyWorkload, Mutation, WorkloadParams } from '../workloads/workload.ts'
+import { traceOf, type AnyWorkload, type Mutation, type WorkloadParams } from '../workloads/workload.ts'
 import { EpochOracle, type OracleBound } from './oracle.ts'
 import { MemoryVolume } from './volume.ts'
 
@@ -10,7 +10,7 @@ export interface PreparedWorkload {
   params: WorkloadParams
   base: Uint8Array
   epochs: Mutation[][]
-  /** The oracle bound per epoch (null when the workload has no edit list, as for a file pair). */
+  /** The oracle bound per epoch (null without a recorded edit list: a file pair, a synthesised trace). */
   oracle: (OracleBound | null)[]
 }
 
@@ -28,7 +28,7 @@ export function prepareWorkload(workload: AnyWorkload, options: Record<string, u
       applyMutation(scratch, m, NO_OBSERVER, workload.name)
     }
     epochs.push(muts)
-    oracle.push(workload.hasWriteTrace ? o.bound() : null)
+    oracle.push(traceOf(workload) === 'recorded' ? o.bound() : null)
   }
   return { workload, options, params, base, epochs, oracle }
 }

@@ -56,6 +56,7 @@ export const COLUMNS = {
   correct: { type: 'boolean', description: 'replica equals the source byte for byte after the sync' },
   first_diff_offset: { type: 'integer', nullable: true, unit: 'B', description: 'first offset where replica and source differ (empty when correct)' },
   error: { type: 'string', nullable: true, description: 'error a half raised (the replica is then unchanged)' },
+  trace: { type: 'string', description: 'where the write trace came from: recorded (the workload\'s own writes: edits, SQLite\'s WAL, a block trace), synthesised (from the byte difference of two images; no oracle), none (before/after images only)' },
 } as const satisfies Record<string, ColumnSpec>
 
 export type ColumnName = keyof typeof COLUMNS

@@ -1,4 +1,5 @@
 import { applyMutation } from '../workloads/apply-mutations.ts'
+import { traceOf } from '../workloads/workload.ts'
 import type { AnyStrategy, StrategyOptions, Tracker } from '../strategies/strategy.ts'
 import { UnsupportedError } from './errors.ts'
 import type { PreparedWorkload } from './prepare-workload.ts'
@@ -113,6 +114,7 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
         correct: diff < 0,
         first_diff_offset: diff < 0 ? null : diff,
         error: sync.error ?? null,
+        trace: traceOf(prepared.workload),
       }),
     )
   }
