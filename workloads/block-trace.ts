@@ -28,7 +28,10 @@ export interface BlockTraceOptions {
 }
 
 const NAME = 'block-trace'
-export const SAMPLE_TRACE = fileURLToPath(new URL('./traces/sample-msr.csv', import.meta.url))
+/** The shipped sample; from a build in dist/workloads/ the CSV is still beside the sources (tsc copies no data). */
+export const SAMPLE_TRACE = [new URL('./traces/sample-msr.csv', import.meta.url), new URL('../../workloads/traces/sample-msr.csv', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((p) => existsSync(p)) ?? fileURLToPath(new URL('./traces/sample-msr.csv', import.meta.url))
 /** Volumes are whole 4 KiB pages, like the devices the traces come from. */
 const PAGE = 4096
 

@@ -38,17 +38,19 @@ export interface OltpShape {
   opsPerTransaction: number
 }
 
-/** Share of operations that insert, update and delete. */
+/** Shares of operations that insert and update (the rest delete), and of deletes that remove a key range. */
 interface Mix {
   insert: number
   update: number
+  ranges: number
 }
 
 /** The epochs cycle through these, so a run of a few epochs both grows and shrinks the database. */
 export const TRENDS: readonly { name: string; mix: Mix }[] = [
-  { name: 'grow', mix: { insert: 0.6, update: 0.3 } },
-  { name: 'churn', mix: { insert: 0.3, update: 0.5 } },
-  { name: 'shrink', mix: { insert: 0.1, update: 0.3 } },
+  // Net rows per operation: grow +0.55, churn +0.05, shrink -0.6 (a range delete removes 2-10 rows).
+  { name: 'grow', mix: { insert: 0.65, update: 0.25, ranges: 0 } },
+  { name: 'churn', mix: { insert: 0.35, update: 0.45, ranges: 0.05 } },
+  { name: 'shrink', mix: { insert: 0.15, update: 0.35, ranges: 0.1 } },
 ]
 
 interface TableStatements {
@@ -150,10 +152,10 @@ export class OltpDatabase {
             // Most updates rewrite the payload only; some also move the row in the k index.
             if (rng.float() < 0.3) s.update.run(rng.u32(), this.payload(rng), id)
             else s.updatePayload.run(this.payload(rng), id)
-          } else if (rng.float() < 0.7) {
+          } else if (rng.float() >= mix.ranges) {
             d = -s.deleteId.run(id).changes
           } else {
-            d = -s.deleteRange.run(rng.u32(), rng.range(2, 20)).changes
+            d = -s.deleteRange.run(rng.u32(), rng.range(2, 10)).changes
           }
         }
         delta.set(t, (delta.get(t) ?? 0) + d)

@@ -1,15 +1,15 @@
 /**
  * Writes the small synthetic trace the tests replay (workloads/traces/sample-msr.csv), in the SNIA/MSR
  * Cambridge format: Timestamp (Windows filetime, 100 ns ticks), Hostname, DiskNumber, Type, Offset, Size,
- * ResponseTime. It imitates a server volume of 8 MiB: a log area written sequentially, a hot set of 4 KiB
+ * ResponseTime. It imitates a server volume of 4 MiB: a log area written sequentially, a hot set of 4 KiB
  * pages rewritten often, scattered larger writes, and reads. Regenerate with
  *   npx tsx workloads/traces/make-sample-msr.ts > workloads/traces/sample-msr.csv
  */
 import { Rng } from '../seeded-random.ts'
 
-const VOLUME = 8 << 20
-const LOG = 1 << 20
-const REQUESTS = 1500
+const VOLUME = 4 << 20
+const LOG = 512 << 10
+const REQUESTS = 1200
 const rng = new Rng('sample-msr')
 // Filetime of 2008-02-22 (when the MSR traces were taken); BigInt because it needs 57 bits.
 let ticks = 128480000000000000n
@@ -33,7 +33,7 @@ for (let i = 0; i < REQUESTS; i++) {
     offset = hot[Math.floor(hot.length * rng.float() ** 2)]!
     size = 4096
   } else if (roll < 0.65) {
-    size = 512 * rng.range(1, 128)
+    size = 512 * rng.range(1, 64)
     offset = LOG + rng.int((VOLUME - LOG - size) / 512) * 512
   } else {
     type = 'Read'
@@ -42,7 +42,7 @@ for (let i = 0; i < REQUESTS; i++) {
   }
   lines.push([ticks, 'sample', 0, type, offset, size, rng.range(500, 60000)].join(','))
 }
-// One read of the last page, so the volume is exactly 8 MiB.
+// One read of the last page, so the volume is exactly 4 MiB.
 ticks += 10000000n
 lines.push([ticks, 'sample', 0, 'Read', VOLUME - 4096, 4096, 1200].join(','))
 process.stdout.write(lines.join('\n') + '\n')
