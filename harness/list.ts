@@ -25,6 +25,6 @@ export function listText(): string {
   out.push('Workloads (set options with --opt <workload>.<option>=<value>):', '')
   for (const w of WORKLOADS) out.push(`  ${w.name}`, `    ${w.summary}`, ...optionLines(w.options, w.defaults), '')
   out.push('Content models (--content):', '')
-  for (const [k, v] of Object.entries(CONTENT_MODELS)) out.push(`  ${k.padEnd(8)} ${v}`)
+  for (const [k, v] of Object.entries(CONTENT_MODELS)) out.push(`  ${k.padEnd(10)} ${v}`)
   return out.join('\n')
 }

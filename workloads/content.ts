@@ -8,7 +8,7 @@ import { Rng } from './seeded-random.ts'
  * blocks (rsync's known worst case: every zero block has the same weak sum).
  */
 export const CONTENT_MODELS = {
-  random: 'uniform random bytes (incompressible, like encrypted or compressed data)',
+  random: 'uniform random bytes (incompressible, like encrypted data)',
   text: 'English-like words and lines from a seeded vocabulary (compressible, repetitive)',
   sparse: 'mostly zero 4 KiB pages, one in eight filled with random bytes (a thin-provisioned disk)',
   zeros: 'all zero bytes',

@@ -2,7 +2,7 @@
  * The release series deltabench knows: consecutive published versions of npm packages, pinned with the
  * sha512 integrity the registry publishes for each tarball (`npm view <pkg>@<version> dist.integrity`),
  * so a download or a cached file that differs by one byte is refused. Chosen for frequent releases and
- * a spread of sizes (uncompressed tar): commander ~0.2 MiB, @types/node ~2.5 MiB, typescript ~20-30 MiB.
+ * a spread of sizes (uncompressed tar): commander 0.18-0.21 MiB, @types/node ~2.2 MiB, typescript ~31 MiB.
  */
 export interface PinnedRelease {
   readonly version: string
@@ -37,7 +37,7 @@ export const PINNED_SERIES: readonly PinnedSeries[] = [
     ['15.0.0', 'sha512-z67u4ZhzCL/Tydu1lJARtEZYWbWaN7oYLHbsuzocr6y4N6WZAagG3RQ4FW61V1/0+jImpj293XfrcYnd1qxtPg=='],
     ['15.1.0', 'sha512-cgnQ88TRrWcC7pVq46RzJVRMktu3W2RcbnoidnfBsl1bmDCBwJS/udcIZpKoCrbAYYaCqsz1yZCVIgbIaU3ddQ=='],
   ]),
-  series('@types/node', 'type declarations (~2.5 MiB tar), patch releases a few days apart', [
+  series('@types/node', 'type declarations (~2.2 MiB tar), patch releases a few days apart', [
     ['20.19.0', 'sha512-hfrc+1tud1xcdVTABC2JiomZJEklMcXYNTVtZLAeqTVWD+qL5jkHKT+1lOtqDdGxt+mB53DTtiz673vfjU8D1Q=='],
     ['20.19.1', 'sha512-jJD50LtlD2dodAEO653i3YF04NWak6jN3ky+Ri3Em3mGR39/glWiboM/IePaRbgwSfqM1TpGXfAg8ohn/4dTgA=='],
     ['20.19.2', 'sha512-9pLGGwdzOUBDYi0GNjM97FIA+f92fqSke6joWeBjWXllfNxZBs7qeMF7tvtOIsbY45xkWkxrdwUfUf3MnQa9gA=='],
@@ -51,7 +51,7 @@ export const PINNED_SERIES: readonly PinnedSeries[] = [
     ['20.19.10', 'sha512-iAFpG6DokED3roLSP0K+ybeDdIX6Bc0Vd3mLW5uDqThPWtNos3E+EqOM11mPQHKzfWHqEBuLjIlsBQQ8CsISmQ=='],
     ['20.19.11', 'sha512-uug3FEEGv0r+jrecvUUpbY8lLisvIjg6AAic6a2bSP5OEOLeJsDSnvhCDov7ipFFMXS3orMpzlmi0ZcuGkBbow=='],
   ]),
-  series('typescript', 'a compiler (~20-30 MiB tar), patch and minor releases', [
+  series('typescript', 'a compiler (~31 MiB tar), patch and minor releases', [
     ['5.4.2', 'sha512-+2/g0Fds1ERlP6JsakQQDXjZdZMM+rqpamFZJEKh4kwTIn3iDkgKtby0CeNd5ATNZ4Ry1ax15TMx0W2V+miizQ=='],
     ['5.4.3', 'sha512-KrPd3PKaCLr78MalgiwJnA25Nm8HAmdwN3mYUYZgG/wizIo9EainNVQI9/yDavtVFRN2h3k8uf3GLHuhDMgEHg=='],
     ['5.4.4', 'sha512-dGE2Vv8cpVvw28v8HCPqyb08EzbBURxDpuhJvTrusShUfGnhHBafDsLdS1EhhxyL6BJQE+2cT3dDPAv+MQ6oLw=='],

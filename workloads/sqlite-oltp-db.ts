@@ -35,7 +35,7 @@ export interface OltpShape {
   pageSize: number
   rowSize: number
   tables: number
-  opsPerTransaction: number
+  statements: number
 }
 
 /** Shares of operations that insert and update (the rest delete), and of deletes that remove a key range. */
@@ -132,9 +132,9 @@ export class OltpDatabase {
     }
   }
 
-  /** One OLTP transaction: 1..opsPerTransaction inserts, updates and deletes, and the touched tables' counters. */
+  /** One OLTP transaction: 1..statements inserts, updates and deletes, and the touched tables' counters. */
   transaction(rng: Rng, mix: Mix): void {
-    const ops = rng.range(1, this.shape.opsPerTransaction)
+    const ops = rng.range(1, this.shape.statements)
     const run = this.db.transaction(() => {
       const delta = new Map<number, number>()
       for (let i = 0; i < ops; i++) {

@@ -20,7 +20,7 @@ export interface SqliteOltpOptions {
   /** Tables, each with two secondary indexes. Default 4. */
   tables: number
   /** Most statements in one transaction (uniform from 1). Default 5. */
-  opsPerTransaction: number
+  statements: number
   /** VACUUM at the end of every Nth epoch (0: never). Default 3. */
   vacuumEvery: number
 }
@@ -48,13 +48,13 @@ function positiveInt(key: string, v: number, max: number): void {
 export const sqliteOltp: Workload<SqliteOltpOptions> = {
   name: NAME,
   summary: 'a real SQLite database (WAL mode) under a seeded OLTP mix; the trace is the pages SQLite wrote to its WAL',
-  defaults: { pageSize: 4096, rowSize: 256, transactions: 100, tables: 4, opsPerTransaction: 5, vacuumEvery: 3 },
+  defaults: { pageSize: 4096, rowSize: 256, transactions: 100, tables: 4, statements: 5, vacuumEvery: 3 },
   options: {
     pageSize: { type: 'size', description: 'SQLite page size: a power of two from 512 B to 64 KiB' },
     rowSize: { type: 'size', description: 'mean row payload (each row uniform in 0.5-1.5 times it)' },
     transactions: { type: 'number', description: 'transactions per epoch' },
     tables: { type: 'number', description: 'tables, each with an index on a random key and one on (group, id)' },
-    opsPerTransaction: { type: 'number', description: 'most statements per transaction (uniform from 1)' },
+    statements: { type: 'number', description: 'most statements per transaction (uniform from 1)' },
     vacuumEvery: { type: 'number', description: 'VACUUM at the end of every Nth epoch (0: never)' },
   },
   hasWriteTrace: true,
@@ -64,7 +64,7 @@ export const sqliteOltp: Workload<SqliteOltpOptions> = {
     positiveInt('rowSize', o.rowSize, 1 << 20)
     positiveInt('transactions', o.transactions, 1_000_000)
     positiveInt('tables', o.tables, 64)
-    positiveInt('opsPerTransaction', o.opsPerTransaction, 10_000)
+    positiveInt('statements', o.statements, 10_000)
     if (!Number.isInteger(o.vacuumEvery) || o.vacuumEvery < 0) throw new ConfigError(`${NAME}.vacuumEvery must be 0 (never) or a whole number of epochs, got ${o.vacuumEvery}`)
     sqlite(NAME)
   },
