@@ -13,6 +13,8 @@ import { cacheFileName, ensureReleases, loadRelease, releaseCacheDir, sha512Inte
 import { PINNED_SERIES } from '../workloads/release-pins.ts'
 import { releaseSeries } from '../workloads/release-series.ts'
 import { Rng } from '../workloads/seeded-random.ts'
+import { WORKLOADS } from '../workloads/index.ts'
+import { traceOf } from '../workloads/workload.ts'
 import { quickRun } from './helpers.ts'
 import { writeReleaseSeries } from './tar-fixture.ts'
 
@@ -62,6 +64,11 @@ describe('release-series', () => {
       expect(r.bytes_down).toBeLessThan(r.volume_bytes)
       expect(r.bytes_down).toBeGreaterThan(r.source_write_bytes)
     }
+  })
+
+  it('the trace column: synthesised for a release series, none for a file pair, recorded for every other workload', () => {
+    const want = (name: string) => (name === 'release-series' ? 'synthesised' : name === 'file-pair' ? 'none' : 'recorded')
+    for (const w of WORKLOADS) expect(traceOf(w), w.name).toBe(want(w.name))
   })
 
   it('refuses more epochs than the series has, saying how many it can do', () => {
