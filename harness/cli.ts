@@ -4,7 +4,7 @@
  * came out wrong, 4 when compare finds a regression, 1 anything unexpected.
  */
 import { Command, CommanderError, Option } from 'commander'
-import { DEFAULT_REQUEST, resolveRun, type OptionOverrides, type RunRequest } from './config.ts'
+import { CONTENT_MODELS, DEFAULT_REQUEST, resolveRun, type OptionOverrides, type RunRequest } from './config.ts'
 import { ConfigError, DeltabenchError } from './errors.ts'
 import { listText } from './list.ts'
 import { progressReporter } from './progress.ts'
@@ -54,6 +54,7 @@ interface RunFlags {
   opt: string[]
   base?: string
   target?: string
+  trace?: string
   out?: string
   runId?: string
   resume?: boolean
@@ -117,6 +118,11 @@ async function run(flags: RunFlags): Promise<number> {
     // A file pair has no randomness: one seed unless asked otherwise.
     req.seeds ??= ['1']
     req.overrides = { ...overrides, 'file-pair': { base: flags.base, target: flags.target } }
+  }
+  if (flags.trace !== undefined) {
+    if (flags.workloads || flags.base !== undefined) throw new ConfigError('--trace <file> is the block-trace workload; leave out --workloads and --base/--target')
+    req.workloads = ['block-trace']
+    req.overrides = { ...req.overrides, 'block-trace': { ...req.overrides?.['block-trace'], path: flags.trace } }
   }
   const config = resolveRun(req)
   if (req.workloads?.[0] === 'file-pair') {
@@ -238,10 +244,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--size <size>', `base volume size, e.g. 64MiB, 1GiB (default: ${DEFAULT_REQUEST.size})`)
     .option('--epochs <n>', `syncs after the base (default: ${DEFAULT_REQUEST.epochs})`)
     .option('--seeds <list>', `comma-separated seeds (default: ${DEFAULT_REQUEST.seeds.join(',')})`, list)
-    .option('--content <model>', `content model: random, text, sparse, zeros, mixed (default: ${DEFAULT_REQUEST.content})`)
+    .option('--content <model>', `content model: ${Object.keys(CONTENT_MODELS).join(', ')} (default: ${DEFAULT_REQUEST.content})`)
     .option('--opt <name.key=value>', 'set a strategy or workload option (repeatable), e.g. --opt fixed-block-compare.strongBytes=8', collectOpt, [])
     .option('--base <file>', 'your own data: the old image (with --target; one sync, file-pair workload)')
     .option('--target <file>', 'your own data: the new image (with --base)')
+    .option('--trace <file>', 'your own block trace (MSR Cambridge CSV, or offset,length CSV): its writes replayed (block-trace workload)')
     .option('--out <dir>', 'run directory (default: results/<run-id>)')
     .option('--run-id <id>', 'name of the run directory under results/')
     .option('--resume', 'continue the run in --out (same config), skipping finished cells')

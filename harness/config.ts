@@ -151,16 +151,17 @@ export function resolveRun(req: RunRequest): RunConfig {
   const content = parseContent(String(merged.content))
   parseProfile(String(merged.profile))
   const fault = resolveFault(req.fault, req.faultRate)
+  const epochs = positiveInt('--epochs', merged.epochs, 100_000)
   return {
     strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
     workloads: workloads.map((w) => {
       const options = resolveOptions(w, overrides)
-      w.validate?.(options)
+      w.validate?.(options, { epochs, size })
       return { name: w.name, options }
     }),
     blockSizes,
     size,
-    epochs: positiveInt('--epochs', merged.epochs, 100_000),
+    epochs,
     seeds,
     content,
     repeat: positiveInt('--repeat', merged.repeat, 1000),

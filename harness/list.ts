@@ -26,7 +26,7 @@ export function listText(): string {
   out.push('Workloads (set options with --opt <workload>.<option>=<value>):', '')
   for (const w of WORKLOADS) out.push(`  ${w.name}`, `    ${w.summary}`, ...optionLines(w.options, w.defaults), '')
   out.push('Content models (--content):', '')
-  for (const [k, v] of Object.entries(CONTENT_MODELS)) out.push(`  ${k.padEnd(8)} ${v}`)
+  for (const [k, v] of Object.entries(CONTENT_MODELS)) out.push(`  ${k.padEnd(10)} ${v}`)
   out.push('', 'Faults (--fault <kind> --fault-rate <p>; the rate is a probability per the unit shown):', '')
   for (const [k, f] of Object.entries(FAULTS)) out.push(`  ${k.padEnd(18)} per ${f.per}, default rate ${f.defaultRate}: ${f.description}`)
   return out.join('\n')

@@ -1,5 +1,5 @@
 import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
-import type { AnyWorkload, Mutation, WorkloadParams } from '../workloads/workload.ts'
+import { traceOf, type AnyWorkload, type Mutation, type WorkloadParams } from '../workloads/workload.ts'
 import { EpochOracle, type OracleBound } from './oracle.ts'
 import { MemoryStorage, type BaseImage, type Storage } from './storage.ts'
 
@@ -12,7 +12,7 @@ export interface PreparedWorkload {
   /** Where the cells' volumes are made. */
   storage: Storage
   epochs: Mutation[][]
-  /** The oracle bound per epoch (null when the workload has no edit list, as for a file pair). */
+  /** The oracle bound per epoch (null without a recorded edit list: a file pair, a synthesised trace). */
   oracle: (OracleBound | null)[]
   /** Largest size the source reaches in any epoch. */
   maxSize: number
@@ -43,7 +43,7 @@ export function prepareWorkload(workload: AnyWorkload, options: Record<string, u
     }
     epochs.push(muts)
     maxSize = Math.max(maxSize, scratch.size)
-    oracle.push(workload.hasWriteTrace ? o.bound() : null)
+    oracle.push(traceOf(workload) === 'recorded' ? o.bound() : null)
   }
   storage.release(scratch)
   return { workload, options, params, base, storage, epochs, oracle, maxSize }

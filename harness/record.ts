@@ -71,6 +71,7 @@ export const COLUMNS = {
   self_verify_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'bytes of the strategy\'s self-verification: digest, plus the repair pass when it ran (framing included; empty without selfVerify)' },
   self_detected: { type: 'boolean', nullable: true, description: 'the strategy\'s own digest check found the replica wrong and ran its repair pass (empty without selfVerify)' },
   self_repaired: { type: 'boolean', nullable: true, description: 'self_detected and the replica came out byte-exact, as the harness checked (empty without selfVerify)' },
+  trace: { type: 'string', description: 'where the write trace came from: recorded (the workload\'s own writes: edits, SQLite\'s WAL, a block trace), synthesised (from the byte difference of two images; no oracle), none (before/after images only)' },
 } as const satisfies Record<string, ColumnSpec>
 
 export type ColumnName = keyof typeof COLUMNS

@@ -1,4 +1,5 @@
 import { applyMutation } from '../workloads/apply-mutations.ts'
+import { traceOf } from '../workloads/workload.ts'
 import type { AnyStrategy, StrategyOptions, Tracker } from '../strategies/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { UnsupportedError } from './errors.ts'
@@ -195,6 +196,7 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
         self_verify_bytes: selfVerify ? c.byPhase.verify + c.byPhase.repair : null,
         self_detected: selfVerify ? c.byPhase.repair > 0 : null,
         self_repaired: selfVerify ? c.byPhase.repair > 0 && diff < 0 : null,
+        trace: traceOf(prepared.workload),
       }),
     )
   }

@@ -1,6 +1,6 @@
 import { findStrategy, findWorkload } from '../harness/config.ts'
 import { prepareWorkload, type PreparedWorkload } from '../harness/prepare-workload.ts'
-import { memoryImage, MemoryStorage } from '../harness/storage.ts'
+import { memoryImage, MemoryStorage, type BaseImage } from '../harness/storage.ts'
 import { randomOverwrite } from '../workloads/random-overwrite.ts'
 import type { AnyWorkload, Mutation } from '../workloads/workload.ts'
 import type { ResultRow } from '../harness/record.ts'
@@ -44,4 +44,10 @@ export function preparedFrom(base: Uint8Array, epochs: Mutation[][], workload: A
     }
   }
   return { workload, options: {}, params: { size: base.length, epochs: epochs.length, seed: 't', content: 'random' }, base: memoryImage(base), storage: new MemoryStorage(), epochs, oracle: epochs.map(() => null), maxSize }
+}
+
+/** The bytes of a base image (a copy), for tests that compare whole volumes. */
+export function imageBytes(img: BaseImage): Uint8Array {
+  const v = img.clone()
+  return new Uint8Array(v.read(0, v.size))
 }

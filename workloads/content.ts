@@ -1,3 +1,4 @@
+import { gzipSync } from 'fflate'
 import { ConfigError } from '../harness/errors.ts'
 import { Rng } from './seeded-random.ts'
 
@@ -7,11 +8,12 @@ import { Rng } from './seeded-random.ts'
  * blocks (rsync's known worst case: every zero block has the same weak sum).
  */
 export const CONTENT_MODELS = {
-  random: 'uniform random bytes (incompressible, like encrypted or compressed data)',
+  random: 'uniform random bytes (incompressible, like encrypted data)',
   text: 'English-like words and lines from a seeded vocabulary (compressible, repetitive)',
   sparse: 'mostly zero 4 KiB pages, one in eight filled with random bytes (a thin-provisioned disk)',
   zeros: 'all zero bytes',
-  mixed: 'segments of 16 KiB-1 MiB, each random, text or sparse',
+  compressed: 'a gzip stream of text (real deflate output: high entropy, but with headers and block structure)',
+  mixed: 'segments of 16 KiB-1 MiB, each random, text, sparse or compressed',
 } as const
 export type ContentModel = keyof typeof CONTENT_MODELS
 
@@ -62,6 +64,30 @@ function fillSparse(rng: Rng, out: Uint8Array): void {
   }
 }
 
+/** Text compressed per member; 64 KiB in gives a member of ~20 KiB, as a log rotated into .gz would. */
+const MEMBER_TEXT = 64 << 10
+
+/**
+ * Already-compressed data: gzip members of seeded text, back to back (a valid multi-member gzip stream,
+ * cut where `out` ends). fflate is pure JavaScript, so the same text deflates to the same bytes on every
+ * machine; Node's zlib may pick other matches depending on the CPU's SIMD support.
+ */
+function fillCompressed(rng: Rng, out: Uint8Array): void {
+  let i = 0
+  while (i < out.length) {
+    // Text deflates to ~0.56 of its size: twice the room left (plus the gzip header) fills it in one member.
+    const text = new Uint8Array(Math.min(MEMBER_TEXT, 2 * (out.length - i) + 64))
+    fillText(rng, text)
+    // mtime 0: a fixed header (gzip's timestamp would otherwise come from the clock).
+    const member = gzipSync(text, { level: 6, mtime: 0 })
+    const take = Math.min(member.length, out.length - i)
+    out.set(take === member.length ? member : member.subarray(0, take), i)
+    i += take
+  }
+}
+
+const MIXED = ['random', 'text', 'sparse', 'compressed'] as const
+
 /** Fills out with content of the model, every byte from rng. */
 export function fillContent(rng: Rng, model: ContentModel, out: Uint8Array): Uint8Array {
   switch (model) {
@@ -75,11 +101,14 @@ export function fillContent(rng: Rng, model: ContentModel, out: Uint8Array): Uin
       return out
     case 'zeros':
       return out.fill(0)
+    case 'compressed':
+      fillCompressed(rng, out)
+      return out
     case 'mixed': {
       let i = 0
       while (i < out.length) {
         const len = Math.min(rng.logRange(16 << 10, 1 << 20), out.length - i)
-        const pick = (['random', 'text', 'sparse'] as const)[rng.int(3)]!
+        const pick = MIXED[rng.int(MIXED.length)]!
         fillContent(rng, pick, out.subarray(i, i + len))
         i += len
       }

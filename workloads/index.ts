@@ -6,6 +6,9 @@ import { append } from './append.ts'
 import { hotSpot } from './hot-spot.ts'
 import { resize } from './resize.ts'
 import { filePair } from './file-pair.ts'
+import { sqliteOltp } from './sqlite-oltp.ts'
+import { releaseSeries } from './release-series.ts'
+import { blockTrace } from './block-trace.ts'
 
 export const WORKLOADS: readonly AnyWorkload[] = [
   randomOverwrite,
@@ -14,5 +17,8 @@ export const WORKLOADS: readonly AnyWorkload[] = [
   hotSpot,
   resize,
   filePair,
+  sqliteOltp,
+  releaseSeries,
+  blockTrace,
 ]
 

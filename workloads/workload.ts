@@ -49,10 +49,21 @@ export interface Workload<O extends object = object> {
    * trackers, and no edit list for the oracle.
    */
   readonly hasWriteTrace: boolean
-  /** Checks resolved options before anything runs or is written; throws a ConfigError. */
-  validate?(opts: O): void
+  /**
+   * Where the write trace comes from when there is one: 'recorded' (default: the writes the workload
+   * made, which also give the oracle its edit list) or 'synthesised' (made up from the byte difference of
+   * two images, as for a release series: trackers can run, but there is no oracle bound).
+   */
+  readonly trace?: 'recorded' | 'synthesised'
+  /** Checks resolved options (and the run's shape) before anything runs or is written; throws a ConfigError. */
+  validate?(opts: O, run: { epochs: number; size: number }): void
   create(params: WorkloadParams, opts: O): WorkloadInstance
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyWorkload = Workload<any>
+
+/** What the `trace` column says about a workload: recorded, synthesised, or none (before/after images only). */
+export function traceOf(w: AnyWorkload): 'recorded' | 'synthesised' | 'none' {
+  return w.hasWriteTrace ? (w.trace ?? 'recorded') : 'none'
+}
