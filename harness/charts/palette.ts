@@ -14,7 +14,7 @@ export const STRATEGY_COLOURS: Readonly<Record<string, string>> = {
   xdelta3: '#b07aa1',
   'zstd-patch': '#9c755f',
   'journal-replay': '#c9a100',
-  'snapshot-diff': '#2a3f8f',
+  'snapshot-diff': '#e377c2',
 }
 
 /** The colour that marks a wrong replica, and only that. */
