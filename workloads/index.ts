@@ -9,6 +9,7 @@ import { filePair } from './file-pair.ts'
 import { sqliteOltp } from './sqlite-oltp.ts'
 import { releaseSeries } from './release-series.ts'
 import { blockTrace } from './block-trace.ts'
+import { collisionFlood } from './collision-flood.ts'
 
 export const WORKLOADS: readonly AnyWorkload[] = [
   randomOverwrite,
@@ -20,5 +21,6 @@ export const WORKLOADS: readonly AnyWorkload[] = [
   sqliteOltp,
   releaseSeries,
   blockTrace,
+  collisionFlood,
 ]
 
