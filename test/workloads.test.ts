@@ -47,6 +47,14 @@ describe('workloads', () => {
     expect(Object.keys(CONTENT_MODELS)).toContain('mixed')
   })
 
+  it('periodic content repeats one pattern of 64 B to 4 KiB', () => {
+    const b = makeContent(new Rng('p'), 'periodic', 100_000)
+    let period = 64
+    while (period <= 4096 && !b.subarray(period).every((x, i) => x === b[i])) period++
+    expect(period).toBeLessThanOrEqual(4096)
+    expect(new Set(b.subarray(0, period)).size).toBeGreaterThan(16)
+  })
+
   it('insert-delete shifts the tail; append grows by the share asked; random-overwrite keeps the size', () => {
     const get = (n: string) => WORKLOADS.find((w) => w.name === n)!
     const id = prepareWorkload(get('insert-delete'), get('insert-delete').defaults, { size: 100_000, epochs: 1, seed: '1', content: 'random' })

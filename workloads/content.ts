@@ -12,6 +12,7 @@ export const CONTENT_MODELS = {
   text: 'English-like words and lines from a seeded vocabulary (compressible, repetitive)',
   sparse: 'mostly zero 4 KiB pages, one in eight filled with random bytes (a thin-provisioned disk)',
   zeros: 'all zero bytes',
+  periodic: 'one random pattern of 64 B-4 KiB repeated (weak-sum collisions at every period: adversarial for rolling checksums)',
   compressed: 'a gzip stream of text (real deflate output: high entropy, but with headers and block structure)',
   mixed: 'segments of 16 KiB-1 MiB, each random, text, sparse or compressed',
 } as const
@@ -101,6 +102,14 @@ export function fillContent(rng: Rng, model: ContentModel, out: Uint8Array): Uin
       return out
     case 'zeros':
       return out.fill(0)
+    case 'periodic': {
+      // The pattern's length is drawn first, then its bytes; the fill repeats it by doubling copies.
+      const period = rng.range(64, 4096)
+      const n = Math.min(period, out.length)
+      rng.fill(out.subarray(0, n))
+      for (let have = n; have < out.length; have *= 2) out.copyWithin(have, 0, Math.min(have, out.length - have))
+      return out
+    }
     case 'compressed':
       fillCompressed(rng, out)
       return out
