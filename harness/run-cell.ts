@@ -1,10 +1,11 @@
 import { applyMutation } from '../workloads/apply-mutations.ts'
-import type { AnyStrategy, StrategyOptions, Tracker } from '../strategies/strategy.ts'
+import { TELEMETRY_COUNTERS, type AnyStrategy, type StrategyOptions, type TelemetryCounter, type Tracker } from '../strategies/strategy.ts'
 import { UnsupportedError } from './errors.ts'
 import type { PreparedWorkload } from './prepare-workload.ts'
 import { checkRow, type ResultRow } from './record.ts'
 import { runSync } from './run-sync.ts'
 import { StagedStateStore } from './state-store.ts'
+import type { TelemetryValues } from './telemetry.ts'
 import { MeteredTrackerDevice } from './tracker-device.ts'
 import { firstDifference, MemoryVolume } from './volume.ts'
 
@@ -18,6 +19,8 @@ export interface CellSpec {
 
 /** Why a cell cannot run, or undefined if it can. */
 export function cellUnsupported(strategy: AnyStrategy, prepared: PreparedWorkload): string | undefined {
+  const missing = strategy.unavailable?.()
+  if (missing) return missing
   if (strategy.needsWriteTrace && !prepared.workload.hasWriteTrace) {
     return `${strategy.name} cannot run on ${prepared.workload.name}: it tracks writes at the source as they happen, and ${prepared.workload.name} has only before/after images (no write trace). Use a strategy that compares content (${'fixed-block-compare'}, whole-file) or a workload with a write trace.`
   }
@@ -113,10 +116,17 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
         correct: diff < 0,
         first_diff_offset: diff < 0 ? null : diff,
         error: sync.error ?? null,
+        child_cpu_ms: sync.sender.childCpuMs + sync.receiver.childCpuMs > 0 ? round3(sync.sender.childCpuMs + sync.receiver.childCpuMs) : null,
+        ...telemetryColumns(sync.telemetry),
       }),
     )
   }
   return rows
+}
+
+/** One column per telemetry counter, null where no half reported it. */
+function telemetryColumns(t: TelemetryValues): Record<TelemetryCounter, number | null> {
+  return Object.fromEntries(TELEMETRY_COUNTERS.map((k) => [k, t[k] ?? null])) as Record<TelemetryCounter, number | null>
 }
 
 function round3(x: number): number {
