@@ -14,6 +14,7 @@ import type { Frame } from '../strategy.ts'
 import type { BlockSums } from './rolling-signature.ts'
 import type { StreamDigest } from './stream-digest.ts'
 import { FrameReader, FrameWriter } from './wire.ts'
+import { varintLength, writeVarint } from './varint.ts'
 
 export const TAG_TARGET = 0x54 // 'T'
 export const TAG_DELTA = 0x44 // 'D'
@@ -22,6 +23,8 @@ export const TAG_ACK = 0x41 // 'A'
 
 /** Payload per DELTA frame, so no frame grows with the volume. */
 const FRAME_LIMIT = 1 << 20
+/** Literal pieces at least this long get a frame of their own. */
+const BIG_LITERAL = 64 << 10
 
 function zigzag(v: number): number {
   return v >= 0 ? 2 * v : -2 * v - 1
@@ -64,12 +67,25 @@ export class DeltaEncoder {
     this.digest.update(bytes)
     this.literalData += bytes.length
     for (let at = 0; at < bytes.length; ) {
-      const n = Math.min(bytes.length - at, Math.max(1, FRAME_LIMIT - this.w.length))
-      this.opHeader(2 * n, false)
-      this.w.bytes(bytes.subarray(at, at + n))
-      this.literalInFrame += n
+      const n = Math.min(bytes.length - at, FRAME_LIMIT)
+      if (n >= BIG_LITERAL) {
+        // A frame of its own, allocated at its exact size: the bytes are copied once, not grown into.
+        this.flushFrame()
+        const head = 1 + varintLength(2 * n)
+        const bytesOut = new Uint8Array(head + n)
+        bytesOut[0] = TAG_DELTA
+        writeVarint(bytesOut, 1, 2 * n)
+        bytesOut.set(bytes.subarray(at, at + n), head)
+        this.frames.push({ bytes: bytesOut, kind: 'literal', split: { literal: n, control: head } })
+        this.pendingBytes += bytesOut.length
+        this.ops++
+      } else {
+        this.opHeader(2 * n, false)
+        this.w.bytes(bytes.subarray(at, at + n))
+        this.literalInFrame += n
+        if (this.w.length >= FRAME_LIMIT) this.flushFrame()
+      }
       at += n
-      if (this.w.length >= FRAME_LIMIT) this.flushFrame()
     }
   }
 

@@ -30,47 +30,69 @@ export interface ScanCounters {
 }
 
 /**
- * Slides an s1/s2 window (rsync, librsync rollsum) from `p` while the window at `p` has been tested:
- * moves one byte, tests the prefilter bit, and returns the offset of the first set bit, or `last` when
- * it got there without one. `st` carries s1, s2 in and out and st[2] = 1 on a hit.
+ * Slides an s1/s2 window (rsync, librsync rollsum) from `p`, whose window has been tested, two offsets
+ * at a time (`last − p` is even): returns the first offset whose prefilter bit is set, or `last`.
+ * Both bits of a pair share one branch, and the loop has no rarely-taken path: V8 deoptimised an
+ * earlier version again and again on a tail branch that had no type feedback (halving its speed), and
+ * probing the table inline cost more than leaving the loop on the ~1-in-256 set bit. `st` carries s1
+ * and s2 in and out; st[2] = 1 when it stopped on a set bit.
  */
-function rollS1S2(bytes: Uint8Array | Int8Array, p: number, last: number, k: number, kOff: number, bitmap: Int32Array, shift: number, st: Int32Array): number {
+export function rollS1S2(bytes: Uint8Array | Int8Array, p: number, last: number, k: number, kOff: number, bitmap: Int32Array, shift: number, st: Int32Array): number {
   let s1 = st[0]!
   let s2 = st[1]!
+  st[2] = 0
   while (p < last) {
-    const out = bytes[p]!
-    s1 = (s1 - out + bytes[p + k]!) | 0
-    s2 = (s2 - Math.imul(k, out) - kOff + s1) | 0
-    p++
-    const bucket = Math.imul((s1 & 0xffff) | (s2 << 16), GOLDEN) >>> shift
-    if ((bitmap[bucket >>> 5]! >>> bucket) & 1) {
-      st[0] = s1
-      st[1] = s2
+    const o1 = bytes[p]!
+    const s1a = (s1 - o1 + bytes[p + k]!) | 0
+    const s2a = (s2 - Math.imul(k, o1) - kOff + s1a) | 0
+    const o2 = bytes[p + 1]!
+    const s1b = (s1a - o2 + bytes[p + 1 + k]!) | 0
+    const s2b = (s2a - Math.imul(k, o2) - kOff + s1b) | 0
+    const ba = Math.imul((s1a & 0xffff) | (s2a << 16), GOLDEN) >>> shift
+    const bb = Math.imul((s1b & 0xffff) | (s2b << 16), GOLDEN) >>> shift
+    if ((((bitmap[ba >>> 5]! >>> ba) | (bitmap[bb >>> 5]! >>> bb)) & 1) !== 0) {
+      // Report the first of the pair that is set: the caller rolls on from there.
       st[2] = 1
-      return p
+      if ((bitmap[ba >>> 5]! >>> ba) & 1) {
+        st[0] = s1a
+        st[1] = s2a
+        return p + 1
+      }
+      st[0] = s1b
+      st[1] = s2b
+      return p + 2
     }
+    s1 = s1b
+    s2 = s2b
+    p += 2
   }
   st[0] = s1
   st[1] = s2
-  st[2] = 0
   return p
 }
 
 /** The same for librsync's RabinKarp: st[0] carries the hash; `mk` is RK_MULT^k. */
-function rollRabinKarp(bytes: Uint8Array, p: number, last: number, k: number, mk: number, bitmap: Int32Array, shift: number, st: Int32Array): number {
+export function rollRabinKarp(bytes: Uint8Array, p: number, last: number, k: number, mk: number, bitmap: Int32Array, shift: number, st: Int32Array): number {
   let h = st[0]!
+  st[2] = 0
   while (p < last) {
-    h = (Math.imul(h, RK_MULT) + bytes[p + k]! - Math.imul(mk, bytes[p]! + RK_ADJ)) | 0
-    p++
-    const bucket = Math.imul(h, GOLDEN) >>> shift
-    if ((bitmap[bucket >>> 5]! >>> bucket) & 1) {
-      st[0] = h
+    const ha = (Math.imul(h, RK_MULT) + bytes[p + k]! - Math.imul(mk, bytes[p]! + RK_ADJ)) | 0
+    const hb = (Math.imul(ha, RK_MULT) + bytes[p + 1 + k]! - Math.imul(mk, bytes[p + 1]! + RK_ADJ)) | 0
+    const ba = Math.imul(ha, GOLDEN) >>> shift
+    const bb = Math.imul(hb, GOLDEN) >>> shift
+    if ((((bitmap[ba >>> 5]! >>> ba) | (bitmap[bb >>> 5]! >>> bb)) & 1) !== 0) {
       st[2] = 1
-      return p
+      if ((bitmap[ba >>> 5]! >>> ba) & 1) {
+        st[0] = ha
+        return p + 1
+      }
+      st[0] = hb
+      return p + 2
     }
+    h = hb
+    p += 2
   }
   st[0] = h
-  st[2] = 0
   return p
 }
 
@@ -184,6 +206,21 @@ export class RollingScanner {
     return false
   }
 
+  /** Slides the window at chunk offset `rel` by one byte and tests the prefilter (st[2]). */
+  private slideOne(rel: number): void {
+    const st = this.st
+    const B = this.B
+    if (this.kind === 'rabin-karp') {
+      st[0] = (Math.imul(st[0]!, RK_MULT) + this.chunk[rel + B]! - Math.imul(this.mk, this.chunk[rel]! + RK_ADJ)) | 0
+    } else {
+      const out = this.view[rel]!
+      st[0] = (st[0]! - out + this.view[rel + B]!) | 0
+      st[1] = (st[1]! - Math.imul(B, out) - this.kOff + st[0]!) | 0
+    }
+    this.pos++
+    st[2] = this.index.maybe(this.digest()) ? 1 : 0
+  }
+
   /** Fresh weak-sum state for the window at pos. */
   private sumWindow(): void {
     const w = this.window(this.pos, this.B)
@@ -235,9 +272,15 @@ export class RollingScanner {
         continue
       }
       const rel = this.pos - this.chunkStart
-      const idx = this.index
-      const p = this.kind === 'rabin-karp' ? rollRabinKarp(this.chunk, rel, last - this.chunkStart, B, this.mk, idx.bitmap, idx.bitmapShift, this.st) : rollS1S2(this.view, rel, last - this.chunkStart, B, this.kOff, idx.bitmap, idx.bitmapShift, this.st)
-      this.pos = p + this.chunkStart
+      if (last - this.pos === 1) {
+        this.slideOne(rel)
+      } else {
+        // An even stride for the pairwise loop; a last odd offset is taken by slideOne next time round.
+        const end = rel + ((last - this.pos) & ~1)
+        const idx = this.index
+        const p = this.kind === 'rabin-karp' ? rollRabinKarp(this.chunk, rel, end, B, this.mk, idx.bitmap, idx.bitmapShift, this.st) : rollS1S2(this.view, rel, end, B, this.kOff, idx.bitmap, idx.bitmapShift, this.st)
+        this.pos = p + this.chunkStart
+      }
       if (this.st[2] === 1 && this.tryCandidates(undefined)) continue
       if (this.pos >= lastFull) this.pos = lastFull + 1
       else if (this.pos - this.litStart >= LITERAL_FLUSH) this.flushLiteral(this.pos)

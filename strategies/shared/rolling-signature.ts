@@ -6,7 +6,7 @@
 import type { ReadonlyVolume } from '../../harness/volume.ts'
 import type { Frame, StateStore } from '../strategy.ts'
 import { blockCount, blockLength, MAX_BLOCK_SIZE } from './block-stream.ts'
-import { sumView, WEAK_SUMS, charOffset, s1s2Sum, rabinKarpSum, type WeakSumName } from './rolling-checksum.ts'
+import { blockWeakSums, WEAK_SUMS, type WeakSumName } from './rolling-checksum.ts'
 import { STRONG_HASHES, type StrongHasher, type StrongHashName } from './strong-hash.ts'
 import { FrameReader, FrameWriter } from './wire.ts'
 import { varintLength, writeVarint } from './varint.ts'
@@ -51,18 +51,16 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
   const usable = cached && cached.sums.size === size && cached.sums.blockSize === blockSize && cached.sums.digestLength === d ? cached : undefined
   let fromCache = 0
   const perChunk = Math.max(1, Math.floor(READ_CHUNK / blockSize))
-  const offset = charOffset(kind)
   for (let first = 0; first < count; first += perChunk) {
     const last = Math.min(count, first + perChunk)
     let needed = false
     for (let i = first; i < last && !needed; i++) needed = !usable || usable.dirty(i)
     let chunk: Uint8Array | undefined
-    let view: Uint8Array | Int8Array | undefined
     if (needed) {
       const start = first * blockSize
       chunk = replica.read(start, Math.min(size, last * blockSize) - start)
-      view = sumView(kind, chunk)
     }
+    if (chunk && !usable) blockWeakSums(kind, chunk, 0, last - first, blockSize, blockLength(last - 1, size, blockSize), weak, first)
     for (let i = first; i < last; i++) {
       if (usable && !usable.dirty(i)) {
         weak[i] = usable.sums.weak[i]!
@@ -72,7 +70,7 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
       }
       const at = (i - first) * blockSize
       const len = blockLength(i, size, blockSize)
-      weak[i] = kind === 'rabin-karp' ? rabinKarpSum(chunk!, at, len) : s1s2Sum(view!, at, len, offset)
+      if (usable) blockWeakSums(kind, chunk!, at, 1, blockSize, len, weak, i)
       full.set(hasher.hash(chunk!.subarray(at, at + len)), i * d)
     }
   }
