@@ -4,10 +4,16 @@ import { wholeFile } from './whole-file.ts'
 import { fixedBlockCompare } from './fixed-block-compare.ts'
 import { changedBlockBitmap } from './changed-block-bitmap.ts'
 import { rsyncRolling } from './rsync-rolling.ts'
+import { rdiff } from './rdiff.ts'
+import { xdelta3 } from './xdelta3.ts'
+import { zstdPatch } from './zstd-patch.ts'
 
 export const STRATEGIES: readonly AnyStrategy[] = [
   wholeFile,
   fixedBlockCompare,
   changedBlockBitmap,
   rsyncRolling,
+  rdiff,
+  xdelta3,
+  zstdPatch,
 ]
