@@ -5,6 +5,7 @@ import { fixedBlockCompare } from './fixed-block-compare.ts'
 import { changedBlockBitmap } from './changed-block-bitmap.ts'
 import { rsyncRolling } from './rsync-rolling.ts'
 import { rdiff } from './rdiff.ts'
+import { rsync } from './rsync.ts'
 import { xdelta3 } from './xdelta3.ts'
 import { zstdPatch } from './zstd-patch.ts'
 
@@ -14,6 +15,7 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   changedBlockBitmap,
   rsyncRolling,
   rdiff,
+  rsync,
   xdelta3,
   zstdPatch,
 ]

@@ -64,10 +64,12 @@ export function parseTimes(text: string): number {
  * Starts `argv` under bash with `times` written to one extra pipe after the tool exits. `stdio` are the
  * tool's own descriptors (0, 1, 2 and any extra ones); the times pipe comes after them.
  */
-export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[]; cwd?: string } = {}): StartedTool {
+export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[]; cwd?: string; detached?: boolean } = {}): StartedTool {
   const stdio = [...(opts.stdio ?? ['ignore', 'pipe', 'pipe'])] as StdioOptions[]
   const timesFd = stdio.length
-  const child = spawn('bash', ['-c', `"$@"; rc=$?; times >&${timesFd}; exit $rc`, 'bash', ...argv], { stdio: [...stdio, 'pipe'] as never, cwd: opts.cwd })
+  // The tool runs with the times pipe closed, so only bash holds it and its end comes with bash's exit.
+  const script = `"$@" ${timesFd}>&-; rc=$?; times >&${timesFd}; exit $rc`
+  const child = spawn('bash', ['-c', script, 'bash', ...argv], { stdio: [...stdio, 'pipe'] as never, cwd: opts.cwd, detached: opts.detached ?? false })
   let times = ''
   let stderr = ''
   child.stdio[timesFd]?.on('data', (d: Buffer) => (times += d.toString()))
