@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { STRATEGIES } from '../strategies/index.ts'
 import { COLUMN_NAMES } from '../harness/record.ts'
 
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname
@@ -80,7 +81,9 @@ describe('cli', () => {
     expect(r.code, r.err).toBe(0)
     expect(r.err).toMatch(/changed-block-bitmap cannot run on file-pair: it tracks writes at the source/)
     const rows = readFileSync(join(d, 'run', 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    expect(rows.map((x) => x.strategy).sort()).toEqual(['fixed-block-compare', 'whole-file'])
+    // Every registered strategy that compares content and can run here (a missing tool is skipped).
+    const content = STRATEGIES.filter((s) => !s.needsWriteTrace && !s.unavailable?.()).map((s) => s.name)
+    expect(rows.map((x) => x.strategy).sort()).toEqual(content.sort())
     expect(rows.every((x) => x.correct && x.oracle_bytes === null)).toBe(true)
     const fixed = rows.find((x) => x.strategy === 'fixed-block-compare')
     expect(fixed.bytes_literal).toBe(4096)
