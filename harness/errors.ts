@@ -35,6 +35,16 @@ export class ProtocolError extends DeltabenchError {
   }
 }
 
+/**
+ * A real tool (rdiff, rsync, xdelta3, zstd) run as a baseline failed or refused its input: the message
+ * names the strategy, the command and what the tool said. A malformed delta fed to a tool ends here.
+ */
+export class ToolError extends DeltabenchError {
+  constructor(message: string) {
+    super('TOOL', message)
+  }
+}
+
 /** A receiver tried to grow its replica past the space it has (a forged size, or a runaway strategy). */
 export class CapacityError extends DeltabenchError {
   constructor(message: string) {

@@ -2,7 +2,7 @@
  * Fuzzing every decoder through the real sync path. A reference sync records how many frames each half
  * receives; each case then replays the same sync with one received frame mutated (bit flips, truncation,
  * junk appended, a forged length near 2^32, dropped, duplicated, replaced by garbage). A case passes when
- * the sync either completes or fails with a typed error (WireFormatError, ProtocolError); after a failed
+ * the sync either completes or fails with a typed error (WireFormatError, ProtocolError, a ToolError when a real tool refuses it); after a failed
  * sync the replica must be exactly as it was. Anything else — a TypeError, a RangeError from an
  * allocation sized by an unchecked length, a hang — is a finding, reported with the seed that replays it.
  */
@@ -21,7 +21,7 @@ export const MUTATORS = ['bitflip', 'truncate', 'extend', 'forge-length', 'drop'
 export type Mutator = (typeof MUTATORS)[number]
 
 /** Error codes a strategy may answer a malformed frame with. */
-const TYPED = new Set(['WIRE_FORMAT', 'PROTOCOL', 'UNSUPPORTED', 'CAPACITY'])
+const TYPED = new Set(['WIRE_FORMAT', 'PROTOCOL', 'UNSUPPORTED', 'CAPACITY', 'TOOL'])
 
 export interface Scenario {
   base: Uint8Array

@@ -72,6 +72,17 @@ export const COLUMNS = {
   self_detected: { type: 'boolean', nullable: true, description: 'the strategy\'s own digest check found the replica wrong and ran its repair pass (empty without selfVerify)' },
   self_repaired: { type: 'boolean', nullable: true, description: 'self_detected and the replica came out byte-exact, as the harness checked (empty without selfVerify)' },
   trace: { type: 'string', description: 'where the write trace came from: recorded (the workload\'s own writes: edits, SQLite\'s WAL, a block trace), synthesised (from the byte difference of two images; no oracle), none (before/after images only)' },
+  child_cpu_ms: { type: 'number', nullable: true, unit: 'ms', description: 'CPU of child processes (real tools), measured by the kernel; included in sender_cpu_ms/receiver_cpu_ms (empty when none ran)' },
+  effective_block_size: { type: 'integer', nullable: true, unit: 'B', description: 'block size actually used, when a rule (rsync, librsync) picks it from the volume size' },
+  strong_bytes: { type: 'integer', nullable: true, unit: 'B', description: 'bytes of strong sum per block in the first signature (after any auto rule)' },
+  delta_passes: { type: 'integer', nullable: true, description: 'delta passes: 2 when the whole-volume digest caught a wrong match and full-length sums were resent' },
+  weak_hits: { type: 'integer', nullable: true, description: 'telemetry: offsets whose weak sum was found in the block table (strong sum then checked)' },
+  false_alarms: { type: 'integer', nullable: true, description: 'telemetry: weak hits where no candidate block\'s strong sum matched' },
+  block_matches: { type: 'integer', nullable: true, description: 'telemetry: blocks matched (copied from the replica)' },
+  max_chain: { type: 'integer', nullable: true, description: 'telemetry: most candidate blocks checked at one offset (capped by maxCandidates)' },
+  sums_cached: { type: 'integer', nullable: true, description: 'telemetry: block sums the receiver reused from its cache instead of recomputing' },
+  literal_data: { type: 'integer', nullable: true, unit: 'B', description: 'telemetry: literal bytes in the delta, as rsync\'s "Literal data" (the tool\'s own count for tools)' },
+  matched_data: { type: 'integer', nullable: true, unit: 'B', description: 'telemetry: bytes rebuilt from the replica, as rsync\'s "Matched data"' },
 } as const satisfies Record<string, ColumnSpec>
 
 export type ColumnName = keyof typeof COLUMNS

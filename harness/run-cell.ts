@@ -1,6 +1,6 @@
 import { applyMutation } from '../workloads/apply-mutations.ts'
 import { traceOf } from '../workloads/workload.ts'
-import type { AnyStrategy, StrategyOptions, Tracker } from '../strategies/strategy.ts'
+import { TELEMETRY_COUNTERS, type AnyStrategy, type StrategyOptions, type TelemetryCounter, type Tracker } from '../strategies/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { UnsupportedError } from './errors.ts'
 import { replicaQuota, type PreparedWorkload } from './prepare-workload.ts'
@@ -8,6 +8,7 @@ import { FaultInjector, type FaultSpec } from './faults.ts'
 import { checkRow, type ResultRow } from './record.ts'
 import { runSync } from './run-sync.ts'
 import { StagedStateStore } from './state-store.ts'
+import type { TelemetryValues } from './telemetry.ts'
 import { MeteredTrackerDevice } from './tracker-device.ts'
 import { firstDifference, type Volume } from './volume.ts'
 import { FrameCodec, parseCompression } from './channel-codec.ts'
@@ -45,6 +46,8 @@ export function channelFor(config: { compression: string; profile: string; costM
 
 /** Why a cell cannot run, or undefined if it can. */
 export function cellUnsupported(strategy: AnyStrategy, workload: AnyWorkload): string | undefined {
+  const missing = strategy.unavailable?.()
+  if (missing) return missing
   if (strategy.needsWriteTrace && !workload.hasWriteTrace) {
     return `${strategy.name} cannot run on ${workload.name}: it tracks writes at the source as they happen, and ${workload.name} has only before/after images (no write trace). Use a strategy that compares content (fixed-block-compare, whole-file) or a workload with a write trace.`
   }
@@ -197,10 +200,17 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
         self_detected: selfVerify ? c.byPhase.repair > 0 : null,
         self_repaired: selfVerify ? c.byPhase.repair > 0 && diff < 0 : null,
         trace: traceOf(prepared.workload),
+        child_cpu_ms: sync.sender.childCpuMs + sync.receiver.childCpuMs > 0 ? round3(sync.sender.childCpuMs + sync.receiver.childCpuMs) : null,
+        ...telemetryColumns(sync.telemetry),
       }),
     )
   }
   return rows
+}
+
+/** One column per telemetry counter, null where no half reported it. */
+function telemetryColumns(t: TelemetryValues): Record<TelemetryCounter, number | null> {
+  return Object.fromEntries(TELEMETRY_COUNTERS.map((k) => [k, t[k] ?? null])) as Record<TelemetryCounter, number | null>
 }
 
 function round3(x: number): number {

@@ -142,6 +142,8 @@ export async function warmUp(config: RunConfig): Promise<void> {
   const workload = findWorkload('random-overwrite')
   const prepared = prepareWorkload(workload, workload.defaults, { size: 256 << 10, epochs: 2, seed: 'warm-up', content: 'mixed' })
   for (const s of config.strategies) {
+    // A strategy that cannot run here (a missing tool) is skipped with its reason in the matrix itself.
+    if (cellUnsupported(findStrategy(s.name), workload)) continue
     for (const blockSize of config.blockSizes) {
       await runCell({ runId: 'warm-up', strategy: findStrategy(s.name), options: { ...s.options, blockSize }, prepared, channel: channelFor(config) })
     }

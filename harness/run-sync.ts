@@ -4,6 +4,7 @@ import type { FrameCodec } from './channel-codec.ts'
 import { timed } from './cpu-clock.ts'
 import { StagedVolume } from './staged-volume.ts'
 import type { StagedStateStore } from './state-store.ts'
+import { SyncTelemetry, type TelemetryValues } from './telemetry.ts'
 import type { ReadonlyVolume, Volume } from './volume.ts'
 import type { AnyStrategy, Half, StrategyOptions, Tracker } from '../strategies/strategy.ts'
 
@@ -31,7 +32,10 @@ export interface SyncInput {
 }
 
 export interface SideCost {
+  /** Includes childCpuMs. */
   cpuMs: number
+  /** CPU of child processes the half charged (real tools), measured by the kernel. */
+  childCpuMs: number
   wallMs: number
   steps: number
 }
@@ -41,6 +45,8 @@ export interface SyncOutcome {
   sender: SideCost
   receiver: SideCost
   wallMs: number
+  /** What the halves reported through ctx.telemetry (kept when the sync fails, for diagnosis). */
+  telemetry: TelemetryValues
   /** Set when a half threw or the exchange broke the contract; the replica is then unchanged. */
   error?: string
   errorCode?: string
@@ -57,16 +63,24 @@ export interface SyncOutcome {
 export async function runSync(input: SyncInput): Promise<SyncOutcome> {
   const { strategy, options } = input
   const channel = new MeteredChannel(strategy.name, input.codec)
-  const sender: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
-  const receiver: SideCost = { cpuMs: 0, wallMs: 0, steps: 0 }
+  const sender: SideCost = { cpuMs: 0, childCpuMs: 0, wallMs: 0, steps: 0 }
+  const receiver: SideCost = { cpuMs: 0, childCpuMs: 0, wallMs: 0, steps: 0 }
+  const telemetry = new SyncTelemetry(strategy.name)
+  // Child CPU is charged by the halves during their steps; it joins each side's CPU however the sync ends.
+  const settle = () => {
+    sender.childCpuMs = telemetry.childCpuMs.sender
+    receiver.childCpuMs = telemetry.childCpuMs.receiver
+    sender.cpuMs += sender.childCpuMs
+    receiver.cpuMs += receiver.childCpuMs
+  }
   const staged = new StagedVolume(input.replica, input.replicaQuota)
   const maxSteps = input.maxSteps ?? 1_000_000
   const t0 = performance.now()
   try {
-    const s = await timed(() => strategy.sender({ source: input.source, tracker: input.tracker, state: input.senderState, syncIndex: input.syncIndex }, options))
+    const s = await timed(() => strategy.sender({ source: input.source, tracker: input.tracker, state: input.senderState, syncIndex: input.syncIndex, telemetry: telemetry.side('sender') }, options))
     sender.cpuMs += s.cpuMs
     sender.wallMs += s.wallMs
-    const r = await timed(() => strategy.receiver({ replica: input.replica, staged, state: input.receiverState, syncIndex: input.syncIndex }, options))
+    const r = await timed(() => strategy.receiver({ replica: input.replica, staged, state: input.receiverState, syncIndex: input.syncIndex, telemetry: telemetry.side('receiver') }, options))
     receiver.cpuMs += r.cpuMs
     receiver.wallMs += r.wallMs
     const halves: [Half, Half] = [s.value, r.value]
@@ -96,7 +110,8 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
           staged.commit()
           input.receiverState.commit()
           input.senderState.abort()
-          return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, committed: true, crashed: true }
+          settle()
+          return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, committed: true, crashed: true }
         }
       } else {
         idle++
@@ -108,17 +123,20 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
     staged.commit()
     input.senderState.commit()
     input.receiverState.commit()
-    return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, committed: true }
+    settle()
+    return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, committed: true }
   } catch (err) {
     staged.abort()
     input.senderState.abort()
     input.receiverState.abort()
+    settle()
     const code = (err as { code?: unknown })?.code
     return {
       counters: channel.counters,
       sender,
       receiver,
       wallMs: performance.now() - t0,
+      telemetry: telemetry.values,
       error: errorMessage(err),
       errorCode: typeof code === 'string' ? code : 'ERROR',
       committed: false,

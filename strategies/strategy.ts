@@ -101,12 +101,47 @@ export interface Tracker {
   snapshot?(source: ReadonlyVolume): void | Promise<void>
 }
 
+/**
+ * Counters a half may report about its own work, each shown in the row column of the same name (empty
+ * when no half reports it). Telemetry, not bytes: bytes are only ever counted by the metered channel.
+ */
+export const TELEMETRY_COUNTERS = [
+  'effective_block_size',
+  'strong_bytes',
+  'delta_passes',
+  'weak_hits',
+  'false_alarms',
+  'block_matches',
+  'max_chain',
+  'sums_cached',
+  'literal_data',
+  'matched_data',
+] as const
+export type TelemetryCounter = (typeof TELEMETRY_COUNTERS)[number]
+
+/** Where a half reports telemetry; one per half and sync, given in its context. */
+export interface Telemetry {
+  /** Adds n to a counter (weak hits, matches). */
+  add(name: TelemetryCounter, n: number): void
+  /** Raises a counter to at least n (longest candidate chain). */
+  max(name: TelemetryCounter, n: number): void
+  /** Sets a counter (the block size actually used). */
+  set(name: TelemetryCounter, n: number): void
+  /**
+   * Charges CPU that a child process spent for this half (a real tool run as a baseline), in ms, as the
+   * kernel measured it for the waited-for child (see strategies/shared/child-tool.ts). process.cpuUsage()
+   * cannot see it; the harness adds it to this side's CPU and shows it in child_cpu_ms.
+   */
+  chargeChildCpu(ms: number): void
+}
+
 export interface SenderContext<T extends Tracker | undefined = Tracker | undefined> {
   readonly source: ReadonlyVolume
   readonly tracker: T
   readonly state: StateStore
   /** Synchronisation number, 1 for the first sync of a run; both halves see the same value. */
   readonly syncIndex: number
+  readonly telemetry: Telemetry
 }
 
 export interface ReceiverContext {
@@ -116,6 +151,7 @@ export interface ReceiverContext {
   readonly staged: Volume
   readonly state: StateStore
   readonly syncIndex: number
+  readonly telemetry: Telemetry
 }
 
 /** One documented option, for `deltabench list`, the README and config validation. */
@@ -137,6 +173,8 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
   readonly options: { readonly [K in keyof O]: OptionSpec }
   /** True when the strategy only works with a write trace (it has a tracker). */
   readonly needsWriteTrace: boolean
+  /** Why it cannot run on this machine (a missing tool, with the apt-get line), or undefined if it can. */
+  unavailable?(): string | undefined
   tracker?(ctx: TrackerContext, opts: O): T
   sender(ctx: SenderContext<T>, opts: O): Half | Promise<Half>
   receiver(ctx: ReceiverContext, opts: O): Half | Promise<Half>

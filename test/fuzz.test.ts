@@ -11,9 +11,11 @@ const CASES = Number(process.env.DELTABENCH_FUZZ_CASES ?? 600)
 
 describe('fuzz: every decoder rejects malformed frames with a typed error and an untouched replica', () => {
   it.each(STRATEGIES.map((s) => [s.name, s] as const))('%s', async (_n, strategy) => {
-    const report = await fuzzStrategy(strategy, CASES)
+    // A real tool costs a child process per case: fewer cases there (the nightly mode runs them all).
+    const cases = strategy.unavailable ? Math.min(CASES, 40) : CASES
+    const report = await fuzzStrategy(strategy, cases)
     expect(report.findings.slice(0, 5)).toEqual([])
-    expect(report.cases).toBeGreaterThan(CASES * 0.9)
+    expect(report.cases).toBeGreaterThan(cases * 0.9)
     // The mutations must actually bite: most cases are rejected, not silently absorbed.
     expect(report.rejected).toBeGreaterThan(report.cases * 0.3)
   })
@@ -66,7 +68,7 @@ describe('fuzz: every decoder rejects malformed frames with a typed error and an
 describe('cut transfers: the replica is exactly as it was or exactly synced, never mixed', () => {
   it.each(STRATEGIES.map((s) => [s.name, s] as const))('%s', async (_n, strategy) => {
     const { cutTransfers } = await import('../harness/fuzz.ts')
-    const r = await cutTransfers(strategy)
+    const r = await cutTransfers(strategy, strategy.unavailable ? 0 : 3)
     expect(r.findings).toEqual([])
     expect(r.cuts).toBeGreaterThan(4)
     // Early cuts leave it unchanged; a cut after the last frame lets it finish.

@@ -6,6 +6,8 @@ import type { AnyWorkload, Mutation } from '../workloads/workload.ts'
 import type { ResultRow } from '../harness/record.ts'
 import { runCell } from '../harness/run-cell.ts'
 import type { AnyStrategy } from '../strategies/strategy.ts'
+import { STRATEGIES } from '../strategies/index.ts'
+import { it } from 'vitest'
 import type { ContentModel } from '../workloads/content.ts'
 
 export interface QuickRun {
@@ -50,4 +52,18 @@ export function preparedFrom(base: Uint8Array, epochs: Mutation[][], workload: A
 export function imageBytes(img: BaseImage): Uint8Array {
   const v = img.clone()
   return new Uint8Array(v.read(0, v.size))
+}
+
+/**
+ * The registered strategies this machine can run. For each one it cannot (a missing tool), a skipped
+ * test whose name gives the reason and the apt-get line, so the gap shows in every run's output.
+ */
+export function runnableStrategies(suite: string): AnyStrategy[] {
+  const out: AnyStrategy[] = []
+  for (const s of STRATEGIES) {
+    const missing = s.unavailable?.()
+    if (missing) it.skip(`${suite}: ${s.name} skipped: ${missing}`, () => {})
+    else out.push(s)
+  }
+  return out
 }

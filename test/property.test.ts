@@ -2,8 +2,8 @@ import { preparedFrom } from './helpers.ts'
 /** Property tests: any base, any edits, any block size → a byte-exact replica, for every strategy. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { runnableStrategies } from './helpers.ts'
 import { runCell } from '../harness/run-cell.ts'
-import { STRATEGIES } from '../strategies/index.ts'
 import type { Mutation } from '../workloads/workload.ts'
 
 const bytesArb = (max: number) => fc.uint8Array({ maxLength: max })
@@ -43,7 +43,7 @@ function concretise(start: number, edits: readonly Edit[]): [Mutation[], number]
   return [out, size]
 }
 
-describe.each(STRATEGIES.map((s) => [s.name, s] as const))('property: %s', (_n, strategy) => {
+describe.each(runnableStrategies('property').map((s) => [s.name, s] as const))('property: %s', (_n, strategy) => {
   it('round-trips any edits over several epochs at any block size', async () => {
     await fc.assert(
       fc.asyncProperty(bytesArb(40_000), fc.array(editsArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 9000 }), async (base, epochs, blockSize) => {

@@ -6,6 +6,7 @@ import { StagedStateStore } from '../harness/state-store.ts'
 import { StagedVolume } from '../harness/staged-volume.ts'
 import { MemoryVolume } from '../harness/volume.ts'
 import { snapshotDiff } from '../strategies/snapshot-diff.ts'
+import { SyncTelemetry } from '../harness/telemetry.ts'
 import { FrameWriter } from '../strategies/shared/wire.ts'
 import type { Half } from '../strategies/strategy.ts'
 import type { Mutation } from '../workloads/workload.ts'
@@ -86,7 +87,7 @@ describe('snapshot-diff', () => {
     state.set('base', id)
     state.commit()
     const staged = new StagedVolume(replica)
-    const half: Half = await snapshotDiff.receiver({ replica, staged, state, syncIndex: 1 }, { ...snapshotDiff.defaults, blockSize: BS })
+    const half: Half = await snapshotDiff.receiver({ replica, staged, state, syncIndex: 1, telemetry: new SyncTelemetry('snapshot-diff').side('receiver') }, { ...snapshotDiff.defaults, blockSize: BS })
     const header = new FrameWriter().u8(0x48).u8(1).bytes(id).varint(2 * BS).varint(BS).bytes(new Uint8Array(16)).varint(1).finish()
     // Block 0 as a copy of replica block 99 (op 1).
     const blocks = new FrameWriter().u8(0x42).varint(0 * 4 + 1).varint(99).finish()

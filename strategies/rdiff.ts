@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError } from '../harness/errors.ts'
+import type { Frame, Half, Strategy, StrategyOptions } from './strategy.ts'
+import { unknownFrame } from './shared/block-stream.ts'
+import { fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, volumeAsFile } from './shared/child-tool.ts'
+import { FileReceiver, fileFrames } from './shared/file-frames.ts'
+import { layoutKinds, readDeltaLayout } from './shared/rdiff-delta-format.ts'
+
+export interface RdiffOptions extends StrategyOptions {
+  /** Block size passed as `-b` when blockRule is fixed. Default 4096. */
+  blockSize: number
+  /** `fixed` (-b blockSize) or `librsync` (-b 0: rdiff picks from the file size). Default fixed. */
+  blockRule: 'fixed' | 'librsync'
+  /** `-S`: strong-sum bytes; 0 is rdiff's default (the full digest), -1 its recommended minimum. Default 0. */
+  strongBytes: number
+  /** `-H`: strong hash. Default blake2. */
+  hash: 'blake2' | 'md4'
+  /** `-R`: rolling sum. Default rabinkarp. */
+  rollsum: 'rabinkarp' | 'rollsum'
+}
+
+const NAME = 'rdiff'
+const TOOLS = [{ cmd: 'rdiff', apt: 'rdiff' }]
+/** Largest signature or delta file a half accepts (1 TiB). */
+const MAX_FILE = 2 ** 40
+
+/**
+ * librsync's rdiff run as a child process on temp files: the receiver runs `rdiff signature` on its
+ * replica and sends the signature file; the sender runs `rdiff delta` against its source and sends the
+ * delta file; the receiver runs `rdiff patch` and stages the result. Bytes on the wire are the two files
+ * (plus frame headers); CPU is the children's, as the kernel measured it, plus this process's own.
+ */
+export const rdiff: Strategy<RdiffOptions, undefined> = {
+  name: NAME,
+  summary: "librsync's rdiff (signature, delta, patch) as a child process: the rsync-family reference",
+  defaults: { blockSize: 4096, blockRule: 'fixed', strongBytes: 0, hash: 'blake2', rollsum: 'rabinkarp' },
+  options: {
+    blockSize: { type: 'size', description: 'block size (-b) when blockRule is fixed' },
+    blockRule: { type: 'enum', choices: ['fixed', 'librsync'], description: "fixed (-b blockSize) or librsync (-b 0: rdiff's own rule)" },
+    strongBytes: { type: 'number', description: "strong-sum bytes (-S): 0 rdiff's default (full digest), -1 its recommended minimum" },
+    hash: { type: 'enum', choices: ['blake2', 'md4'], description: 'strong hash (-H)' },
+    rollsum: { type: 'enum', choices: ['rabinkarp', 'rollsum'], description: 'rolling sum (-R)' },
+  },
+  needsWriteTrace: false,
+  unavailable: () => missingTools(NAME, TOOLS),
+
+  sender(ctx, o): Half {
+    checkOptions(o)
+    let dir: string | undefined
+    let sig: FileReceiver | undefined
+    let done = false
+    return {
+      get done() {
+        return done
+      },
+      async step(inbox): Promise<Frame[]> {
+        if (inbox.length === 0) return []
+        dir ??= makeTempDir('rdiff-send')
+        sig ??= new FileReceiver(NAME, join(dir, 'sig'), MAX_FILE)
+        try {
+          for (const f of inbox) if (!sig.accept(f)) throw unknownFrame(NAME, f)
+          if (!sig.complete) return []
+          const source = volumeAsFile(ctx.source, join(dir, 'source'))
+          const delta = join(dir, 'delta')
+          const run = await runTool(NAME, ['rdiff', '-f', 'delta', sig.path, source, delta])
+          ctx.telemetry.chargeChildCpu(run.cpuMs)
+          const layout = readDeltaLayout(delta)
+          ctx.telemetry.add('literal_data', layout.literalData)
+          ctx.telemetry.add('matched_data', layout.matchedData)
+          const frames = fileFrames(delta, 'literal', layoutKinds(layout))
+          done = true
+          return frames
+        } catch (err) {
+          removeTempDir(dir)
+          throw err
+        } finally {
+          if (done) removeTempDir(dir)
+        }
+      },
+    }
+  },
+
+  receiver(ctx, o): Half {
+    checkOptions(o)
+    const dir = makeTempDir('rdiff-recv')
+    let replica: string | undefined
+    let delta: FileReceiver | undefined
+    let done = false
+    return {
+      get done() {
+        return done
+      },
+      async step(inbox): Promise<Frame[]> {
+        try {
+          if (!replica) {
+            replica = volumeAsFile(ctx.replica, join(dir, 'replica'))
+            const sigPath = join(dir, 'sig')
+            const b = o.blockRule === 'librsync' ? 0 : o.blockSize
+            const run = await runTool(NAME, ['rdiff', '-f', '-b', String(b), '-S', String(o.strongBytes), '-H', o.hash, '-R', o.rollsum, 'signature', replica, sigPath])
+            ctx.telemetry.chargeChildCpu(run.cpuMs)
+            // The signature header (magic, block length, strong length; big-endian) names what rdiff chose.
+            const head = readFileSync(sigPath).subarray(0, 12)
+            const dv = new DataView(head.buffer, head.byteOffset, head.length)
+            ctx.telemetry.set('effective_block_size', dv.getUint32(4))
+            ctx.telemetry.set('strong_bytes', dv.getUint32(8))
+            delta = new FileReceiver(NAME, join(dir, 'delta'), MAX_FILE)
+            return fileFrames(sigPath, 'signature')
+          }
+          for (const f of inbox) if (!delta!.accept(f)) throw unknownFrame(NAME, f)
+          if (!delta!.complete) return []
+          const out = join(dir, 'out')
+          const run = await runTool(NAME, ['rdiff', '-f', 'patch', replica, delta!.path, out])
+          ctx.telemetry.chargeChildCpu(run.cpuMs)
+          fileIntoStage(out, ctx.staged, ctx.replica)
+          done = true
+          return []
+        } catch (err) {
+          removeTempDir(dir)
+          throw err
+        } finally {
+          if (done) removeTempDir(dir)
+        }
+      },
+    }
+  },
+}
+
+function checkOptions(o: RdiffOptions): void {
+  if (!Number.isInteger(o.strongBytes) || o.strongBytes < -1 || o.strongBytes > 32) throw new ConfigError(`${NAME}: strongBytes must be -1, 0 or 1-32 (16 for md4), got ${o.strongBytes}`)
+  if (o.blockRule === 'fixed' && (!Number.isSafeInteger(o.blockSize) || o.blockSize < 1 || o.blockSize > 2 ** 31 - 1)) throw new ConfigError(`${NAME}: block size ${o.blockSize} out of range`)
+}
