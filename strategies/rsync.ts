@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs'
+import { chmodSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, WireFormatError, ToolError } from '../harness/errors.ts'
 import type { Frame, Half, Strategy, StrategyOptions } from './strategy.ts'
@@ -13,6 +13,9 @@ export interface RsyncOptions extends StrategyOptions {
   /** `fixed` (-B blockSize) or `rsync` (no -B: rsync's own rule). Default fixed. */
   blockRule: 'fixed' | 'rsync'
 }
+
+/** Modification time given to rsync's files (2020-01-01): rsync puts it on the wire. */
+const FIXED_MTIME = 1_577_836_800
 
 const NAME = 'rsync'
 const TOOLS = [{ cmd: 'rsync', apt: 'rsync' }]
@@ -79,6 +82,8 @@ export const rsync: Strategy<RsyncOptions, undefined> = {
             writeFileSync(relay, RELAY)
             chmodSync(relay, 0o755)
             const source = volumeAsFile(ctx.source, join(dir, 'vol'))
+            // rsync sends the file's mtime: a fixed one keeps the bytes the same on every run.
+            utimesSync(source, FIXED_MTIME, FIXED_MTIME)
             const bs = o.blockRule === 'fixed' ? ['-B', String(o.blockSize)] : []
             const t = new LiveTool(['rsync', '-I', '--no-whole-file', '--stats', '--blocking-io', ...bs, '-e', relay, source, 'deltabench:vol'], ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], 3, 4, dir)
             tool = t
@@ -152,6 +157,7 @@ export const rsync: Strategy<RsyncOptions, undefined> = {
             if (f[0] === TAG_COMMAND) {
               if (tool) throw new WireFormatError(NAME, 'a second server command line')
               replica = volumeAsFile(copyOf(ctx.replica), join(dir, 'vol'))
+              utimesSync(replica, FIXED_MTIME - 1, FIXED_MTIME - 1)
               tool = new LiveTool(serverCommand(f, replica), ['pipe', 'pipe', 'pipe'], 0, 1, dir)
             } else if (f[0] === TAG_STREAM) {
               if (!tool) throw new WireFormatError(NAME, 'stream bytes before the server command line')

@@ -10,7 +10,7 @@ import { ToolError } from '../../harness/errors.ts'
  * ctx.telemetry.chargeChildCpu; bash's own start-up is not charged (it is not the tool's work).
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { accessSync, closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, fstatSync, linkSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { FileVolume, type ReadonlyVolume, type Volume } from '../../harness/volume.ts'
@@ -120,11 +120,20 @@ export function removeTempDir(dir: string): void {
 const IO_CHUNK = 8 << 20
 
 /**
- * A file holding the volume's bytes for a tool to read: the volume's own file when it is file-backed
- * (no copy), else `path` written chunk by chunk.
+ * A file at `path` holding the volume's bytes for a tool to read: a hard link to the volume's own file
+ * when it is file-backed (no copy), else written chunk by chunk. Always at `path`: tools record file
+ * names in their output (xdelta3's header, rsync's file list), so the name must not depend on storage.
  */
 export function volumeAsFile(vol: ReadonlyVolume, path: string): string {
-  if (vol instanceof FileVolume) return vol.path
+  if (vol instanceof FileVolume) {
+    try {
+      rmSync(path, { force: true })
+      linkSync(vol.path, path)
+      return path
+    } catch {
+      // Another file system: fall through to a copy.
+    }
+  }
   const fd = openSync(path, 'w')
   try {
     for (let off = 0; off < vol.size; off += IO_CHUNK) {
