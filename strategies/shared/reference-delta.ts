@@ -5,12 +5,13 @@
  * this approach — and the receiver says, by digest, which version it holds:
  *
  *   receiver → VERSION (digest of its replica: cached from its last commit, or computed)
- *   sender   → MODE (delta against the kept copy if the digests agree, else the whole volume compressed)
- *              + the tool's output file
- *   receiver: runs the tool's decoder (against its replica in delta mode) and stages the result.
+ *   sender   → MODE (delta against the kept copy if the digests agree, else the whole volume as it is)
+ *              + the tool's output file (or the volume)
+ *   receiver: runs the tool's decoder against its replica (delta mode) and stages the result.
  *
- * The first sync of a run is therefore a full, compressed transfer (nothing is kept yet); later syncs are
- * the tool's true delta. Both tools run as child processes on temp files; their CPU is charged.
+ * The first sync of a run therefore sends the whole volume (nothing is kept yet; having the tool compress
+ * it instead took xdelta3 0.75-2.3 s per 16 MiB here, for a transfer that is no delta anyway); later
+ * syncs are the tool's true delta. The tools run as child processes on temp files; their CPU is charged.
  */
 import { join } from 'node:path'
 import type { ReadonlyVolume } from '../../harness/volume.ts'
@@ -36,8 +37,8 @@ export interface ReferenceTool<O> {
   tools: readonly { cmd: string; apt: string }[]
   defaults: O
   options: Strategy<O & StrategyOptions, undefined>['options']
-  encode(o: O, ref: string | undefined, input: string, output: string): string[]
-  decode(o: O, ref: string | undefined, input: string, output: string): string[]
+  encode(o: O, ref: string, input: string, output: string): string[]
+  decode(o: O, ref: string, input: string, output: string): string[]
   check?(o: O): void
 }
 
@@ -81,12 +82,14 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
             // A delta needs both versions non-empty (zstd --patch-from aborts on an empty side, and a delta
             // against nothing is just compression).
             const delta = kept !== undefined && kept.length > 0 && ctx.source.size > 0 && same(ctx.state.get('refDigest'), theirs)
-            let ref: string | undefined
-            if (delta) ref = volumeAsFile(new MemoryView(kept), join(dir, 'ref'))
+            const ref = delta ? volumeAsFile(new MemoryView(kept), join(dir, 'ref')) : ''
             const source = volumeAsFile(ctx.source, join(dir, 'source'))
-            const out = join(dir, 'out')
-            const run = await runTool(NAME, t.encode(o, ref, source, out))
-            ctx.telemetry.chargeChildCpu(run.cpuMs)
+            let out = source
+            if (delta) {
+              out = join(dir, 'out')
+              const run = await runTool(NAME, t.encode(o, ref, source, out))
+              ctx.telemetry.chargeChildCpu(run.cpuMs)
+            }
             const frames: Frame[] = [{ bytes: Uint8Array.of(TAG_MODE, delta ? MODE_DELTA : MODE_FULL), kind: 'control' }, ...fileFrames(out, 'literal')]
             // Keep what the receiver will hold after this sync; dropped with the sync if it fails.
             ctx.state.set('ref', ctx.source.read(0, ctx.source.size))
@@ -130,10 +133,12 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
               } else if (!file!.accept(f)) throw unknownFrame(NAME, f)
             }
             if (!file?.complete) return []
-            const ref = mode === MODE_DELTA ? volumeAsFile(ctx.replica, join(dir, 'replica')) : undefined
-            const out = join(dir, 'out')
-            const run = await runTool(NAME, t.decode(o, ref, file.path, out))
-            ctx.telemetry.chargeChildCpu(run.cpuMs)
+            let out = file.path
+            if (mode === MODE_DELTA) {
+              out = join(dir, 'out')
+              const run = await runTool(NAME, t.decode(o, volumeAsFile(ctx.replica, join(dir, 'replica')), file.path, out))
+              ctx.telemetry.chargeChildCpu(run.cpuMs)
+            }
             fileIntoStage(out, ctx.staged, ctx.replica)
             const result = new FileVolume(out)
             try {

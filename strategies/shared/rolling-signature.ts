@@ -6,6 +6,7 @@
 import type { ReadonlyVolume } from '../../harness/volume.ts'
 import type { Frame, StateStore } from '../strategy.ts'
 import { blockCount, blockLength, MAX_BLOCK_SIZE } from './block-stream.ts'
+import { ChunkReader } from './chunk-reader.ts'
 import { blockWeakSums, WEAK_SUMS, type WeakSumName } from './rolling-checksum.ts'
 import { STRONG_HASHES, type StrongHasher, type StrongHashName } from './strong-hash.ts'
 import { FrameReader, FrameWriter } from './wire.ts'
@@ -51,6 +52,7 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
   const usable = cached && cached.sums.size === size && cached.sums.blockSize === blockSize && cached.sums.digestLength === d ? cached : undefined
   let fromCache = 0
   const perChunk = Math.max(1, Math.floor(READ_CHUNK / blockSize))
+  const reader = new ChunkReader(replica)
   for (let first = 0; first < count; first += perChunk) {
     const last = Math.min(count, first + perChunk)
     let needed = false
@@ -58,7 +60,7 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
     let chunk: Uint8Array | undefined
     if (needed) {
       const start = first * blockSize
-      chunk = replica.read(start, Math.min(size, last * blockSize) - start)
+      chunk = reader.read(start, Math.min(size, last * blockSize) - start)
     }
     if (chunk && !usable) blockWeakSums(kind, chunk, 0, last - first, blockSize, blockLength(last - 1, size, blockSize), weak, first)
     for (let i = first; i < last; i++) {
@@ -74,6 +76,7 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
       full.set(hasher.hash(chunk!.subarray(at, at + len)), i * d)
     }
   }
+  reader.close()
   return { sums: { size, blockSize, count, weak, full, digestLength: d }, fromCache }
 }
 
