@@ -203,7 +203,7 @@ async function tuneCommand(flags: TuneFlags): Promise<number> {
     overrides['file-pair'] = { base: flags.base, target: flags.target }
   }
   const fileOnly = workloads[0] === 'file-pair' || !findWorkload(workloads[0]!).hasWriteTrace
-  const strategies = flags.strategies ?? STRATEGIES.filter((s) => !(fileOnly && s.needsWriteTrace)).map((s) => s.name)
+  const strategies = flags.strategies ?? STRATEGIES.filter((s) => !s.external && !(fileOnly && s.needsWriteTrace)).map((s) => s.name)
   if (flags.epochs !== undefined && !/^\d+$/.test(flags.epochs)) throw new ConfigError(`--epochs must be a whole number, got "${flags.epochs}"`)
   const model = parseCostModel(flags.costModel ?? 'serial')
   const config = resolveRun({ strategies, workloads, blockSizes: [1], size: flags.size, epochs: flags.epochs === undefined ? 2 : Number(flags.epochs), seeds: flags.seeds ?? ['1'], content: flags.content, compression: flags.compress, costModel: model, repeat: flags.repeat === undefined ? 1 : Number(flags.repeat), overrides })
@@ -238,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('run')
     .description('run a matrix of strategies × workloads × block sizes × seeds and write results/<run-id>/')
-    .option('--strategies <list>', 'comma-separated strategies (default: all registered)', list)
+    .option('--strategies <list>', 'comma-separated strategies (default: every registered strategy but the real-tool baselines rdiff, rsync, xdelta3, zstd-patch)', list)
     .option('--workloads <list>', `comma-separated workloads (default: ${DEFAULT_REQUEST.workloads.join(',')})`, list)
     .option('--block-sizes <list>', `comma-separated block sizes, units allowed (default: ${DEFAULT_REQUEST.blockSizes.join(',')})`, list)
     .option('--size <size>', `base volume size, e.g. 64MiB, 1GiB (default: ${DEFAULT_REQUEST.size})`)

@@ -43,6 +43,7 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
     rollsum: { type: 'enum', choices: ['rabinkarp', 'rollsum'], description: 'rolling sum (-R)' },
   },
   needsWriteTrace: false,
+  external: true,
   unavailable: () => missingTools(NAME, TOOLS),
 
   sender(ctx, o): Half {

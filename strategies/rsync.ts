@@ -60,6 +60,7 @@ export const rsync: Strategy<RsyncOptions, undefined> = {
     blockRule: { type: 'enum', choices: ['fixed', 'rsync'], description: "fixed (-B blockSize) or rsync (rsync's own rule)" },
   },
   needsWriteTrace: false,
+  external: true,
   unavailable: () => missingTools(NAME, TOOLS),
 
   sender(ctx, o): Half {

@@ -173,6 +173,11 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
   readonly options: { readonly [K in keyof O]: OptionSpec }
   /** True when the strategy only works with a write trace (it has a tracker). */
   readonly needsWriteTrace: boolean
+  /**
+   * Runs a real tool (rdiff, rsync, xdelta3, zstd) as a child process: a baseline, left out of the default
+   * matrix because a child process per sync is slow; name it with --strategies, or run npm run bench:rsync.
+   */
+  readonly external?: boolean
   /** Why it cannot run on this machine (a missing tool, with the apt-get line), or undefined if it can. */
   unavailable?(): string | undefined
   tracker?(ctx: TrackerContext, opts: O): T

@@ -100,8 +100,8 @@ describe('cli', () => {
     expect(r.code, r.err).toBe(0)
     expect(r.err).toMatch(/changed-block-bitmap cannot run on file-pair: it tracks writes at the source/)
     const rows = readFileSync(join(d, 'run', 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    // Every registered strategy that compares content and can run here (a missing tool is skipped).
-    const content = STRATEGIES.filter((s) => !s.needsWriteTrace && !s.unavailable?.()).map((s) => s.name)
+    // Every default strategy that compares content (the real-tool baselines run when named).
+    const content = STRATEGIES.filter((s) => !s.needsWriteTrace && !s.external && !s.unavailable?.()).map((s) => s.name)
     expect(rows.map((x) => x.strategy).sort()).toEqual(content.sort())
     expect(rows.every((x) => x.correct && x.oracle_bytes === null)).toBe(true)
     const fixed = rows.find((x) => x.strategy === 'fixed-block-compare')

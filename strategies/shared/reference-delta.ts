@@ -60,7 +60,8 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
     defaults: t.defaults,
     options: t.options as Strategy<O, undefined>['options'],
     needsWriteTrace: false,
-    unavailable: () => missingTools(NAME, t.tools),
+    external: true,
+  unavailable: () => missingTools(NAME, t.tools),
 
     sender(ctx, o): Half {
       t.check?.(o)
