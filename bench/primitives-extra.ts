@@ -1,6 +1,59 @@
 import type { Primitive } from './primitive.ts'
+import { BlockIndex } from '../strategies/shared/block-index.ts'
+import { blockWeakSums, rabinKarpPow, WEAK_SUMS } from '../strategies/shared/rolling-checksum.ts'
+import { rollRabinKarp, rollS1S2Pow2 } from '../strategies/shared/rolling-scan.ts'
+import { Rng } from '../workloads/seeded-random.ts'
 
-/** Primitives that strategies add (rolling sums, lookup tables): one place to list them. */
+const BUFFER = 4 << 20
+const WINDOW = 4096
+
+/**
+ * The rsync-rolling building blocks: the rolling loop over a volume where nothing matches (an empty
+ * prefilter, so it never leaves the loop: the no-match case's inner speed), block weak sums for the
+ * signature, and weak-sum lookups in the block index.
+ */
 export async function extraPrimitives(): Promise<Primitive[]> {
-  return []
+  const data = new Rng('primitives-rolling').bytes(BUFFER)
+  const signed = new Int8Array(data.buffer, data.byteOffset, data.length)
+  const emptyBitmap = new Int32Array(1 << 17) // the 512 KiB prefilter, no bit set
+  const last = BUFFER - WINDOW - 2
+  const out: Primitive[] = [
+    {
+      group: 'rolling',
+      variant: 'rsync s1/s2 slide',
+      blockSize: WINDOW,
+      bytesPerOp: last,
+      fn: () => rollS1S2Pow2(signed, 0, last, WINDOW, 12, 0, emptyBitmap, new Int32Array(8)),
+    },
+    {
+      group: 'rolling',
+      variant: 'rabin-karp slide',
+      blockSize: WINDOW,
+      bytesPerOp: last,
+      fn: () => rollRabinKarp(data, 0, last, WINDOW, rabinKarpPow(WINDOW), emptyBitmap, new Int32Array(8)),
+    },
+  ]
+  const count = BUFFER / WINDOW
+  for (const kind of WEAK_SUMS) {
+    out.push({ group: 'block-weak-sums', variant: kind, blockSize: WINDOW, bytesPerOp: BUFFER, fn: () => blockWeakSums(kind, data, 0, count, WINDOW, WINDOW, new Int32Array(count), 0) })
+  }
+  // 16,384 blocks' sums in the index; a million lookups of random sums (most miss, as on a changed volume).
+  const weak = new Int32Array(16_384)
+  const rng = new Rng('primitives-index')
+  for (let i = 0; i < weak.length; i++) weak[i] = rng.u32() | 0
+  const index = new BlockIndex(weak, weak.length)
+  const probes = new Int32Array(1 << 20)
+  for (let i = 0; i < probes.length; i++) probes[i] = i % 4 === 0 ? weak[i % weak.length]! : rng.u32() | 0
+  out.push({
+    group: 'block-index',
+    variant: 'lookups (millions/s in the MB/s column)',
+    blockSize: 0,
+    bytesPerOp: probes.length,
+    fn: () => {
+      let hits = 0
+      for (let i = 0; i < probes.length; i++) if (index.maybe(probes[i]!) && index.first(probes[i]!) >= 0) hits++
+      return hits
+    },
+  })
+  return out
 }
