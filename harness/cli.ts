@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import { comparisonChart, comparisonMarkdown, comparisonText, compareRuns } from './compare.ts'
 import { readRows } from './results-dir.ts'
 import { tune, tuneChart, tuneText } from './tune.ts'
+import { renderPng, renderSvg } from './charts/render.ts'
 import { mergeRuns } from './merge.ts'
 import { parseCostModel, parseProfile, PROFILES } from './network-profile.ts'
 import { findWorkload } from './config.ts'
@@ -217,8 +218,12 @@ async function tuneCommand(flags: TuneFlags): Promise<number> {
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, 'tune.json'), JSON.stringify({ config, profiles, model, min, max, results }, null, 2) + '\n')
   writeFileSync(join(out, 'rows.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''))
-  writeFileSync(join(out, 'tune.vl.json'), JSON.stringify(tuneChart(results), null, 2) + '\n')
-  process.stdout.write(`${tuneText(results)}\n\ntune results: ${out}/ (tune.json, rows.jsonl, tune.vl.json)\n`)
+  const spec = tuneChart(results)
+  writeFileSync(join(out, 'tune.vl.json'), JSON.stringify(spec, null, 2) + '\n')
+  const svg = await renderSvg(spec)
+  writeFileSync(join(out, 'tune.svg'), svg)
+  writeFileSync(join(out, 'tune.png'), renderPng(svg))
+  process.stdout.write(`${tuneText(results)}\n\ntune results: ${out}/ (tune.json, rows.jsonl, tune.vl.json, tune.svg, tune.png)\n`)
   return 0
 }
 

@@ -6,6 +6,7 @@ import { prepareWorkload, type PreparedWorkload } from './prepare-workload.ts'
 import type { ResultRow } from './record.ts'
 import { channelFor, runCell } from './run-cell.ts'
 import { median } from './stats.ts'
+import { strategyScale } from './charts/palette.ts'
 
 export interface TuneRequest {
   /** A resolved run config: its strategies, its one workload, sizes, seeds, compression. */
@@ -129,7 +130,7 @@ export function tuneChart(results: readonly TuneResult[]): TopLevelSpec {
           encoding: {
             x: { field: 'blockSize', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'block size (bytes)' },
             y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'estimated time per sync (ms)' },
-            color: { field: 'strategy', type: 'nominal', title: 'strategy' },
+            color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: strategyScale([...new Set(results.map((r) => r.strategy))]) },
           },
         },
         {

@@ -23,6 +23,8 @@ describe('deltabench tune', () => {
     const spec = JSON.parse(readFileSync(join(out, 'tune.vl.json'), 'utf8'))
     expect(spec.facet.column.field).toBe('profile')
     expect(spec.data.values.length).toBeGreaterThan(8)
+    expect(readFileSync(join(out, 'tune.svg'), 'utf8')).toMatch(/<svg[\s\S]*estimated time per sync/)
+    expect(readFileSync(join(out, 'tune.png')).subarray(1, 4).toString()).toBe('PNG')
   })
 
   it('rejects a bad range or profile with exit 2', () => {
