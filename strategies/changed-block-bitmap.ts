@@ -1,6 +1,6 @@
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker, TrackerContext } from './strategy.ts'
 import { BlockPusher, BlockReceiver, blockCount, unknownFrame, headerFrame } from './shared/block-stream.ts'
-import { FrameReader, FrameWriter } from './shared/wire.ts'
+import { ackFrame, readAck } from './shared/ack.ts'
 import { varintLength, writeVarint } from './shared/varint.ts'
 import { VerifyReceiver, VerifySender } from './shared/self-verify.ts'
 
@@ -12,7 +12,6 @@ export interface ChangedBlockBitmapOptions extends StrategyOptions {
 }
 
 const NAME = 'changed-block-bitmap'
-const TAG_ACK = 0x41 // 'A'
 
 /**
  * The write-path half of CBT: one bit per block, set on every write (and for blocks a growth exposes).
@@ -138,11 +137,7 @@ function bitmapSender(ctx: SenderContext<ChangeBitmap>, o: ChangedBlockBitmapOpt
           out.push(...repair)
           continue
         }
-        const r = new FrameReader(NAME, f)
-        if (r.u8() !== TAG_ACK) throw unknownFrame(NAME, f)
-        const acked = r.varint()
-        r.end()
-        if (acked !== token) r.fail(`acknowledgement for sync ${acked}, expected ${token}`)
+        readAck(NAME, f, token, 'sync')
         // Clear only what was sent: bits set after the snapshot (none in this harness) stay dirty.
         const bits = ctx.tracker.bits
         for (let i = 0; i < sent.length; i++) bits[i]! &= ~sent[i]!
@@ -172,7 +167,7 @@ function bitmapReceiver(ctx: ReceiverContext, o: ChangedBlockBitmapOptions, veri
         if (v !== 'ok') return v
       }
       acked = true
-      return [{ bytes: new FrameWriter(8).u8(TAG_ACK).varint(token).finish(), kind: 'control' }]
+      return [ackFrame(token)]
     },
   }
 }

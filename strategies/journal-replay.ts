@@ -6,6 +6,7 @@ import { encodeRecord, MAX_JOURNAL_OFFSET, MAX_RECORD_DATA, readRecord, readReco
 import { VerifyReceiver, VerifySender } from './shared/self-verify.ts'
 import { varintLength, writeVarint } from './shared/varint.ts'
 import { FrameReader, FrameWriter } from './shared/wire.ts'
+import { ackFrame, readAck } from './shared/ack.ts'
 
 export interface JournalReplayOptions extends StrategyOptions {
   /** Records cover whole blocks of this size around each write (unless byteExact). Default 4096. */
@@ -22,7 +23,6 @@ const NAME = 'journal-replay'
 const TAG_HEADER = 0x48 // 'H': first LSN, last LSN, record count, flags
 const TAG_RECORDS = 0x4a // 'J': records, exactly as on the journal device (or coalesced)
 const TAG_END = 0x45 // 'E': record count again, so a cut stream is caught before commit
-const TAG_ACK = 0x41 // 'A': the last LSN replayed
 const FLAG_COALESCED = 1
 /** Most bytes of records per frame, so no frame grows with the journal. */
 const FRAME_LIMIT = 1 << 20
@@ -203,11 +203,7 @@ function journalSender(ctx: SenderContext<JournalTracker>, o: JournalReplayOptio
           out.push(...repair)
           continue
         }
-        const r = new FrameReader(NAME, f)
-        if (r.u8() !== TAG_ACK) throw unknownFrame(NAME, f)
-        const acked = r.varint()
-        r.end()
-        if (acked !== upTo) r.fail(`acknowledgement up to LSN ${acked}, expected ${upTo}`)
+        const acked = readAck(NAME, f, upTo, 'LSN')
         ctx.tracker.truncate(acked)
         done = true
       }
@@ -277,7 +273,7 @@ function journalReceiver(ctx: ReceiverContext, verify: VerifyReceiver | undefine
       }
       acked = true
       ctx.state.set(KEY_APPLIED, new FrameWriter(8).varint(upTo).finish())
-      return [{ bytes: new FrameWriter(8).u8(TAG_ACK).varint(upTo).finish(), kind: 'control' }]
+      return [ackFrame(upTo)]
     },
   }
 }

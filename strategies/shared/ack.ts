@@ -1,0 +1,23 @@
+import type { Frame } from '../strategy.ts'
+import { unknownFrame } from './block-stream.ts'
+import { FrameReader, FrameWriter } from './wire.ts'
+
+/**
+ * The acknowledgement tracking strategies end a sync with: the receiver names what it committed (a sync
+ * token, a journal LSN), and the sender clears its tracking state only for exactly that.
+ */
+export const TAG_ACK = 0x41 // 'A'
+
+export function ackFrame(value: number): Frame {
+  return { bytes: new FrameWriter(8).u8(TAG_ACK).varint(value).finish(), kind: 'control' }
+}
+
+/** Reads an acknowledgement and checks it is for `expected`; `what` names it in the error. */
+export function readAck(who: string, frame: Uint8Array, expected: number, what: string): number {
+  const r = new FrameReader(who, frame)
+  if (r.u8() !== TAG_ACK) throw unknownFrame(who, frame)
+  const acked = r.varint()
+  r.end()
+  if (acked !== expected) r.fail(`acknowledgement for ${what} ${acked}, expected ${expected}`)
+  return acked
+}
