@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { ConfigError } from '../harness/errors.ts'
 import type { Frame, Half, Strategy, StrategyOptions } from './strategy.ts'
 import { unknownFrame } from './shared/block-stream.ts'
-import { fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, volumeAsFile } from './shared/child-tool.ts'
+import { cleaningUp, fileIntoStage, makeTempDir, missingTools, runTool, volumeAsFile } from './shared/child-tool.ts'
 import { FileReceiver, fileFrames } from './shared/file-frames.ts'
 import { layoutKinds, readDeltaLayout } from './shared/rdiff-delta-format.ts'
 
@@ -57,14 +57,14 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
       },
       async step(inbox): Promise<Frame[]> {
         if (inbox.length === 0) return []
-        dir ??= makeTempDir('rdiff-send')
-        sig ??= new FileReceiver(NAME, join(dir, 'sig'), MAX_FILE)
-        try {
-          for (const f of inbox) if (!sig.accept(f)) throw unknownFrame(NAME, f)
-          if (!sig.complete) return []
-          const source = volumeAsFile(ctx.source, join(dir, 'source'))
-          const delta = join(dir, 'delta')
-          const run = await runTool(NAME, ['rdiff', '-f', 'delta', sig.path, source, delta])
+        const tmp = (dir ??= makeTempDir('rdiff-send'))
+        const sigFile = (sig ??= new FileReceiver(NAME, join(tmp, 'sig'), MAX_FILE))
+        return cleaningUp(tmp, () => done, async () => {
+          for (const f of inbox) if (!sigFile.accept(f)) throw unknownFrame(NAME, f)
+          if (!sigFile.complete) return []
+          const source = volumeAsFile(ctx.source, join(tmp, 'source'))
+          const delta = join(tmp, 'delta')
+          const run = await runTool(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, delta])
           ctx.telemetry.chargeChildCpu(run.cpuMs)
           const layout = readDeltaLayout(delta)
           ctx.telemetry.add('literal_data', layout.literalData)
@@ -72,12 +72,7 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
           const frames = fileFrames(delta, 'literal', layoutKinds(layout))
           done = true
           return frames
-        } catch (err) {
-          removeTempDir(dir)
-          throw err
-        } finally {
-          if (done) removeTempDir(dir)
-        }
+        })
       },
     }
   },
@@ -93,7 +88,7 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
         return done
       },
       async step(inbox): Promise<Frame[]> {
-        try {
+        return cleaningUp(dir, () => done, async () => {
           if (!replica) {
             replica = volumeAsFile(ctx.replica, join(dir, 'replica'))
             const sigPath = join(dir, 'sig')
@@ -116,12 +111,7 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
           fileIntoStage(out, ctx.staged, ctx.replica)
           done = true
           return []
-        } catch (err) {
-          removeTempDir(dir)
-          throw err
-        } finally {
-          if (done) removeTempDir(dir)
-        }
+        })
       },
     }
   },

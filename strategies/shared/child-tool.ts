@@ -176,3 +176,18 @@ export function fileIntoStage(path: string, staged: Volume, replica: ReadonlyVol
     closeSync(fd)
   }
 }
+
+/**
+ * Runs one step of a tool half in its temporary directory: the directory goes when the step fails, or
+ * once the half is done, so neither an error nor a finished sync leaves files behind.
+ */
+export async function cleaningUp<T>(dir: string, isDone: () => boolean, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (err) {
+    removeTempDir(dir)
+    throw err
+  } finally {
+    if (isDone()) removeTempDir(dir)
+  }
+}

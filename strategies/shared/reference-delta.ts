@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import type { ReadonlyVolume } from '../../harness/volume.ts'
 import type { Frame, Half, Strategy, StrategyOptions } from '../strategy.ts'
 import { unknownFrame } from './block-stream.ts'
-import { fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, volumeAsFile } from './child-tool.ts'
+import { cleaningUp, fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, volumeAsFile } from './child-tool.ts'
 import { FileReceiver, fileFrames } from './file-frames.ts'
 import { createStreamDigest } from './stream-digest.ts'
 import { FrameReader, FrameWriter } from './wire.ts'
@@ -116,7 +116,7 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
           return done
         },
         async step(inbox): Promise<Frame[]> {
-          try {
+          return cleaningUp(dir, () => done, async () => {
             if (!asked) {
               asked = true
               // The digest of what this receiver committed last time, or of its replica as it stands.
@@ -149,12 +149,7 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
             }
             done = true
             return []
-          } catch (err) {
-            removeTempDir(dir)
-            throw err
-          } finally {
-            if (done) removeTempDir(dir)
-          }
+          })
         },
       }
     },
