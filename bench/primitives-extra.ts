@@ -1,7 +1,8 @@
 import type { Primitive } from './primitive.ts'
 import { BlockIndex } from '../strategies/shared/block-index.ts'
 import { blockWeakSums, rabinKarpPow, WEAK_SUMS } from '../strategies/shared/rolling-checksum.ts'
-import { rollRabinKarp, rollS1S2Pow2 } from '../strategies/shared/rolling-scan.ts'
+import { RollingKernel } from '../strategies/shared/rolling-kernel.ts'
+import { rollRabinKarp, rollS1S2Pow2 } from './rolling-js-baseline.ts'
 import { Rng } from '../workloads/seeded-random.ts'
 
 const BUFFER = 4 << 20
@@ -9,25 +10,55 @@ const WINDOW = 4096
 
 /**
  * The rsync-rolling building blocks: the rolling loop over a volume where nothing matches (an empty
- * prefilter, so it never leaves the loop: the no-match case's inner speed), block weak sums for the
- * signature, and weak-sum lookups in the block index.
+ * prefilter, so it never leaves the loop: the no-match case's inner speed), as the WASM kernel the
+ * sender runs and as the JavaScript loop it replaced (bench/rolling-js-baseline.ts), measured in one
+ * run; block weak sums for the signature; and weak-sum lookups in the block index.
  */
 export async function extraPrimitives(): Promise<Primitive[]> {
   const data = new Rng('primitives-rolling').bytes(BUFFER)
   const signed = new Int8Array(data.buffer, data.byteOffset, data.length)
   const emptyBitmap = new Int32Array(1 << 17) // the 512 KiB prefilter, no bit set
   const last = BUFFER - WINDOW - 2
+  const noBlocks = new BlockIndex(new Int32Array(0), 0)
+  const kernels = new Map<string, RollingKernel>()
+  for (const kind of ['rsync', 'rabin-karp'] as const) {
+    const k = new RollingKernel(noBlocks, BUFFER, kind, WINDOW)
+    k.data.set(data)
+    kernels.set(kind, k)
+  }
   const out: Primitive[] = [
     {
       group: 'rolling',
-      variant: 'rsync s1/s2 slide',
+      variant: 'rsync s1/s2 slide, WASM kernel',
+      blockSize: WINDOW,
+      bytesPerOp: last,
+      fn: () => {
+        const k = kernels.get('rsync')!
+        k.sum(0)
+        return k.roll(0, last)
+      },
+    },
+    {
+      group: 'rolling',
+      variant: 'rabin-karp slide, WASM kernel',
+      blockSize: WINDOW,
+      bytesPerOp: last,
+      fn: () => {
+        const k = kernels.get('rabin-karp')!
+        k.sum(0)
+        return k.roll(0, last)
+      },
+    },
+    {
+      group: 'rolling',
+      variant: 'rsync s1/s2 slide, JavaScript (replaced)',
       blockSize: WINDOW,
       bytesPerOp: last,
       fn: () => rollS1S2Pow2(signed, 0, last, WINDOW, 12, 0, emptyBitmap, new Int32Array(8)),
     },
     {
       group: 'rolling',
-      variant: 'rabin-karp slide',
+      variant: 'rabin-karp slide, JavaScript (replaced)',
       blockSize: WINDOW,
       bytesPerOp: last,
       fn: () => rollRabinKarp(data, 0, last, WINDOW, rabinKarpPow(WINDOW), emptyBitmap, new Int32Array(8)),

@@ -17,6 +17,7 @@ import { StagedStateStore } from '../harness/state-store.ts'
 import { FileVolume, firstDifference, MemoryVolume } from '../harness/volume.ts'
 import { makeTempDir, removeTempDir } from '../strategies/shared/child-tool.ts'
 import type { AnyStrategy, Half, Telemetry } from '../strategies/strategy.ts'
+import { peakRssBytes } from '../harness/peak-rss.ts'
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
       senderCpuMs: out.sender.cpuMs,
       receiverCpuMs: out.receiver.cpuMs,
       syncWallMs: out.wallMs,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: peakRssBytes(),
       peakHeapAndBuffersBytes: memory.peak,
     }
     replica.close()

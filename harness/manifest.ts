@@ -29,7 +29,7 @@ export interface Manifest {
   cells: { total: number; done: number; skipped: { strategy: string; workload: string; reason: string }[] }
   /** Cells run at once (child processes); 1 keeps timing serial. */
   jobs?: number
-  /** Peak resident memory of the process that ran the cells (maxRSS), bytes. */
+  /** Peak resident memory of the process that ran the cells (VmHWM: see harness/peak-rss.ts), bytes. */
   peakRssBytes?: number
   /** Which share of the matrix this directory holds (1 of 1 for an unsharded run); merged runs list all. */
   shard: { index: number; count: number }

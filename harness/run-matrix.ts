@@ -8,6 +8,7 @@ import { cellUnsupported, channelFor, runCell, type ChannelSetup } from './run-c
 import { runInChildren } from './child-pool.ts'
 import type { StrategyOptions } from '../strategies/strategy.ts'
 import { FileStorage, MemoryStorage, type Storage } from './storage.ts'
+import { peakRssBytes } from './peak-rss.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -129,7 +130,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     manifest.status = 'failed'
     throw err
   } finally {
-    manifest.peakRssBytes = process.resourceUsage().maxRSS * 1024
+    manifest.peakRssBytes = peakRssBytes()
     manifest.cells.done = run.done.size
     manifest.finished = new Date().toISOString()
     run.writeManifest(manifest)

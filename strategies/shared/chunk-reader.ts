@@ -26,17 +26,30 @@ export class ChunkReader {
   read(offset: number, length: number): Uint8Array {
     if (!(this.volume instanceof FileVolume)) return this.volume.read(offset, length)
     if (offset < 0 || length < 0 || offset + length > this.volume.size) return this.volume.read(offset, length) // let the volume raise its error
+    if (this.buf.length < length) this.buf = new Uint8Array(length)
+    this.readFile(offset, length, this.buf)
+    return this.buf.subarray(0, length)
+  }
+
+  /** Reads [offset, offset + length) into `into` (its first `length` bytes): the scan's chunk lives in WASM memory. */
+  readInto(offset: number, length: number, into: Uint8Array): void {
+    if (!(this.volume instanceof FileVolume) || offset < 0 || length < 0 || offset + length > this.volume.size) {
+      into.set(this.volume.read(offset, length)) // views of memory volumes; errors raised by the volume
+      return
+    }
+    this.readFile(offset, length, into)
+  }
+
+  private readFile(offset: number, length: number, into: Uint8Array): void {
     if (this.fd === undefined) {
-      this.fd = openSync(this.volume.path, 'r')
+      this.fd = openSync((this.volume as FileVolume).path, 'r')
       ChunkReader.leaks.register(this, this.fd, this)
     }
-    if (this.buf.length < length) this.buf = new Uint8Array(length)
     for (let got = 0; got < length; ) {
-      const n = readSync(this.fd, this.buf, got, length - got, offset + got)
-      if (n === 0) throw new Error(`chunk reader: ${this.volume.path} ended at ${offset + got}, expected ${offset + length}`)
+      const n = readSync(this.fd, into, got, length - got, offset + got)
+      if (n === 0) throw new Error(`chunk reader: ${(this.volume as FileVolume).path} ended at ${offset + got}, expected ${offset + length}`)
       got += n
     }
-    return this.buf.subarray(0, length)
   }
 
   close(): void {
