@@ -5,7 +5,7 @@
  * its "Literal data". Prints medians and ratios against the issue's targets, and writes every
  * measurement to results/bench-rsync-<time>.json.
  *
- *   npm run bench:rsync                      # 256 MiB, 3 reps, block 16 KiB, 8-byte strong sums
+ *   npm run bench:rsync                      # 256 MiB, 5 reps, block 16 KiB, 8-byte strong sums
  *   npm run bench:rsync -- --size 64MiB --reps 5 --cases scattered,unrelated
  */
 import { execFileSync } from 'node:child_process'
@@ -42,7 +42,7 @@ function flag(name: string, fallback: string): string {
 
 const seed = flag('seed', '1')
 const size = parseSize(flag('size', '256MiB'), '--size')
-const reps = Number(flag('reps', '3'))
+const reps = Number(flag('reps', '5'))
 const blockSize = parseSize(flag('block-size', '16384'), '--block-size')
 const strongBytes = Number(flag('strong-bytes', '8'))
 const cases = flag('cases', CASES.join(',')).split(',') as BenchCase[]

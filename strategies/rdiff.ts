@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError } from '../harness/errors.ts'
 import type { Frame, Half, Strategy, StrategyOptions } from './strategy.ts'
-import { unknownFrame } from './shared/block-stream.ts'
+import { STEP_BUDGET, unknownFrame } from './shared/block-stream.ts'
 import { cleaningUp, fileIntoStage, makeTempDir, missingTools, runTool, volumeAsFile } from './shared/child-tool.ts'
-import { FileReceiver, fileFrames } from './shared/file-frames.ts'
+import { FileFrameStream, FileReceiver, fileFrames } from './shared/file-frames.ts'
 import { layoutKinds, readDeltaLayout } from './shared/rdiff-delta-format.ts'
 
 export interface RdiffOptions extends StrategyOptions {
@@ -50,12 +50,24 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
     checkOptions(o)
     let dir: string | undefined
     let sig: FileReceiver | undefined
+    /** The delta on its way, handed over STEP_BUDGET bytes a step so a big one is never held whole. */
+    let delta: FileFrameStream | undefined
     let done = false
+    const more = (stream: FileFrameStream): Frame[] => {
+      const frames = stream.next(STEP_BUDGET)
+      done = stream.done
+      return frames
+    }
     return {
       get done() {
         return done
       },
       async step(inbox): Promise<Frame[]> {
+        if (delta) {
+          if (inbox.length > 0) throw unknownFrame(NAME, inbox[0]!) // the receiver speaks again only when it has it all
+          const stream = delta
+          return cleaningUp(dir!, () => done, async () => more(stream))
+        }
         if (inbox.length === 0) return []
         const tmp = (dir ??= makeTempDir('rdiff-send'))
         const sigFile = (sig ??= new FileReceiver(NAME, join(tmp, 'sig'), MAX_FILE))
@@ -63,15 +75,14 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
           for (const f of inbox) if (!sigFile.accept(f)) throw unknownFrame(NAME, f)
           if (!sigFile.complete) return []
           const source = volumeAsFile(ctx.source, join(tmp, 'source'))
-          const delta = join(tmp, 'delta')
-          const run = await runTool(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, delta])
+          const deltaPath = join(tmp, 'delta')
+          const run = await runTool(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, deltaPath])
           ctx.telemetry.chargeChildCpu(run.cpuMs)
-          const layout = readDeltaLayout(delta)
+          const layout = readDeltaLayout(deltaPath)
           ctx.telemetry.add('literal_data', layout.literalData)
           ctx.telemetry.add('matched_data', layout.matchedData)
-          const frames = fileFrames(delta, 'literal', layoutKinds(layout))
-          done = true
-          return frames
+          delta = new FileFrameStream(deltaPath, 'literal', layoutKinds(layout))
+          return more(delta)
         })
       },
     }
