@@ -3,10 +3,12 @@
  * up, confirm with the strong sum, and emit literal runs and block matches (rsync's hash_search).
  *
  * Speed comes from three things. The per-byte loop is a WebAssembly kernel (rolling-kernel-wat.ts) that
- * only tests one prefilter bit per offset and returns on a set bit. After a match the scan first tries
- * the block after the one just matched (rsync's want_i): on a volume that mostly matches, each block
- * then costs one strong hash and no weak sum at all. And the source is read in chunks straight into the
- * kernel's memory, so a file-backed source never sits in memory whole and is copied once. */
+ * tests one prefilter bit per offset, probes the weak-sum table on a set bit and comes back only on a
+ * real weak-sum hit. After a match the scan first tries the block after the one just matched (rsync's
+ * want_i): on a volume that mostly matches, each block then costs one strong hash and no weak sum at
+ * all. And the source is read in chunks straight into the kernel's memory, so a file-backed source
+ * never sits in memory whole and is copied once.
+ */
 import type { ReadonlyVolume } from '../../harness/volume.ts'
 import type { BlockIndex } from './block-index.ts'
 import { blockLength } from './block-stream.ts'
@@ -123,7 +125,6 @@ export class RollingScanner {
     this.haveSum = false
   }
 
-
   /**
    * The weak-sum hit at pos: walks the candidates from `head`, the first block with the window's weak
    * sum (at most maxCandidates), confirming each with the strong sum (computed once per offset). Returns
@@ -180,7 +181,7 @@ export class RollingScanner {
         const weak = this.kernel.digest()
         if (this.index.maybe(weak) && this.tryCandidates(full, this.index.first(weak))) continue
       }
-      // Roll from pos (tested) to the next prefilter hit, within this chunk and one literal stride.
+      // Roll from pos (tested) to the next weak-sum hit, within this chunk and one literal stride.
       this.ensure(this.pos, Math.min(this.size, this.pos + B + 1))
       const chunkLast = this.chunkStart + this.chunk.length - B // last window start this chunk can slide to
       if (chunkLast <= this.pos && this.pos < lastFull) {
