@@ -20,35 +20,23 @@ export async function extraPrimitives(): Promise<Primitive[]> {
   const emptyBitmap = new Int32Array(1 << 17) // the 512 KiB prefilter, no bit set
   const last = BUFFER - WINDOW - 2
   const noBlocks = new BlockIndex(new Int32Array(0), 0)
-  const kernels = new Map<string, RollingKernel>()
-  for (const kind of ['rsync', 'rabin-karp'] as const) {
-    const k = new RollingKernel(noBlocks, BUFFER, kind, WINDOW)
-    k.data.set(data)
-    kernels.set(kind, k)
+  const kernelSlide = (kind: 'rsync' | 'rabin-karp', label: string): Primitive => {
+    const kernel = new RollingKernel(noBlocks, BUFFER, kind, WINDOW)
+    kernel.data.set(data)
+    return {
+      group: 'rolling',
+      variant: `${label} slide, WASM kernel`,
+      blockSize: WINDOW,
+      bytesPerOp: last,
+      fn: () => {
+        kernel.sum(0)
+        return kernel.roll(0, last)
+      },
+    }
   }
   const out: Primitive[] = [
-    {
-      group: 'rolling',
-      variant: 'rsync s1/s2 slide, WASM kernel',
-      blockSize: WINDOW,
-      bytesPerOp: last,
-      fn: () => {
-        const k = kernels.get('rsync')!
-        k.sum(0)
-        return k.roll(0, last)
-      },
-    },
-    {
-      group: 'rolling',
-      variant: 'rabin-karp slide, WASM kernel',
-      blockSize: WINDOW,
-      bytesPerOp: last,
-      fn: () => {
-        const k = kernels.get('rabin-karp')!
-        k.sum(0)
-        return k.roll(0, last)
-      },
-    },
+    kernelSlide('rsync', 'rsync s1/s2'),
+    kernelSlide('rabin-karp', 'rabin-karp'),
     {
       group: 'rolling',
       variant: 'rsync s1/s2 slide, JavaScript (replaced)',
