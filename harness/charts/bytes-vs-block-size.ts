@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
-import { blockSizeX, chartConfig, spreadNote, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
+import { blockSizeX, chartConfig, spreadNote, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder, LEGEND_PICK, PICK_OPACITY, workloadPanels } from './chart.ts'
 import { blockLabel, bytes, bytesExpr, formatRatio, formatSpread, logTicks } from './format.ts'
 import { ORACLE_COLOUR } from './palette.ts'
 
@@ -59,8 +59,7 @@ export const bytesVsBlockSize: ChartBuilder = {
       },
       config: chartConfig(),
       data: { values: points },
-      facet: { field: 'workload', type: 'nominal', title: null, sort: ctx.workloads },
-      columns: 2,
+      ...workloadPanels(ctx),
       spec: {
         width: 300,
         height: 200,
@@ -83,13 +82,13 @@ export const bytesVsBlockSize: ChartBuilder = {
           },
           {
             transform: [{ filter: isStrategy }],
-            params: [{ name: 'pick', select: { type: 'point', fields: ['strategy'] }, bind: 'legend' }],
+            params: [LEGEND_PICK],
             mark: { type: 'line', point: { size: 50, filled: true }, strokeWidth: 2 },
             encoding: {
               x: blockSizeX(ctx),
               y: yEnc,
               color: strategyColour(ctx),
-              opacity: { condition: { param: 'pick', value: 1 }, value: 0.15 },
+              opacity: PICK_OPACITY,
               tooltip: [
                 { field: 'strategy', title: 'Strategy' },
                 { field: 'workload', title: 'Workload' },

@@ -55,6 +55,18 @@ export function strategyColour(ctx: ChartContext, legendTitle = 'Strategy') {
   return { field: 'strategy', type: 'nominal' as const, scale: strategyScale(ctx.strategies), legend: { title: legendTitle, orient: 'bottom' as const, columns: 3 } }
 }
 
+/** One panel per workload, two to a row, in the run's workload order (spread into a faceted spec). */
+export function workloadPanels(ctx: ChartContext) {
+  return { facet: { field: 'workload', type: 'nominal' as const, title: null, sort: ctx.workloads }, columns: 2 }
+}
+
+/**
+ * Clicking a strategy in the legend brings it forward and fades the rest: LEGEND_PICK goes in the
+ * layer's params, PICK_OPACITY is its opacity encoding.
+ */
+export const LEGEND_PICK = { name: 'pick', select: { type: 'point' as const, fields: ['strategy'] }, bind: 'legend' as const }
+export const PICK_OPACITY = { condition: { param: 'pick', value: 1 }, value: 0.15 }
+
 /** x: block size on a log₂ axis labelled at exactly the block sizes that ran. */
 export function blockSizeX(ctx: ChartContext) {
   const lo = Math.min(...ctx.blockSizes)

@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../record.ts'
 import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
-import { blockSizeX, chartConfig, strategyColour, VEGA_LITE_SCHEMA, type ChartContext } from './chart.ts'
+import { blockSizeX, chartConfig, strategyColour, VEGA_LITE_SCHEMA, type ChartContext, LEGEND_PICK, PICK_OPACITY, workloadPanels } from './chart.ts'
 import { blockLabel, bytesExpr, formatSpread, logTicks } from './format.ts'
 
 export interface Measure {
@@ -73,8 +73,7 @@ export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: M
     title: { text: m.title, subtitle },
     config: chartConfig(),
     data: { values: points },
-    facet: { field: 'workload', type: 'nominal', title: null, sort: ctx.workloads },
-    columns: 2,
+    ...workloadPanels(ctx),
     spec: {
       width: 300,
       height: 200,
@@ -84,14 +83,14 @@ export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: M
           encoding: { x: blockSizeX(ctx), y: { ...yEnc, field: 'min' }, y2: { field: 'max' }, color: strategyColour(ctx), detail: { field: 'measure' } },
         },
         {
-          params: [{ name: 'pick', select: { type: 'point', fields: ['strategy'] }, bind: 'legend' }],
+          params: [LEGEND_PICK],
           mark: { type: 'line', point: { size: 40, filled: true }, strokeWidth: 2 },
           encoding: {
             x: blockSizeX(ctx),
             y: yEnc,
             color: strategyColour(ctx),
             strokeDash: dash,
-            opacity: { condition: { param: 'pick', value: 1 }, value: 0.15 },
+            opacity: PICK_OPACITY,
             tooltip: [
               { field: 'strategy', title: 'Strategy' },
               { field: 'workload', title: 'Workload' },

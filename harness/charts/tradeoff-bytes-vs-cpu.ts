@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import { acrossSeeds, groupBy, meanPerSync, paretoFront } from './aggregate.ts'
-import { chartConfig, spreadNote, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
+import { chartConfig, spreadNote, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder, LEGEND_PICK, PICK_OPACITY, workloadPanels } from './chart.ts'
 import { blockLabel, bytes, bytesExpr, formatMs, formatSpread, logTicks } from './format.ts'
 
 /** One shape per block size, in size order; more block sizes than shapes reuse them in turn. */
@@ -62,8 +62,7 @@ export const tradeoff: ChartBuilder = {
       },
       config: chartConfig(),
       data: { values: points },
-      facet: { field: 'workload', type: 'nominal', title: null, sort: ctx.workloads },
-      columns: 2,
+      ...workloadPanels(ctx),
       spec: {
         width: 300,
         height: 220,
@@ -82,7 +81,7 @@ export const tradeoff: ChartBuilder = {
             encoding: { x: xEnc, y: { ...yEnc, field: 'bytes_min' }, y2: { field: 'bytes_max' }, color: strategyColour(ctx) },
           },
           {
-            params: [{ name: 'pick', select: { type: 'point', fields: ['strategy'] }, bind: 'legend' }],
+            params: [LEGEND_PICK],
             mark: { type: 'point', filled: true, size: 90 },
             encoding: {
               x: xEnc,
@@ -91,7 +90,7 @@ export const tradeoff: ChartBuilder = {
               shape: { field: 'block', type: 'nominal', sort: ctx.blockSizes.map(blockLabel), scale: { domain: ctx.blockSizes.map(blockLabel), range: BLOCK_SHAPES }, legend: { title: 'Block size', orient: 'bottom', symbolFillColor: '#555', symbolStrokeWidth: 0 } },
               stroke: { condition: { test: 'datum.pareto', value: '#000' }, value: null },
               strokeWidth: { condition: { test: 'datum.pareto', value: 2 }, value: 0 },
-              opacity: { condition: { param: 'pick', value: 1 }, value: 0.15 },
+              opacity: PICK_OPACITY,
               tooltip: [
                 { field: 'strategy', title: 'Strategy' },
                 { field: 'workload', title: 'Workload' },
