@@ -1,6 +1,6 @@
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker, TrackerContext } from './strategy.ts'
 import { BlockPusher, BlockReceiver, blockCount, unknownFrame, headerFrame } from './shared/block-stream.ts'
-import { ackFrame, readAck } from './shared/ack.ts'
+import { ackFrame, answerUntilAck } from './shared/ack.ts'
 import { varintLength, writeVarint } from './shared/varint.ts'
 import { VerifyReceiver, VerifySender } from './shared/self-verify.ts'
 
@@ -130,22 +130,15 @@ function bitmapSender(ctx: SenderContext<ChangeBitmap>, o: ChangedBlockBitmapOpt
         if (verify) frames.push(verify.digestFrame(ctx.source))
         return frames
       }
-      const out: Frame[] = []
-      for (const f of inbox) {
-        const repair = verify?.accept(f, ctx.source)
-        if (repair) {
-          out.push(...repair)
-          continue
-        }
-        readAck(NAME, f, token, 'sync')
+      const snapshot = sent
+      return answerUntilAck(NAME, inbox, verify, ctx.source, token, 'sync', () => {
         // Clear only what was sent: bits set after the snapshot (none in this harness) stay dirty.
         const bits = ctx.tracker.bits
-        for (let i = 0; i < sent.length; i++) bits[i]! &= ~sent[i]!
+        for (let i = 0; i < snapshot.length; i++) bits[i]! &= ~snapshot[i]!
         // Bits past the new end belong to blocks that no longer exist.
-        bits.fill(0, sent.length)
+        bits.fill(0, snapshot.length)
         done = true
-      }
-      return out
+      })
     },
   }
 }

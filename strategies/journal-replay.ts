@@ -6,7 +6,7 @@ import { encodeRecord, MAX_JOURNAL_OFFSET, MAX_RECORD_DATA, readRecord, readReco
 import { VerifyReceiver, VerifySender } from './shared/self-verify.ts'
 import { varintLength, writeVarint } from './shared/varint.ts'
 import { FrameReader, FrameWriter } from './shared/wire.ts'
-import { ackFrame, readAck } from './shared/ack.ts'
+import { ackFrame, answerUntilAck } from './shared/ack.ts'
 
 export interface JournalReplayOptions extends StrategyOptions {
   /** Records cover whole blocks of this size around each write (unless byteExact). Default 4096. */
@@ -196,18 +196,10 @@ function journalSender(ctx: SenderContext<JournalTracker>, o: JournalReplayOptio
         if (verify) frames.push(verify.digestFrame(ctx.source))
         return frames
       }
-      const out: Frame[] = []
-      for (const f of inbox) {
-        const repair = verify?.accept(f, ctx.source)
-        if (repair) {
-          out.push(...repair)
-          continue
-        }
-        const acked = readAck(NAME, f, upTo, 'LSN')
+      return answerUntilAck(NAME, inbox, verify, ctx.source, upTo, 'LSN', (acked) => {
         ctx.tracker.truncate(acked)
         done = true
-      }
-      return out
+      })
     },
   }
 }

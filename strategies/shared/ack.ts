@@ -1,5 +1,7 @@
+import type { ReadonlyVolume } from '../../harness/volume.ts'
 import type { Frame } from '../strategy.ts'
 import { unknownFrame } from './block-stream.ts'
+import type { VerifySender } from './self-verify.ts'
 import { FrameReader, FrameWriter } from './wire.ts'
 
 /**
@@ -20,4 +22,19 @@ export function readAck(who: string, frame: Uint8Array, expected: number, what: 
   r.end()
   if (acked !== expected) r.fail(`acknowledgement for ${what} ${acked}, expected ${expected}`)
   return acked
+}
+
+/**
+ * A tracking sender's steps after its push: self-verify repair requests are answered from the source,
+ * and the acknowledgement, when it comes, is checked for `expected` and `onAck` clears the tracking
+ * state for exactly what was sent. Returns the repair frames to send.
+ */
+export function answerUntilAck(who: string, inbox: readonly Uint8Array[], verify: VerifySender | undefined, source: ReadonlyVolume, expected: number, what: string, onAck: (acked: number) => void): Frame[] {
+  const out: Frame[] = []
+  for (const f of inbox) {
+    const repair = verify?.accept(f, source)
+    if (repair) out.push(...repair)
+    else onAck(readAck(who, f, expected, what))
+  }
+  return out
 }
