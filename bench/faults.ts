@@ -2,13 +2,13 @@
  * npm run bench:faults [-- --size 4MiB --epochs 4 --seeds 1,2,3 --rate 0.05 --faults dropped-bits
  *                        --strategies changed-block-bitmap,journal-replay:coalesce=true]
  * Prints, for each tracking strategy and fault, the share of syncs that ended with a wrong replica without
- * and with self-verification. A thin shell over harness/fault-bench.ts.
+ * and with self-verification. A thin shell over apps/fault-bench.ts.
  */
 import { Command } from 'commander'
-import { ConfigError } from '../harness/errors.ts'
-import { DEFAULT_FAULT_BENCH, faultBenchTable, parseVariant, runFaultBench, trackingStrategies, variantLabel, type FaultBenchParams } from '../harness/fault-bench.ts'
+import { ConfigError } from '../core/errors.ts'
+import { DEFAULT_FAULT_BENCH, faultBenchTable, parseVariant, runFaultBench, trackingStrategies, variantLabel, type FaultBenchParams } from '../apps/fault-bench.ts'
 import { FAULT_KINDS, isFaultKind } from '../harness/faults.ts'
-import { formatBytes, parseSize } from '../harness/units.ts'
+import { formatBytes, parseSize } from '../core/units.ts'
 import { parseContent } from '../workloads/content.ts'
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)

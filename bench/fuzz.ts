@@ -4,7 +4,7 @@
  * any finding.
  */
 import { parseArgs } from 'node:util'
-import { fuzzStrategy } from '../harness/fuzz.ts'
+import { fuzzStrategy } from '../apps/fuzz.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: 'nightly' }, strategy: { type: 'string' } } })

@@ -1,9 +1,9 @@
 import type { Primitive } from './primitive.ts'
-import { BlockIndex } from '../strategies/shared/block-index.ts'
-import { blockWeakSums, rabinKarpPow, WEAK_SUMS } from '../strategies/shared/rolling-checksum.ts'
-import { RollingKernel } from '../strategies/shared/rolling-kernel.ts'
+import { BlockIndex } from '../strategies/rolling/block-index.ts'
+import { blockWeakSums, rabinKarpPow, WEAK_SUMS } from '../strategies/rolling/rolling-checksum.ts'
+import { RollingKernel } from '../strategies/rolling/rolling-kernel.ts'
 import { rollRabinKarp, rollS1S2Pow2 } from './rolling-js-baseline.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 const BUFFER = 4 << 20
 const WINDOW = 4096

@@ -1,10 +1,10 @@
 /**
- * The JavaScript rolling loops the WASM kernel (strategies/shared/rolling-kernel-wat.ts) replaced, kept
+ * The JavaScript rolling loops the WASM kernel (strategies/rolling/rolling-kernel-wat.ts) replaced, kept
  * only so `npm run bench:primitives` measures the two in one run. Written for V8 as well as we could:
  * two offsets per turn, state in locals, a literal prefilter shift, a shift for a power-of-two window.
  */
-import { GOLDEN } from '../strategies/shared/block-index.ts'
-import { RK_ADJ, RK_MULT } from '../strategies/shared/rolling-checksum.ts'
+import { GOLDEN } from '../strategies/rolling/block-index.ts'
+import { RK_ADJ, RK_MULT } from '../strategies/rolling/rolling-checksum.ts'
 /**
  * Slides an s1/s2 window (rsync, librsync rollsum) from `p`, whose window has been tested, two offsets
  * at a time (`last − p` is even), until an offset's prefilter bit is set or `last`. Returns the offset

@@ -14,9 +14,9 @@ import { join } from 'node:path'
 import { findStrategy } from '../harness/config.ts'
 import { runSync } from '../harness/run-sync.ts'
 import { StagedStateStore } from '../harness/state-store.ts'
-import { FileVolume, firstDifference, MemoryVolume } from '../harness/volume.ts'
-import { makeTempDir, removeTempDir } from '../strategies/shared/child-tool.ts'
-import type { AnyStrategy, Half, Telemetry } from '../strategies/strategy.ts'
+import { FileVolume, firstDifference, MemoryVolume } from '../core/volume.ts'
+import { makeTempDir, removeTempDir } from '../strategies/tools/child-tool.ts'
+import type { AnyStrategy, Half, Telemetry } from '../core/strategy.ts'
 import { peakRssBytes } from '../harness/peak-rss.ts'
 
 function arg(name: string, fallback?: string): string {

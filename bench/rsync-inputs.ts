@@ -9,10 +9,10 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { MemoryVolume } from '../harness/volume.ts'
+import { MemoryVolume } from '../core/volume.ts'
 import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
 import { fillContent } from '../workloads/content.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 import type { Mutation } from '../workloads/workload.ts'
 
 export const CASES = ['scattered', 'insdel', 'append', 'unrelated'] as const

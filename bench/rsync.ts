@@ -12,8 +12,8 @@ import { execFileSync } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseSize, formatBytes } from '../harness/units.ts'
-import { median } from '../harness/summary.ts'
+import { parseSize, formatBytes } from '../core/units.ts'
+import { median } from '../analysis/summary.ts'
 import { benchInputs, CASES, type BenchCase } from './rsync-inputs.ts'
 
 interface CaseResult {

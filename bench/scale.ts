@@ -8,9 +8,9 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { STRATEGIES } from '../strategies/index.ts'
-import { parseSize, formatBytes } from '../harness/units.ts'
+import { parseSize, formatBytes } from '../core/units.ts'
 import { defaultRunId } from '../harness/run-matrix.ts'
-import type { ResultRow } from '../harness/record.ts'
+import type { ResultRow } from '../core/result-row.ts'
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '256MiB,1GiB,4GiB' }, strategies: { type: 'string' }, workload: { type: 'string', default: 'random-overwrite' }, 'block-size': { type: 'string', default: '65536' } } })
 const sizes = values.sizes.split(',')

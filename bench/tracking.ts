@@ -6,13 +6,13 @@
  */
 import { Bench } from 'tinybench'
 import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
-import { MemoryVolume } from '../harness/volume.ts'
-import { ChangeBitmap } from '../strategies/changed-block-bitmap.ts'
-import { JournalTracker } from '../strategies/journal-replay.ts'
-import { takeManifest } from '../strategies/shared/block-manifest.ts'
+import { MemoryVolume } from '../core/volume.ts'
+import { ChangeBitmap } from '../strategies/tracking/changed-block-bitmap.ts'
+import { JournalTracker } from '../strategies/tracking/journal-replay.ts'
+import { takeManifest } from '../strategies/tracking/block-manifest.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
-import { median } from '../harness/summary.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { median } from '../analysis/summary.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 const VOLUME = 64 << 20
 const ROUNDS = 5

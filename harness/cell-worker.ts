@@ -2,7 +2,7 @@
 import type { FromWorker, ToWorker } from './child-pool.ts'
 import { channelFor } from './run-cell.ts'
 import { PreparedCache, runPlannedCell, warmUp } from './run-matrix.ts'
-import { FileStorage, MemoryStorage, type Storage } from './storage.ts'
+import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
 
 let state: { cache: PreparedCache; storage: Storage; runId: string; channel: ReturnType<typeof channelFor> } | undefined
 

@@ -1,7 +1,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, inflateRawSync } from 'node:zlib'
 import { zstdCompress, zstdDecompress } from './zstd.ts'
-import { ConfigError, WireFormatError } from './errors.ts'
-import type { NetworkProfile } from './network-profile.ts'
+import { ConfigError, WireFormatError } from '../core/errors.ts'
+import type { NetworkProfile } from '../core/network-profile.ts'
 
 /**
  * Compression on the channel: a stage every frame passes through on its way across. On the wire each

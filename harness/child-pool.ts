@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { RunConfig } from './config.ts'
-import type { ResultRow } from './record.ts'
+import type { ResultRow } from '../core/result-row.ts'
 import type { CellPlan } from './run-matrix.ts'
 
 /** Messages between the pool and a cell worker. */

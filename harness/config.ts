@@ -1,13 +1,13 @@
-import { ConfigError } from './errors.ts'
-import { parseSize } from './units.ts'
+import { ConfigError } from '../core/errors.ts'
+import { parseSize } from '../core/units.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { WORKLOADS } from '../workloads/index.ts'
-import type { AnyStrategy, OptionSpec } from '../strategies/strategy.ts'
+import type { AnyStrategy, OptionSpec } from '../core/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { CONTENT_MODELS, parseContent, type ContentModel } from '../workloads/content.ts'
 import { MAX_BLOCK_SIZE } from '../strategies/shared/block-stream.ts'
 import { compressionName, parseCompression } from './channel-codec.ts'
-import { parseCostModel, parseProfile, type CostModel } from './network-profile.ts'
+import { parseCostModel, parseProfile, type CostModel } from '../core/network-profile.ts'
 import { resolveFault, type FaultSpec } from './faults.ts'
 
 /** A resolved run: everything needed to reproduce it, and what the manifest records. */

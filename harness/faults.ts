@@ -13,9 +13,9 @@
  * Every draw comes from a Rng seeded by the workload and its seed, the fault and the epoch, in the order
  * the device saw its writes, so the same seed hits the same writes for every strategy.
  */
-import { Rng } from '../workloads/seeded-random.ts'
-import type { AnyStrategy } from '../strategies/strategy.ts'
-import { ConfigError } from './errors.ts'
+import { Rng } from '../core/seeded-random.ts'
+import type { AnyStrategy } from '../core/strategy.ts'
+import { ConfigError } from '../core/errors.ts'
 
 export const FAULT_KINDS = ['dropped-bits', 'lost-records', 'tracker-reset', 'crash-after-apply', 'misaligned-offset'] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { RunConfig } from './config.ts'
-import { COLUMN_NAMES } from './record.ts'
+import { COLUMN_NAMES } from '../core/result-row.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 

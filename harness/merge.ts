@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError } from './errors.ts'
+import { ConfigError } from '../core/errors.ts'
 import type { Manifest } from './manifest.ts'
 import { cellKey, csv, readRows } from './results-dir.ts'
-import type { ResultRow } from './record.ts'
+import type { ResultRow } from '../core/result-row.ts'
 
 export interface MergeResult {
   dir: string

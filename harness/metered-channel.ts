@@ -1,6 +1,6 @@
-import { ProtocolError } from './errors.ts'
-import { FRAME_KINDS, FRAME_PHASES, type Frame, type FrameKind, type FramePhase } from '../strategies/strategy.ts'
-import { varintLength } from '../strategies/shared/varint.ts'
+import { ProtocolError } from '../core/errors.ts'
+import { FRAME_KINDS, FRAME_PHASES, type Frame, type FrameKind, type FramePhase } from '../core/strategy.ts'
+import { varintLength } from '../core/varint.ts'
 import type { FrameCodec } from './channel-codec.ts'
 
 export type Direction = 'down' | 'up'

@@ -1,4 +1,4 @@
-import { varintLength } from '../strategies/shared/varint.ts'
+import { varintLength } from '../core/varint.ts'
 import type { Mutation } from '../workloads/workload.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
 import { traceOf, type AnyWorkload, type Mutation, type WorkloadParams } from '../workloads/workload.ts'
 import { EpochOracle, type OracleBound } from './oracle.ts'
-import { MemoryStorage, type BaseImage, type Storage } from './storage.ts'
+import { MemoryStorage, type BaseImage, type Storage } from '../core/storage.ts'
 
 /** A workload materialised once per (workload, seed) and replayed for every strategy and block size. */
 export interface PreparedWorkload {

@@ -1,9 +1,9 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
-import { ConfigError } from './errors.ts'
+import { ConfigError } from '../core/errors.ts'
 import type { Manifest } from './manifest.ts'
-import { COLUMN_NAMES, type ResultRow } from './record.ts'
+import { COLUMN_NAMES, type ResultRow } from '../core/result-row.ts'
 
 /** Identifies a cell (every epoch of one strategy+options on one workload+options+seed). */
 export function cellKey(r: Pick<ResultRow, 'strategy' | 'strategy_options' | 'workload' | 'workload_options' | 'content' | 'seed' | 'repeat'>): string {

@@ -1,18 +1,18 @@
 import { applyMutation } from '../workloads/apply-mutations.ts'
 import { traceOf } from '../workloads/workload.ts'
-import { TELEMETRY_COUNTERS, type AnyStrategy, type StrategyOptions, type TelemetryCounter, type Tracker } from '../strategies/strategy.ts'
+import { TELEMETRY_COUNTERS, type AnyStrategy, type StrategyOptions, type TelemetryCounter, type Tracker } from '../core/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
-import { UnsupportedError } from './errors.ts'
+import { UnsupportedError } from '../core/errors.ts'
 import { replicaQuota, type PreparedWorkload } from './prepare-workload.ts'
 import { FaultInjector, type FaultSpec } from './faults.ts'
-import { checkRow, type ResultRow } from './record.ts'
+import { checkRow, type ResultRow } from '../core/result-row.ts'
 import { runSync } from './run-sync.ts'
 import { StagedStateStore } from './state-store.ts'
 import type { TelemetryValues } from './telemetry.ts'
 import { MeteredTrackerDevice } from './tracker-device.ts'
-import { firstDifference, type Volume } from './volume.ts'
+import { firstDifference, type Volume } from '../core/volume.ts'
 import { FrameCodec, parseCompression } from './channel-codec.ts'
-import { estimateSyncMs, parseProfile, PROFILES, type CostModel, type NetworkProfile } from './network-profile.ts'
+import { estimateSyncMs, parseProfile, PROFILES, type CostModel, type NetworkProfile } from '../core/network-profile.ts'
 
 export interface CellSpec {
   runId: string

@@ -1,12 +1,12 @@
-import { errorMessage, ProtocolError } from './errors.ts'
+import { errorMessage, ProtocolError } from '../core/errors.ts'
 import { MeteredChannel, type ChannelCounters } from './metered-channel.ts'
 import type { FrameCodec } from './channel-codec.ts'
 import { timed } from './cpu-clock.ts'
 import { StagedVolume } from './staged-volume.ts'
 import type { StagedStateStore } from './state-store.ts'
 import { SyncTelemetry, type TelemetryValues } from './telemetry.ts'
-import type { ReadonlyVolume, Volume } from './volume.ts'
-import type { AnyStrategy, Half, StrategyOptions, Tracker } from '../strategies/strategy.ts'
+import type { ReadonlyVolume, Volume } from '../core/volume.ts'
+import type { AnyStrategy, Half, StrategyOptions, Tracker } from '../core/strategy.ts'
 
 export interface SyncInput {
   strategy: AnyStrategy

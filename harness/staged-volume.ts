@@ -1,6 +1,6 @@
-import { CapacityError } from './errors.ts'
+import { CapacityError } from '../core/errors.ts'
 import { FilePageStore, MemoryPageStore, type PageStore } from './page-store.ts'
-import { FileVolume, type ReadonlyVolume, type Volume } from './volume.ts'
+import { FileVolume, type ReadonlyVolume, type Volume } from '../core/volume.ts'
 
 /** Page size of the copy-on-write overlay: writes materialise whole pages, reads fall through. */
 const PAGE_SHIFT = 16

@@ -1,4 +1,4 @@
-import type { StateStore } from '../strategies/strategy.ts'
+import type { StateStore } from '../core/strategy.ts'
 
 /**
  * A half's saved state between syncs. Writes during a sync are staged and take effect on commit;

@@ -1,5 +1,5 @@
-import { ProtocolError } from './errors.ts'
-import { TELEMETRY_COUNTERS, type Telemetry, type TelemetryCounter } from '../strategies/strategy.ts'
+import { ProtocolError } from '../core/errors.ts'
+import { TELEMETRY_COUNTERS, type Telemetry, type TelemetryCounter } from '../core/strategy.ts'
 
 export type TelemetryValues = Partial<Record<TelemetryCounter, number>>
 

@@ -1,4 +1,4 @@
-import type { TrackerDevice } from '../strategies/strategy.ts'
+import type { TrackerDevice } from '../core/strategy.ts'
 
 /** The device a tracker persists its log or bitmap to; counts every byte written to it. */
 export class MeteredTrackerDevice implements TrackerDevice {

@@ -1,6 +1,6 @@
 /** What a notebook module provides: a name (its .ipynb file), a title, and how to build it from a run. */
 import type { TopLevelSpec } from 'vega-lite'
-import type { ChartBuilder } from '../harness/charts/chart.ts'
+import type { ChartBuilder } from '../analysis/charts/chart.ts'
 import { mdText } from './markdown.ts'
 import type { Notebook, NotebookBuilder } from './notebook.ts'
 import type { RunData } from './run-data.ts'
@@ -21,7 +21,7 @@ export interface Analysis {
 /** The TypeScript a chart cell shows: how to make the same chart from the same run directory. */
 export function chartCode(run: RunData, builder: ChartBuilder, exportName: string): string {
   return [
-    `// harness/charts/${builder.id}.ts, over ${run.dir.replace(/\n/g, ' ')}`,
+    `// analysis/charts/${builder.id}.ts, over ${run.dir.replace(/\n/g, ' ')}`,
     `const rows = readRows(runDir)`,
     `${exportName}.build(rows, chartContext(rows, manifest.config))`,
   ].join('\n')

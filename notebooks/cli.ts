@@ -2,7 +2,7 @@
  * `npm run notebooks -- <run-dir> [--out <dir>]`: regenerates the notebooks from a run directory and prints
  * where they went and what each concluded. Exit 2 on a bad argument or run directory.
  */
-import { ConfigError } from '../harness/errors.ts'
+import { ConfigError } from '../core/errors.ts'
 import { generateNotebooks } from './generate.ts'
 
 async function main(argv: string[]): Promise<number> {

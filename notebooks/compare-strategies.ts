@@ -2,11 +2,11 @@
  * Notebook: comparing the strategies across workloads. Which strategy sends the fewest bytes on each
  * workload (at its best block size), how far from the oracle, at what CPU, and whether every replica was right.
  */
-import { bytesVsBlockSize } from '../harness/charts/bytes-vs-block-size.ts'
-import { correctness } from '../harness/charts/correctness.ts'
-import { efficiencyHeatmap } from '../harness/charts/efficiency-heatmap.ts'
-import { blockLabel, bytes, formatMs, formatRatio } from '../harness/charts/format.ts'
-import { tradeoff } from '../harness/charts/tradeoff-bytes-vs-cpu.ts'
+import { bytesVsBlockSize } from '../analysis/charts/bytes-vs-block-size.ts'
+import { correctness } from '../analysis/charts/correctness.ts'
+import { efficiencyHeatmap } from '../analysis/charts/efficiency-heatmap.ts'
+import { blockLabel, bytes, formatMs, formatRatio } from '../analysis/charts/format.ts'
+import { tradeoff } from '../analysis/charts/tradeoff-bytes-vs-cpu.ts'
 import { addChart, type Analysis } from './analysis.ts'
 import { bestPerStrategy, configs, geomean, median, overlaps, type Config } from './facts.ts'
 import { mdTable } from './markdown.ts'

@@ -2,8 +2,8 @@
  * The numbers the notebooks' conclusions are written from: every sentence a notebook prints is built from
  * these, never typed in.
  */
-import { acrossSeeds, efficiencyPerSeed, groupBy, meanPerSync, type Spread } from '../harness/charts/aggregate.ts'
-import type { ResultRow } from '../harness/record.ts'
+import { acrossSeeds, efficiencyPerSeed, groupBy, meanPerSync, type Spread } from '../analysis/charts/aggregate.ts'
+import type { ResultRow } from '../core/result-row.ts'
 
 export interface Config {
   strategy: string

@@ -8,7 +8,7 @@
  * the chart builders keep to features Vega-Lite 5 has; the PNG beside it is the fallback everywhere else.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { renderPng, renderSvg } from '../harness/charts/render.ts'
+import { renderPng, renderSvg } from '../analysis/charts/render.ts'
 
 export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json'
 export const VEGALITE_V5_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json'

@@ -1,13 +1,13 @@
 /** A run directory loaded for analysis: its rows, its manifest (if any) and the chart context. */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import { chartContext, type ChartContext } from '../harness/charts/chart.ts'
-import { ConfigError } from '../harness/errors.ts'
+import { chartContext, type ChartContext } from '../analysis/charts/chart.ts'
+import { ConfigError } from '../core/errors.ts'
 import type { Manifest } from '../harness/manifest.ts'
-import type { ResultRow } from '../harness/record.ts'
+import type { ResultRow } from '../core/result-row.ts'
 import { readRows } from '../harness/results-dir.ts'
-import { blockLabel } from '../harness/charts/format.ts'
-import { formatBytes } from '../harness/units.ts'
+import { blockLabel } from '../analysis/charts/format.ts'
+import { formatBytes } from '../core/units.ts'
 import { mdText } from './markdown.ts'
 
 export interface RunData {

@@ -3,14 +3,14 @@
  * and strategy, how many syncs ended wrong, how many were detected, and what the faulted syncs sent
  * compared with clean ones. Without them it says so, and shows what tracking costs when nothing goes wrong.
  */
-import { groupBy } from '../harness/charts/aggregate.ts'
-import { correctness } from '../harness/charts/correctness.ts'
-import { findFaultColumns, faultOf } from '../harness/charts/fault-columns.ts'
-import { faultCells, faults } from '../harness/charts/faults.ts'
-import { blockLabel, bytes, formatMs } from '../harness/charts/format.ts'
-import { trackingState } from '../harness/charts/tracking-state.ts'
-import { trackingTime } from '../harness/charts/tracking-time.ts'
-import type { ResultRow } from '../harness/record.ts'
+import { groupBy } from '../analysis/charts/aggregate.ts'
+import { correctness } from '../analysis/charts/correctness.ts'
+import { findFaultColumns, faultOf } from '../analysis/charts/fault-columns.ts'
+import { faultCells, faults } from '../analysis/charts/faults.ts'
+import { blockLabel, bytes, formatMs } from '../analysis/charts/format.ts'
+import { trackingState } from '../analysis/charts/tracking-state.ts'
+import { trackingTime } from '../analysis/charts/tracking-time.ts'
+import type { ResultRow } from '../core/result-row.ts'
 import { addChart, type Analysis } from './analysis.ts'
 import { median } from './facts.ts'
 import { mdTable, mdText } from './markdown.ts'

@@ -1,13 +1,13 @@
 /**
  * `npm run build:wasm`: compiles the WebAssembly text the project writes (today the sender's rolling
- * loop, strategies/shared/rolling-kernel-wat.ts) with wabt and writes the binary as base64 into
- * strategies/shared/rolling-kernel-wasm.ts, so it loads the same under tsx, from dist/ and in worker
+ * loop, strategies/rolling/rolling-kernel-wat.ts) with wabt and writes the binary as base64 into
+ * strategies/rolling/rolling-kernel-wasm.ts, so it loads the same under tsx, from dist/ and in worker
  * threads with no file lookup. test/rolling-kernel.test.ts fails when the committed binary is not the
  * text compiled; run this after editing the text.
  */
 import { writeFileSync } from 'node:fs'
 import wabtInit from 'wabt'
-import { ROLLING_KERNEL_WAT } from '../strategies/shared/rolling-kernel-wat.ts'
+import { ROLLING_KERNEL_WAT } from '../strategies/rolling/rolling-kernel-wat.ts'
 
 /** The module's binary, compiled from the text and validated. */
 export async function compileRollingKernel(): Promise<Uint8Array> {
@@ -32,7 +32,7 @@ ${lines.map((l) => `  '${l}'`).join(' +\n')}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const binary = await compileRollingKernel()
-  const out = new URL('../strategies/shared/rolling-kernel-wasm.ts', import.meta.url)
+  const out = new URL('../strategies/rolling/rolling-kernel-wasm.ts', import.meta.url)
   writeFileSync(out, wasmModuleSource(binary))
   process.stdout.write(`build:wasm: ${out.pathname} (${binary.length} bytes)\n`)
 }

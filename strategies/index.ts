@@ -1,15 +1,15 @@
 /** The strategy registry: one line per strategy. */
-import type { AnyStrategy } from './strategy.ts'
-import { wholeFile } from './whole-file.ts'
-import { fixedBlockCompare } from './fixed-block-compare.ts'
-import { changedBlockBitmap } from './changed-block-bitmap.ts'
-import { journalReplay } from './journal-replay.ts'
-import { snapshotDiff } from './snapshot-diff.ts'
-import { rsyncRolling } from './rsync-rolling.ts'
-import { rdiff } from './rdiff.ts'
-import { rsync } from './rsync.ts'
-import { xdelta3 } from './xdelta3.ts'
-import { zstdPatch } from './zstd-patch.ts'
+import type { AnyStrategy } from '../core/strategy.ts'
+import { wholeFile } from './block/whole-file.ts'
+import { fixedBlockCompare } from './block/fixed-block-compare.ts'
+import { changedBlockBitmap } from './tracking/changed-block-bitmap.ts'
+import { journalReplay } from './tracking/journal-replay.ts'
+import { snapshotDiff } from './tracking/snapshot-diff.ts'
+import { rsyncRolling } from './rolling/rsync-rolling.ts'
+import { rdiff } from './tools/rdiff.ts'
+import { rsync } from './tools/rsync.ts'
+import { xdelta3 } from './tools/xdelta3.ts'
+import { zstdPatch } from './tools/zstd-patch.ts'
 
 export const STRATEGIES: readonly AnyStrategy[] = [
   wholeFile,

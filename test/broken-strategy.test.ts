@@ -1,8 +1,8 @@
 /** The check can fail: a strategy that corrupts or dies is reported, never passed silently. */
 import { describe, expect, it } from 'vitest'
-import { fixedBlockCompare } from '../strategies/fixed-block-compare.ts'
-import { changedBlockBitmap } from '../strategies/changed-block-bitmap.ts'
-import type { AnyStrategy, Half } from '../strategies/strategy.ts'
+import { fixedBlockCompare } from '../strategies/block/fixed-block-compare.ts'
+import { changedBlockBitmap } from '../strategies/tracking/changed-block-bitmap.ts'
+import type { AnyStrategy, Half } from '../core/strategy.ts'
 import { quickRun } from './helpers.ts'
 
 /** A receiver that flips one byte of what it stages after the real receiver is done. */

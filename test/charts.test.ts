@@ -1,14 +1,14 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { compile } from 'vega-lite'
-import { acrossSeeds, meanPerSync, paretoFront, spread } from '../harness/charts/aggregate.ts'
-import { chartContext } from '../harness/charts/chart.ts'
-import { blockLabel, logTicks } from '../harness/charts/format.ts'
-import { buildCharts, CHARTS } from '../harness/charts/index.ts'
-import { STRATEGY_COLOURS, strategyColour, WRONG_COLOUR } from '../harness/charts/palette.ts'
-import { renderPng, renderSvg } from '../harness/charts/render.ts'
-import { parseTrueType, useDejaVuMetrics } from '../harness/charts/text-metrics.ts'
-import type { ResultRow } from '../harness/record.ts'
+import { acrossSeeds, meanPerSync, paretoFront, spread } from '../analysis/charts/aggregate.ts'
+import { chartContext } from '../analysis/charts/chart.ts'
+import { blockLabel, logTicks } from '../analysis/charts/format.ts'
+import { buildCharts, CHARTS } from '../analysis/charts/index.ts'
+import { STRATEGY_COLOURS, strategyColour, WRONG_COLOUR } from '../analysis/charts/palette.ts'
+import { renderPng, renderSvg } from '../analysis/charts/render.ts'
+import { parseTrueType, useDejaVuMetrics } from '../analysis/charts/text-metrics.ts'
+import type { ResultRow } from '../core/result-row.ts'
 import { smallRun, tmp } from './small-run.ts'
 
 function hue(hex: string): number {
@@ -173,7 +173,7 @@ describe('charts over a real run', () => {
 
 describe('fault columns', () => {
   it('label a strategy by the options that differ between its rows, block size aside', async () => {
-    const { seriesLabeller } = await import('../harness/charts/fault-columns.ts')
+    const { seriesLabeller } = await import('../analysis/charts/fault-columns.ts')
     const row = (strategy: string, opts: object) => ({ strategy, strategy_options: JSON.stringify(opts) }) as ResultRow
     const rows = [row('journal-replay', { blockSize: 512, selfVerify: true }), row('journal-replay', { blockSize: 4096, selfVerify: false }), row('changed-block-bitmap', { blockSize: 512 }), row('changed-block-bitmap', { blockSize: 4096 })]
     const label = seriesLabeller(rows)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { STRATEGIES } from '../strategies/index.ts'
-import { COLUMN_NAMES } from '../harness/record.ts'
+import { COLUMN_NAMES } from '../core/result-row.ts'
 
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname
 

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { compareRuns } from '../harness/compare.ts'
+import { compareRuns } from '../analysis/compare.ts'
 import { resolveRun } from '../harness/config.ts'
-import type { ResultRow } from '../harness/record.ts'
+import type { ResultRow } from '../core/result-row.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
 
 const config = resolveRun({ strategies: ['fixed-block-compare', 'changed-block-bitmap'], workloads: ['random-overwrite'], blockSizes: [4096], size: 256 << 10, epochs: 4, seeds: ['1'], repeat: 2 })

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { constants, gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { CONTENT_MODELS, makeContent } from '../workloads/content.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16)
 /** A gzip member header with mtime 0 and no name, as the compressed model writes them. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { estimateSyncMs, parseProfile, PROFILES } from '../harness/network-profile.ts'
-import { searchBlockSize } from '../harness/block-size-search.ts'
+import { estimateSyncMs, parseProfile, PROFILES } from '../core/network-profile.ts'
+import { searchBlockSize } from '../apps/block-size-search.ts'
 
 describe('cost model', () => {
   const c = { bytesDown: 1_000_000, bytesUp: 50_000, flights: 3, senderCpuMs: 20, receiverCpuMs: 5 }

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { findStrategy, findWorkload, resolveRun } from '../harness/config.ts'
-import { faultBenchTable, parseVariant, runFaultBench } from '../harness/fault-bench.ts'
+import { faultBenchTable, parseVariant, runFaultBench } from '../apps/fault-bench.ts'
 import { resolveFault, type FaultKind } from '../harness/faults.ts'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
-import type { ResultRow } from '../harness/record.ts'
+import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
 
 interface FaultRun {

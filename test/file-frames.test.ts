@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { makeTempDir, removeTempDir } from '../strategies/shared/child-tool.ts'
-import { FileFrameStream, FileReceiver } from '../strategies/shared/file-frames.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { makeTempDir, removeTempDir } from '../strategies/tools/child-tool.ts'
+import { FileFrameStream, FileReceiver } from '../strategies/tools/file-frames.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 describe('FileFrameStream', () => {
   it('hands a file over a budget at a time, and the receiver rebuilds it exactly', () => {

@@ -3,9 +3,9 @@
  * nightly mode is `npm run fuzz -- --cases 100000`.
  */
 import { describe, expect, it } from 'vitest'
-import { fuzzStrategy, mutateFrame, MUTATORS } from '../harness/fuzz.ts'
+import { fuzzStrategy, mutateFrame, MUTATORS } from '../apps/fuzz.ts'
 import { STRATEGIES } from '../strategies/index.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 const CASES = Number(process.env.DELTABENCH_FUZZ_CASES ?? 600)
 
@@ -23,9 +23,9 @@ describe('fuzz: every decoder rejects malformed frames with a typed error and an
   it('a forged target size meets a typed capacity error, not a giant allocation, and the replica is untouched', async () => {
     const { runSync } = await import('../harness/run-sync.ts')
     const { StagedStateStore } = await import('../harness/state-store.ts')
-    const { MemoryVolume } = await import('../harness/volume.ts')
-    const { FrameWriter } = await import('../strategies/shared/wire.ts')
-    const { wholeFile } = await import('../strategies/whole-file.ts')
+    const { MemoryVolume } = await import('../core/volume.ts')
+    const { FrameWriter } = await import('../core/wire.ts')
+    const { wholeFile } = await import('../strategies/block/whole-file.ts')
     const liar: typeof wholeFile = {
       ...wholeFile,
       sender: () => {
@@ -67,7 +67,7 @@ describe('fuzz: every decoder rejects malformed frames with a typed error and an
 
 describe('cut transfers: the replica is exactly as it was or exactly synced, never mixed', () => {
   it.each(STRATEGIES.map((s) => [s.name, s] as const))('%s', async (_n, strategy) => {
-    const { cutTransfers } = await import('../harness/fuzz.ts')
+    const { cutTransfers } = await import('../apps/fuzz.ts')
     const r = await cutTransfers(strategy, strategy.unavailable ? 0 : 3)
     expect(r.findings).toEqual([])
     expect(r.cuts).toBeGreaterThan(4)

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { runnableStrategies } from './helpers.ts'
 import { runSync } from '../harness/run-sync.ts'
 import { StagedStateStore } from '../harness/state-store.ts'
-import { MemoryVolume } from '../harness/volume.ts'
+import { MemoryVolume } from '../core/volume.ts'
 import { MeteredChannel } from '../harness/metered-channel.ts'
 import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
-import type { AnyStrategy, Frame, Half } from '../strategies/strategy.ts'
-import { varintLength } from '../strategies/shared/varint.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import type { AnyStrategy, Frame, Half } from '../core/strategy.ts'
+import { varintLength } from '../core/varint.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 /** Wraps a strategy so every frame either half returns is recorded before the channel sees it. */
 function spy(inner: AnyStrategy, log: { down: Frame[]; up: Frame[] }): AnyStrategy {

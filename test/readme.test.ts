@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { columnsMarkdown } from '../harness/record.ts'
+import { columnsMarkdown } from '../core/result-row.ts'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 

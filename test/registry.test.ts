@@ -15,11 +15,16 @@ async function exported(dir: string, probe: (v: unknown) => boolean): Promise<[s
 }
 
 describe('registries', () => {
-  it('lists every strategy file, and every file under strategies/ but the contract and registry defines one', async () => {
-    const found = await exported('strategies', (v) => typeof v === 'object' && v !== null && 'sender' in v && 'receiver' in v)
+  it('registers every strategy its family folders define, and no helper folder defines one', async () => {
+    const root = new URL('../strategies/', import.meta.url)
+    const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    expect(folders).toContain('shared')
+    const isStrategy = (v: unknown) => typeof v === 'object' && v !== null && 'sender' in v && 'receiver' in v
+    const found: [string, unknown][] = []
+    for (const family of folders) found.push(...(await exported(`strategies/${family}`, isStrategy)).map(([f, s]): [string, unknown] => [`${family}/${f}`, s]))
     for (const [file, s] of found) expect(STRATEGIES, `${file} exports a strategy not in strategies/index.ts`).toContain(s)
-    const files = readdirSync(new URL('../strategies/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'strategy.ts' && f !== 'index.ts')
-    expect(new Set(found.map(([f]) => f))).toEqual(new Set(files))
+    expect(found.filter(([f]) => f.startsWith('shared/')), 'strategies/shared/ holds helpers only').toEqual([])
+    expect(await exported('strategies', isStrategy), 'a strategy lives in its family folder, not at the top of strategies/').toEqual([])
     expect(found.length).toBe(STRATEGIES.length)
   })
 

@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { resolveRun } from '../harness/config.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
-import { summaryTable } from '../harness/summary.ts'
+import { summaryTable } from '../analysis/summary.ts'
 import * as registry from '../strategies/index.ts'
-import { fixedBlockCompare } from '../strategies/fixed-block-compare.ts'
-import type { AnyStrategy, Half } from '../strategies/strategy.ts'
+import { fixedBlockCompare } from '../strategies/block/fixed-block-compare.ts'
+import type { AnyStrategy, Half } from '../core/strategy.ts'
 
 const out = () => join(mkdtempSync(join(tmpdir(), 'deltabench-rep-')), 'run')
 

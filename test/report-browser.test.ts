@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeReport, type ReportResult } from '../harness/report/write-report.ts'
+import { writeReport, type ReportResult } from '../analysis/report/write-report.ts'
 import { HOSTILE_DIR, HOSTILE_SEED, smallRun, tmp } from './small-run.ts'
 
 const CHROMIUM = '/usr/bin/chromium'

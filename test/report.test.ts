@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { CHARTS } from '../harness/charts/index.ts'
-import { escapeHtml, jsonForScript } from '../harness/report/html-escape.ts'
-import { writeReport, type ReportResult } from '../harness/report/write-report.ts'
+import { CHARTS } from '../analysis/charts/index.ts'
+import { escapeHtml, jsonForScript } from '../analysis/report/html-escape.ts'
+import { writeReport, type ReportResult } from '../analysis/report/write-report.ts'
 import { HOSTILE_DIR, HOSTILE_SEED, smallRun, tmp } from './small-run.ts'
 
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname

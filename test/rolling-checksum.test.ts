@@ -1,9 +1,9 @@
 /** The rolling sums: golden vectors, rolling equals recomputing at every offset, and the block-size rules. */
 import { describe, expect, it } from 'vitest'
 import { librsyncBlockSize, librsyncStrongBytes, rsyncBlockSize, rsyncStrongBytes } from '../strategies/shared/block-size-rules.ts'
-import { BlockIndex } from '../strategies/shared/block-index.ts'
-import { blockWeakSums, RollingSum, WEAK_SUMS, weakSum, type WeakSumName } from '../strategies/shared/rolling-checksum.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { BlockIndex } from '../strategies/rolling/block-index.ts'
+import { blockWeakSums, RollingSum, WEAK_SUMS, weakSum, type WeakSumName } from '../strategies/rolling/rolling-checksum.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0')
 

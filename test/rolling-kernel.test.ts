@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import { compileRollingKernel } from '../scripts/build-wasm.ts'
-import { BlockIndex } from '../strategies/shared/block-index.ts'
-import { RollingKernel } from '../strategies/shared/rolling-kernel.ts'
-import { ROLLING_KERNEL_BASE64 } from '../strategies/shared/rolling-kernel-wasm.ts'
-import { RollingSum, WEAK_SUMS, weakSum, type WeakSumName } from '../strategies/shared/rolling-checksum.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { BlockIndex } from '../strategies/rolling/block-index.ts'
+import { RollingKernel } from '../strategies/rolling/rolling-kernel.ts'
+import { ROLLING_KERNEL_BASE64 } from '../strategies/rolling/rolling-kernel-wasm.ts'
+import { RollingSum, WEAK_SUMS, weakSum, type WeakSumName } from '../strategies/rolling/rolling-checksum.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 describe('rolling kernel: build', () => {
   it('the committed binary is rolling-kernel-wat.ts compiled (run `npm run build:wasm` after editing it)', async () => {

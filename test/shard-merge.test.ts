@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { resolveRun } from '../harness/config.ts'
 import { mergeRuns } from '../harness/merge.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
-import type { ResultRow } from '../harness/record.ts'
+import type { ResultRow } from '../core/result-row.ts'
 
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname
 const config = resolveRun({ strategies: ['fixed-block-compare', 'changed-block-bitmap', 'whole-file'], workloads: ['random-overwrite', 'append'], blockSizes: [1024, 4096], size: 128 << 10, epochs: 2, seeds: ['1', '2'] })

@@ -1,16 +1,16 @@
 /** snapshot-diff: changed blocks only, moved and duplicated blocks as references, manifests kept and measured. */
 import { describe, expect, it } from 'vitest'
-import type { WireFormatError } from '../harness/errors.ts'
+import type { WireFormatError } from '../core/errors.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { StagedStateStore } from '../harness/state-store.ts'
 import { StagedVolume } from '../harness/staged-volume.ts'
-import { MemoryVolume } from '../harness/volume.ts'
-import { snapshotDiff } from '../strategies/snapshot-diff.ts'
+import { MemoryVolume } from '../core/volume.ts'
+import { snapshotDiff } from '../strategies/tracking/snapshot-diff.ts'
 import { SyncTelemetry } from '../harness/telemetry.ts'
-import { FrameWriter } from '../strategies/shared/wire.ts'
-import type { Half } from '../strategies/strategy.ts'
+import { FrameWriter } from '../core/wire.ts'
+import type { Half } from '../core/strategy.ts'
 import type { Mutation } from '../workloads/workload.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 import { preparedFrom, quickRun } from './helpers.ts'
 
 const BS = 4096

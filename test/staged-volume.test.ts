@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { StagedVolume } from '../harness/staged-volume.ts'
-import { MemoryVolume } from '../harness/volume.ts'
+import { MemoryVolume } from '../core/volume.ts'
 
 type Op = { kind: 'write'; at: number; len: number; fill: number } | { kind: 'truncate'; size: number }
 

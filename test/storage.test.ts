@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { resolveRun } from '../harness/config.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
 import { StagedVolume } from '../harness/staged-volume.ts'
-import { FileVolume, MemoryVolume } from '../harness/volume.ts'
+import { FileVolume, MemoryVolume } from '../core/volume.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'deltabench-storage-'))

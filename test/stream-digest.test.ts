@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createStreamDigest } from '../strategies/shared/stream-digest.ts'
 import { createStrongHasher, STRONG_HASHES } from '../strategies/shared/strong-hash.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 describe('stream digest', () => {
   it.each(STRONG_HASHES)('%s: pieces of any size, gathered or not, digest as the whole does', async (name) => {

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { makeContent } from '../workloads/content.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 function octal(n: number, width: number): string {
   return n.toString(8).padStart(width - 1, '0') + '\0'

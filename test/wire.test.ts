@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { WireFormatError } from '../harness/errors.ts'
-import { FrameReader, FrameWriter } from '../strategies/shared/wire.ts'
-import { parseSize } from '../harness/units.ts'
+import { WireFormatError } from '../core/errors.ts'
+import { FrameReader, FrameWriter } from '../core/wire.ts'
+import { parseSize } from '../core/units.ts'
 
 describe('wire', () => {
   it('varints round-trip every safe integer', () => {

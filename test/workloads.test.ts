@@ -5,9 +5,9 @@ import { EpochOracle } from '../harness/oracle.ts'
 import { WORKLOADS } from '../workloads/index.ts'
 import { traceOf } from '../workloads/workload.ts'
 import { CONTENT_MODELS, makeContent, type ContentModel } from '../workloads/content.ts'
-import { Rng } from '../workloads/seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
-import { MemoryVolume } from '../harness/volume.ts'
+import { MemoryVolume } from '../core/volume.ts'
 import { gzipSync } from 'node:zlib'
 
 // Workloads whose bytes come from the seed (a release series' bytes are the releases').

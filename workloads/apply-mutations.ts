@@ -1,5 +1,5 @@
-import { WorkloadError } from '../harness/errors.ts'
-import { CHUNK, MemoryVolume, type Volume } from '../harness/volume.ts'
+import { WorkloadError } from '../core/errors.ts'
+import { CHUNK, MemoryVolume, type Volume } from '../core/volume.ts'
 import type { Mutation } from './workload.ts'
 
 /** Sees the device-level effects of a mutation: the writes and size changes a block device would see. */

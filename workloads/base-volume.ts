@@ -1,7 +1,7 @@
-import { CHUNK, type Volume } from '../harness/volume.ts'
-import { MemoryStorage } from '../harness/storage.ts'
+import { CHUNK, type Volume } from '../core/volume.ts'
+import { MemoryStorage } from '../core/storage.ts'
 import { fillContent, type ContentModel } from './content.ts'
-import { Rng } from './seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 import type { WorkloadParams } from './workload.ts'
 
 /**

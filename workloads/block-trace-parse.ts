@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs'
-import { ConfigError } from '../harness/errors.ts'
+import { ConfigError } from '../core/errors.ts'
 
 /**
  * Block I/O traces as CSV. Two formats:

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { ConfigError } from '../harness/errors.ts'
+import { ConfigError } from '../core/errors.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import { parseBlockTrace, type BlockTrace, type ParseOptions } from './block-trace-parse.ts'
 import { makeContent } from './content.ts'

@@ -1,7 +1,7 @@
-import { MemoryStorage } from '../harness/storage.ts'
-import { CHUNK } from '../harness/volume.ts'
+import { MemoryStorage } from '../core/storage.ts'
+import { CHUNK } from '../core/volume.ts'
 import { epochRng } from './base-volume.ts'
-import { Rng } from './seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 import type { Mutation, Workload } from './workload.ts'
 
 export interface CollisionFloodOptions {

@@ -1,6 +1,6 @@
 import { gzipSync } from 'fflate'
-import { ConfigError } from '../harness/errors.ts'
-import { Rng } from './seeded-random.ts'
+import { ConfigError } from '../core/errors.ts'
+import { Rng } from '../core/seeded-random.ts'
 
 /**
  * Content models: what the bytes look like matters as much as the edits. Random data defeats

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { ConfigError } from '../harness/errors.ts'
-import { CHUNK, MemoryVolume } from '../harness/volume.ts'
+import { ConfigError } from '../core/errors.ts'
+import { CHUNK, MemoryVolume } from '../core/volume.ts'
 import type { Mutation, Workload } from './workload.ts'
 
 export interface FilePairOptions {

@@ -1,6 +1,6 @@
 import { makeContent } from './content.ts'
 import { epochRng, seededBase } from './base-volume.ts'
-import { Rng } from './seeded-random.ts'
+import { Rng } from '../core/seeded-random.ts'
 import type { Mutation, Workload } from './workload.ts'
 
 export interface HotSpotOptions {

@@ -1,4 +1,4 @@
-import { CHUNK, type ReadonlyVolume } from '../harness/volume.ts'
+import { CHUNK, type ReadonlyVolume } from '../core/volume.ts'
 import type { Mutation } from './workload.ts'
 
 /**

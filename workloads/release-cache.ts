@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { ConfigError } from '../harness/errors.ts'
+import { ConfigError } from '../core/errors.ts'
 import type { PinnedRelease } from './release-pins.ts'
 
 /**

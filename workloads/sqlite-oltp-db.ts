@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
-import { ConfigError, WorkloadError } from '../harness/errors.ts'
+import { ConfigError, WorkloadError } from '../core/errors.ts'
 import { makeContent, type ContentModel } from './content.ts'
-import type { Rng } from './seeded-random.ts'
+import type { Rng } from '../core/seeded-random.ts'
 
 /**
  * A real SQLite database driven by a seeded OLTP mix. Everything that reaches the file comes from the

@@ -1,4 +1,4 @@
-import { WorkloadError } from '../harness/errors.ts'
+import { WorkloadError } from '../core/errors.ts'
 import type { Mutation } from './workload.ts'
 
 /**

@@ -2,10 +2,10 @@
  * The workload contract. A workload builds a base volume from a seed and then mutates it in epochs;
  * after each epoch the harness syncs the source to a replica that holds the previous epoch's state.
  */
-import type { OptionSpec } from '../strategies/strategy.ts'
-import type { ReadonlyVolume, Volume } from '../harness/volume.ts'
+import type { OptionSpec } from '../core/strategy.ts'
+import type { ReadonlyVolume, Volume } from '../core/volume.ts'
 import type { ContentModel } from './content.ts'
-import type { Storage } from '../harness/storage.ts'
+import type { Storage } from '../core/storage.ts'
 
 export type Mutation =
   | { readonly kind: 'overwrite'; readonly at: number; readonly bytes: Uint8Array }

@@ -1,7 +1,7 @@
-import { WireFormatError } from '../../harness/errors.ts'
-import type { Frame } from '../strategy.ts'
-import type { ReadonlyVolume, Volume } from '../../harness/volume.ts'
-import { FrameReader, FrameWriter } from './wire.ts'
+import { WireFormatError } from '../../core/errors.ts'
+import type { Frame } from '../../core/strategy.ts'
+import type { ReadonlyVolume, Volume } from '../../core/volume.ts'
+import { FrameReader, FrameWriter } from '../../core/wire.ts'
 
 /**
  * The block push format shared by the fixed-block strategies: a HEADER frame with the target size, any

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createBLAKE3, createXXHash128, createXXHash3, type IHasher } from 'hash-wasm'
 import { isStrongHashName, STRONG_HASHES, type StrongHashName } from './strong-hash.ts'
-import { ConfigError } from '../../harness/errors.ts'
+import { ConfigError } from '../../core/errors.ts'
 
 /** A digest fed piece by piece (a whole-volume check built as the delta is made or applied). */
 export interface StreamDigest {

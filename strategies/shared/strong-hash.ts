@@ -1,6 +1,6 @@
 import { hash as nodeHash } from 'node:crypto'
 import { createBLAKE3, createXXHash3, createXXHash128, type IHasher } from 'hash-wasm'
-import { ConfigError } from '../../harness/errors.ts'
+import { ConfigError } from '../../core/errors.ts'
 
 /**
  * Strong (collision-resistant enough) block hashes. xxh128 (hash-wasm, WASM) is the fast default:

@@ -5,7 +5,7 @@
  * pages rewritten often, scattered larger writes, and reads. Regenerate with
  *   npx tsx workloads/traces/make-sample-msr.ts > workloads/traces/sample-msr.csv
  */
-import { Rng } from '../seeded-random.ts'
+import { Rng } from '../../core/seeded-random.ts'
 
 const VOLUME = 4 << 20
 const LOG = 512 << 10

@@ -1,0 +1,109 @@
+/**
+ * What every chart builder shares: the context it is built in (which strategies, workloads, block sizes
+ * and seeds the run has, in run order), the look (one font, sizes readable in a PNG), and the pieces of
+ * encoding that recur (the block-size axis, the strategy colour).
+ */
+import type { Config, TopLevelSpec } from 'vega-lite'
+import type { ResultRow } from '../../core/result-row.ts'
+import { blockLabel, bytesExpr } from './format.ts'
+import { strategyScale } from './palette.ts'
+
+/** The font named in every chart: installed by fonts-dejavu-core, so SVG → PNG shows real text. */
+export const FONT = 'DejaVu Sans'
+
+/** The Vega-Lite schema the specs declare (the library that compiles them is vega-lite 6). */
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json'
+
+export interface ChartContext {
+  /** In the order the run lists them. */
+  strategies: string[]
+  workloads: string[]
+  blockSizes: number[]
+  seeds: string[]
+  /** One line on what the run was, for subtitles: "16 MiB mixed content, 3 epochs, seeds 1, 2". */
+  runLine: string
+}
+
+/** A chart that applies to the run, or why it does not (e.g. no tracking strategy ran). */
+export type ChartOutcome = { spec: TopLevelSpec } | { absent: string }
+
+export interface ChartBuilder {
+  /** File name stem under charts/: bytes-vs-block-size → charts/bytes-vs-block-size.svg. */
+  id: string
+  title: string
+  /** What a reviewer reads it for, one or two sentences. */
+  about: string
+  build(rows: readonly ResultRow[], ctx: ChartContext): ChartOutcome
+}
+
+export function chartConfig(): Config {
+  return {
+    font: FONT,
+    background: 'white',
+    padding: 12,
+    title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#333', anchor: 'start', offset: 12, subtitlePadding: 4 },
+    axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#222', gridColor: '#e6e6e6' },
+    legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'bold', labelLimit: 320, symbolSize: 120, symbolOpacity: 1 },
+    header: { labelFontSize: 13, labelFontWeight: 'bold', titleFontSize: 12, titleFontWeight: 'normal', labelColor: '#111' },
+    view: { stroke: '#bbb' },
+    text: { font: FONT },
+  }
+}
+
+/** The strategy colour, identical in every chart (scale domain is every strategy of the run). */
+export function strategyColour(ctx: ChartContext, legendTitle = 'Strategy') {
+  return { field: 'strategy', type: 'nominal' as const, scale: strategyScale(ctx.strategies), legend: { title: legendTitle, orient: 'bottom' as const, columns: 3 } }
+}
+
+/** One panel per workload, two to a row, in the run's workload order (spread into a faceted spec). */
+export function workloadPanels(ctx: ChartContext) {
+  return { facet: { field: 'workload', type: 'nominal' as const, title: null, sort: ctx.workloads }, columns: 2 }
+}
+
+/**
+ * Clicking a strategy in the legend brings it forward and fades the rest: LEGEND_PICK goes in the
+ * layer's params, PICK_OPACITY is its opacity encoding.
+ */
+export const LEGEND_PICK = { name: 'pick', select: { type: 'point' as const, fields: ['strategy'] }, bind: 'legend' as const }
+export const PICK_OPACITY = { condition: { param: 'pick', value: 1 }, value: 0.15 }
+
+/** x: block size on a log₂ axis labelled at exactly the block sizes that ran. */
+export function blockSizeX(ctx: ChartContext) {
+  const lo = Math.min(...ctx.blockSizes)
+  const hi = Math.max(...ctx.blockSizes)
+  return {
+    field: 'block_size',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const, base: 2, domain: [lo / 1.6, hi * 1.6], nice: false },
+    axis: { values: [...ctx.blockSizes], labelExpr: bytesExpr('datum.value'), title: 'Block size (log scale)', grid: false },
+  }
+}
+
+/** Builds the context from the rows (and the manifest's config when there is one, for the run line). */
+export function chartContext(rows: readonly ResultRow[], run?: { size: number; epochs: number; content: string }): ChartContext {
+  const uniq = <T>(xs: T[]) => [...new Set(xs)]
+  const seeds = uniq(rows.map((r) => r.seed))
+  const parts: string[] = []
+  // A file pair is the user's own two images: the configured size, content and epochs do not apply.
+  const filePair = rows.length > 0 && rows.every((r) => r.workload === 'file-pair')
+  if (filePair) parts.push(`your own file pair, ${formatSize(Math.max(...rows.map((r) => r.volume_bytes)))} target, one sync`)
+  else if (run) parts.push(`${formatSize(run.size)} ${run.content} content, ${run.epochs} epoch${run.epochs === 1 ? '' : 's'}`)
+  parts.push(`${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}`)
+  return {
+    strategies: uniq(rows.map((r) => r.strategy)),
+    workloads: uniq(rows.map((r) => r.workload)),
+    blockSizes: uniq(rows.map((r) => r.block_size)).sort((a, b) => a - b),
+    seeds,
+    runLine: parts.join(', '),
+  }
+}
+
+/** Exact when the size is a whole number of units (16 MiB), else rounded (293 KiB). */
+const formatSize = blockLabel
+
+/** How a spread is described under a chart: honest about a single seed. */
+export function spreadNote(ctx: ChartContext, what = 'mean per sync'): string {
+  return ctx.seeds.length > 1
+    ? `Median over ${ctx.seeds.length} seeds of the ${what}; whiskers span min–max over seeds.`
+    : `One seed only (${ctx.seeds[0]}): a single run, no spread to show.`
+}

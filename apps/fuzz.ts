@@ -1,0 +1,278 @@
+/**
+ * Fuzzing every decoder through the real sync path. A reference sync records how many frames each half
+ * receives; each case then replays the same sync with one received frame mutated (bit flips, truncation,
+ * junk appended, a forged length near 2^32, dropped, duplicated, replaced by garbage). A case passes when
+ * the sync either completes or fails with a typed error (WireFormatError, ProtocolError, a ToolError when a real tool refuses it); after a failed
+ * sync the replica must be exactly as it was. Anything else — a TypeError, a RangeError from an
+ * allocation sized by an unchecked length, a hang — is a finding, reported with the seed that replays it.
+ */
+import { createHash } from 'node:crypto'
+import { applyMutation } from '../workloads/apply-mutations.ts'
+import { Rng } from '../core/seeded-random.ts'
+import type { Mutation } from '../workloads/workload.ts'
+import type { AnyStrategy, Half, StrategyOptions, Tracker } from '../core/strategy.ts'
+import { DeltabenchError } from '../core/errors.ts'
+import { runSync, type SyncOutcome } from '../harness/run-sync.ts'
+import { StagedStateStore } from '../harness/state-store.ts'
+import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
+import { MemoryVolume } from '../core/volume.ts'
+
+export const MUTATORS = ['bitflip', 'truncate', 'extend', 'forge-length', 'drop', 'duplicate', 'garbage', 'empty'] as const
+export type Mutator = (typeof MUTATORS)[number]
+
+/** Error codes a strategy may answer a malformed frame with. */
+const TYPED = new Set(['WIRE_FORMAT', 'PROTOCOL', 'UNSUPPORTED', 'CAPACITY', 'TOOL'])
+
+export interface Scenario {
+  base: Uint8Array
+  /** Epochs of edits; the fuzzed sync is the last one, so stateful strategies carry state into it. */
+  epochs: Mutation[][]
+  options: StrategyOptions & Record<string, unknown>
+}
+
+export interface FuzzFinding {
+  strategy: string
+  seed: string
+  mutator: Mutator
+  direction: 'down' | 'up'
+  frame: number
+  problem: string
+}
+
+export interface FuzzReport {
+  strategy: string
+  cases: number
+  completed: number
+  rejected: number
+  /** Completed syncs whose replica came out wrong (a mutated payload accepted: possible without checksums). */
+  acceptedWrong: number
+  findings: FuzzFinding[]
+}
+
+/** Mutates one frame; returns the frames that replace it (none to drop it). */
+export function mutateFrame(frame: Uint8Array, mutator: Mutator, rng: Rng): Uint8Array[] {
+  switch (mutator) {
+    case 'bitflip': {
+      const out = new Uint8Array(frame)
+      const flips = 1 + rng.int(8)
+      for (let i = 0; i < flips && out.length > 0; i++) out[rng.int(out.length)]! ^= 1 << rng.int(8)
+      return [out]
+    }
+    case 'truncate':
+      return [frame.slice(0, rng.int(Math.max(1, frame.length)))]
+    case 'extend':
+      return [Uint8Array.from([...frame, ...rng.bytes(1 + rng.int(64))])]
+    case 'forge-length': {
+      // A varint near 2^32 (or 2^53) written over a random position: a length or count no one checked.
+      const out = new Uint8Array(frame)
+      const forged = rng.int(2) === 0 ? [0xfc, 0xff, 0xff, 0xff, 0x0f] : [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]
+      const at = out.length > 1 ? 1 + rng.int(out.length - 1) : 0
+      const merged = Uint8Array.from([...out.subarray(0, at), ...forged, ...out.subarray(Math.min(out.length, at + forged.length))])
+      return [merged]
+    }
+    case 'drop':
+      return []
+    case 'duplicate':
+      return [frame, new Uint8Array(frame)]
+    case 'garbage':
+      return [rng.bytes(rng.int(2 * frame.length + 16))]
+    case 'empty':
+      return [new Uint8Array(0)]
+  }
+}
+
+/** Wraps a half so that the n-th frame it receives (0-based, counting across steps) is mutated. */
+function tamper(half: Half, target: number | undefined, edit: (f: Uint8Array) => Uint8Array[], seen: { n: number }): Half {
+  return {
+    get done() {
+      return half.done
+    },
+    step(inbox) {
+      const out: Uint8Array[] = []
+      for (const f of inbox) {
+        if (seen.n++ === target) out.push(...edit(f))
+        else out.push(f)
+      }
+      return half.step(out)
+    },
+  }
+}
+
+interface Replay {
+  outcome: SyncOutcome
+  received: { down: number; up: number }
+  replicaBefore: string
+  replicaAfter: string
+  sourceHash: string
+}
+
+const digest = (v: MemoryVolume) => createHash('sha256').update(v.read(0, v.size)).digest('hex')
+
+/** Cuts the connection after `at` delivered frames (both directions, in delivery order); with `keep`, the frame at the cut arrives truncated to that many bytes. */
+export interface Cut {
+  at: number
+  keep?: number
+}
+
+/** Wraps a half so that frames past the cut never arrive (the connection died). */
+function cutter(half: Half, cut: Cut, seen: { n: number }): Half {
+  return {
+    get done() {
+      return half.done
+    },
+    step(inbox) {
+      const out: Uint8Array[] = []
+      for (const f of inbox) {
+        const k = seen.n++
+        if (k < cut.at) out.push(f)
+        else if (k === cut.at && cut.keep !== undefined) out.push(f.subarray(0, Math.min(cut.keep, f.length)))
+      }
+      return half.step(out)
+    },
+  }
+}
+
+/** Runs the scenario's syncs; in the last, the given frame (if any) is mutated, or the connection cut. */
+async function replay(strategy: AnyStrategy, sc: Scenario, tamperWith?: { direction: 'down' | 'up'; frame: number; edit: (f: Uint8Array) => Uint8Array[] }, cut?: Cut): Promise<Replay & { retry?: Replay }> {
+  const source = new MemoryVolume(sc.base)
+  const replica = new MemoryVolume(sc.base)
+  const device = new MeteredTrackerDevice()
+  const tracker: Tracker | undefined = strategy.tracker?.({ geometry: { size: source.size, blockSize: sc.options.blockSize }, device, source }, sc.options)
+  const senderState = new StagedStateStore()
+  const receiverState = new StagedStateStore()
+  const observer = { onWrite: (offset: number, data: Uint8Array) => tracker?.onWrite({ offset, data }), onResize: (size: number) => tracker?.onResize(size) }
+  let last: Replay | undefined
+  for (let e = 0; e < sc.epochs.length; e++) {
+    for (const m of sc.epochs[e]!) applyMutation(source, m, observer)
+    const lastEpoch = e === sc.epochs.length - 1
+    const seenDown = { n: 0 }
+    const seenUp = { n: 0 }
+    const t = lastEpoch ? tamperWith : undefined
+    const edit = t?.edit ?? ((f: Uint8Array) => [f])
+    const c = lastEpoch ? cut : undefined
+    const both = { n: 0 }
+    const wrapped: AnyStrategy = {
+      ...strategy,
+      sender: async (ctx, o) => {
+        const h = tamper(await strategy.sender(ctx, o), t?.direction === 'up' ? t.frame : undefined, edit, seenUp)
+        return c ? cutter(h, c, both) : h
+      },
+      receiver: async (ctx, o) => {
+        const h = tamper(await strategy.receiver(ctx, o), t?.direction === 'down' ? t.frame : undefined, edit, seenDown)
+        return c ? cutter(h, c, both) : h
+      },
+    }
+    const replicaBefore = digest(replica)
+    const outcome = await runSync({ strategy: wrapped, options: sc.options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, maxSteps: 10_000, replicaQuota: 2 * sc.base.length + (1 << 20) })
+    last = { outcome, received: { down: seenDown.n, up: seenUp.n }, replicaBefore, replicaAfter: digest(replica), sourceHash: digest(source) }
+    if (lastEpoch && cut) {
+      // The connection comes back: the same sync again, untouched, must leave a correct replica.
+      const again = await runSync({ strategy, options: sc.options, source, replica, tracker, senderState, receiverState, syncIndex: e + 2, maxSteps: 10_000 })
+      return { ...last, retry: { outcome: again, received: { down: 0, up: 0 }, replicaBefore: last.replicaAfter, replicaAfter: digest(replica), sourceHash: digest(source) } }
+    }
+  }
+  return last!
+}
+
+export interface CutReport {
+  strategy: string
+  cuts: number
+  /** Cuts after which the replica was exactly as before the sync. */
+  unchanged: number
+  /** Cuts that came late enough for the sync to finish. */
+  synced: number
+  findings: string[]
+}
+
+/**
+ * Cuts the connection at every frame boundary of a reference sync, and at seeded byte offsets inside
+ * frames. After each cut the replica must be exactly as it was or exactly synced, never mixed; and the
+ * next sync, uncut, must leave it correct.
+ */
+export async function cutTransfers(strategy: AnyStrategy, offsetsPerFrame = 3, seed = 'cut'): Promise<CutReport> {
+  const sc = defaultScenario('cut', 1024, strategy.defaults)
+  const ref = await replay(strategy, sc)
+  if (ref.outcome.error) throw new Error(`cut: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
+  const frames = ref.received.down + ref.received.up
+  const rng = new Rng(`${seed}/${strategy.name}`)
+  const report: CutReport = { strategy: strategy.name, cuts: 0, unchanged: 0, synced: 0, findings: [] }
+  const cuts: Cut[] = []
+  for (let k = 0; k <= frames; k++) {
+    cuts.push({ at: k })
+    for (let j = 0; j < offsetsPerFrame && k < frames; j++) cuts.push({ at: k, keep: rng.int(4096) })
+  }
+  for (const cut of cuts) {
+    report.cuts++
+    const r = await replay(strategy, sc, undefined, cut)
+    const where = `cut after ${cut.at} frame(s)${cut.keep !== undefined ? ` with ${cut.keep} bytes of the next` : ''}`
+    if (r.replicaAfter === r.replicaBefore) report.unchanged++
+    else if (r.replicaAfter === r.sourceHash) report.synced++
+    else report.findings.push(`${where}: replica is neither the old one nor the source`)
+    if (r.outcome.error && !TYPED.has(r.outcome.errorCode ?? '')) report.findings.push(`${where}: untyped error ${r.outcome.error}`)
+    if (!r.retry || r.retry.outcome.error || r.retry.replicaAfter !== r.retry.sourceHash) report.findings.push(`${where}: the next sync did not repair the replica (${r.retry?.outcome.error ?? 'wrong bytes'})`)
+  }
+  return report
+}
+
+/** A small scenario: a seeded base and two epochs of overwrites, an insert and a delete. */
+export function defaultScenario(seed: string, blockSize: number, options: Record<string, unknown>): Scenario {
+  const rng = new Rng(`fuzz-scenario/${seed}`)
+  const base = rng.bytes(48 * 1024 + rng.int(4096))
+  const epoch = (): Mutation[] => [
+    { kind: 'overwrite', at: rng.int(40_000), bytes: rng.bytes(1 + rng.int(3000)) },
+    { kind: 'insert', at: rng.int(40_000), bytes: rng.bytes(1 + rng.int(500)) },
+    { kind: 'delete', at: rng.int(40_000), length: 1 + rng.int(500) },
+  ]
+  return { base, epochs: [epoch(), epoch()], options: { ...options, blockSize } }
+}
+
+/**
+ * Fuzzes one strategy with `cases` seeded cases. Each case picks a mutator, a direction and a frame the
+ * reference sync delivers in that direction.
+ */
+export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 'fuzz', blockSize = 1024): Promise<FuzzReport> {
+  const report: FuzzReport = { strategy: strategy.name, cases: 0, completed: 0, rejected: 0, acceptedWrong: 0, findings: [] }
+  const rng = new Rng(`${seed}/${strategy.name}`)
+  const scenarios = new Map<string, { sc: Scenario; received: { down: number; up: number } }>()
+  for (let i = 0; i < cases; i++) {
+    const scSeed = String(i % 8) // a few scenarios, each replayed with many mutations
+    let entry = scenarios.get(scSeed)
+    if (!entry) {
+      const sc = defaultScenario(scSeed, blockSize, strategy.defaults)
+      const ref = await replay(strategy, sc)
+      if (ref.outcome.error) throw new Error(`fuzz: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
+      entry = { sc, received: ref.received }
+      scenarios.set(scSeed, entry)
+    }
+    const mutator = MUTATORS[rng.int(MUTATORS.length)]!
+    const direction: 'down' | 'up' = entry.received.up > 0 && rng.int(2) === 0 ? 'up' : 'down'
+    const count = entry.received[direction]
+    if (count === 0) continue
+    const frame = rng.int(count)
+    const caseSeed = `${seed}/${strategy.name}/${i}`
+    const mrng = new Rng(caseSeed)
+    const where = { strategy: strategy.name, seed: caseSeed, mutator, direction, frame }
+    report.cases++
+    let r: Replay
+    try {
+      r = await replay(strategy, entry.sc, { direction, frame, edit: (f) => mutateFrame(f, mutator, mrng) })
+    } catch (err) {
+      report.findings.push({ ...where, problem: `the harness itself threw: ${(err as Error).stack ?? String(err)}` })
+      continue
+    }
+    const o = r.outcome
+    if (!o.error) {
+      report.completed++
+      if (r.replicaAfter !== r.sourceHash) report.acceptedWrong++
+      continue
+    }
+    report.rejected++
+    if (!TYPED.has(o.errorCode ?? '')) report.findings.push({ ...where, problem: `untyped error (${o.errorCode}): ${o.error}` })
+    else if (r.replicaAfter !== r.replicaBefore) report.findings.push({ ...where, problem: 'replica changed by a rejected sync' })
+  }
+  return report
+}
+
+export function isTyped(err: unknown): boolean {
+  return err instanceof DeltabenchError && TYPED.has(err.code)
+}

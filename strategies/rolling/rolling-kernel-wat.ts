@@ -1,0 +1,230 @@
+/**
+ * The source of the sender's rolling loop in WebAssembly text. `npm run build:wasm` compiles it (wabt)
+ * into rolling-kernel-wasm.ts; test/rolling-kernel.test.ts checks that file is this text compiled, so
+ * the committed binary cannot drift from what is read here.
+ *
+ * Why WASM: the loop runs once per source byte wherever nothing matches. In V8's JavaScript it ran at
+ * ~4 ns a byte inside a sync (a bounds check on every typed-array read, state that had to leave through
+ * an array on every prefilter hit); here it runs at under 2 (`npm run bench:primitives` measures both),
+ * it probes the weak-sum table itself, so it returns to JavaScript only on a real weak-sum hit, and the
+ * chunk it reads is its own memory, so the source goes from the file straight into it.
+ *
+ * Why generated text and not a .wat file: V8 (Node 20) does not inline WASM calls, and a call per byte
+ * to test a bit cost 1.8× the whole loop. The helpers below write the same few lines in place; each
+ * reads as the WAT it emits.
+ *
+ * Memory (byte addresses):
+ *   [0, 512 KiB)        the prefilter: BlockIndex's bitmap, up to 2^22 bits as little-endian i32 words
+ *                       (bucket = (weak · GOLDEN) >>> $bitmapShift; bit bucket & 31 of word bucket >>> 5)
+ *   STATE … +16         the window's sum (s1, s2; RabinKarp: the hash in s1), hit (0/1), head (the
+ *                       first block with the window's weak sum, when hit)
+ *   DATA …              the source chunk; offsets p and last below count from DATA
+ *   $table …            BlockIndex's table as (key, head) pairs of i32, 2^bits slots, slot =
+ *                       (weak · GOLDEN) >>> $tableShift, linear probing, head −1 = empty
+ *
+ * roll*(p, last, …): the window at p (bytes [p, p + k)) has been tested and its sum is in STATE. Slides
+ * one byte at a time to p + 1, p + 2, … and stops at the first window whose weak sum is in the table
+ * (hit = 1, head set) or at `last` (hit = 0); returns where it stopped, its sum in STATE. The caller
+ * keeps last + k within the chunk. Four windows per turn while four remain: their prefilter bits are
+ * ORed and tested once (a bit is set at ~1 offset in 256), and a turn with a set bit is redone a window
+ * at a time, probing the table on each set bit. Each sum's loop-carried chain takes one add (s1, s2)
+ * or one multiply (RabinKarp) per byte; the rest is computed beside it.
+ *
+ * sum*(p, k): the sum of the window at p computed afresh, into STATE.
+ */
+import { BITMAP_SHIFT, GOLDEN } from './block-index.ts'
+import { RK_MULT, RK_SEED } from './rolling-checksum.ts'
+
+/** Where the window's state lives: right after the 512 KiB prefilter. */
+export const KERNEL_STATE = 1 << (32 - BITMAP_SHIFT - 3)
+/** Where the source chunk starts. */
+export const KERNEL_DATA = KERNEL_STATE + 64
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16)}`
+
+/** $m = digest · GOLDEN, and bit `bucket & 31` of prefilter word `bucket >>> 5` in bit 0 (i32.shr_u shifts mod 32). */
+function prefilterBit(digest: string): string {
+  return `(i32.shr_u
+          (i32.load (i32.shl (i32.shr_u (local.tee $b (i32.shr_u (local.tee $m (i32.mul ${digest} (i32.const ${hex(GOLDEN)}))) (local.get $shift))) (i32.const 5)) (i32.const 2)))
+          (local.get $b))`
+}
+
+/** Probes the table for `digest` (its mix in $m); on a hit stores hit = 1, the head and the sum, and leaves $out. */
+function probe(digest: string, store: string): string {
+  return `(local.set $slot (i32.shr_u (local.get $m) (global.get $tableShift)))
+          (block $miss
+            (loop $probe
+              (local.set $a (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 3))))
+              (br_if $miss (i32.eq (i32.load offset=4 (local.get $a)) (i32.const -1)))
+              (if (i32.eq (i32.load (local.get $a)) ${digest})
+                (then
+                  (i32.store offset=${KERNEL_STATE + 8} (i32.const 0) (i32.const 1))
+                  (i32.store offset=${KERNEL_STATE + 12} (i32.const 0) (i32.load offset=4 (local.get $a)))
+                  ${store}
+                  (br $out)))
+              (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $tableMask)))
+              (br $probe)))`
+}
+
+const S1S2_DIGEST = '(i32.or (i32.and (local.get $s1) (i32.const 0xffff)) (i32.shl (local.get $s2) (i32.const 16)))'
+
+/** One s1/s2 slide: out = byte at p + i, in = byte at q + i (q = p + k). s1 += in − out; s2 += s1 − (k·out + kOff). */
+function s1s2Slide(load: string, i: number, inAddr = '(local.get $q)'): string {
+  return `(local.set $o (${load} offset=${KERNEL_DATA + i} (local.get $p)))
+        (local.set $s1 (i32.add (local.get $s1) (i32.sub (${load} offset=${KERNEL_DATA + i} ${inAddr}) (local.get $o))))
+        (local.set $s2 (i32.add (local.get $s2) (i32.sub (local.get $s1) (i32.add (i32.mul (local.get $o) (local.get $k)) (local.get $kOff)))))`
+}
+
+/** One RabinKarp slide: h = h·MULT + in − (mk·out + mk·ADJ). */
+function rabinKarpSlide(i: number, inAddr = '(local.get $q)'): string {
+  return `(local.set $h (i32.sub
+          (i32.add (i32.mul (local.get $h) (i32.const ${hex(RK_MULT)})) (i32.load8_u offset=${KERNEL_DATA + i} ${inAddr}))
+          (i32.add (i32.mul (local.get $mk) (i32.load8_u offset=${KERNEL_DATA + i} (local.get $p))) (local.get $mkAdj))))`
+}
+
+interface SumShape {
+  /** Extra parameters and locals of the roll function. */
+  params: string
+  locals: string
+  /** Advances the sum by the byte pair at p + i (the incoming byte at inAddr, default q + i). */
+  slide: (i: number, inAddr?: string) => string
+  /** The window's weak sum. */
+  digest: string
+  /** Keep / restore the sum at the start of a turn; move it between STATE and locals. */
+  save: string
+  restore: string
+  load: string
+  store: string
+}
+
+function rollFunction(name: string, f: SumShape): string {
+  const turn = [0, 1, 2, 3]
+    .map((i) => `${f.slide(i)}
+        (local.set $any ${i === 0 ? prefilterBit(f.digest) : `(i32.or (local.get $any) ${prefilterBit(f.digest)})`})`)
+    .join('\n        ')
+  return `
+  (func (export "${name}") (param $p i32) (param $last i32) (param $k i32) ${f.params} (result i32)
+    (local $b i32) (local $m i32) (local $q i32) (local $any i32) (local $last4 i32) (local $end i32) (local $slot i32) (local $a i32) (local $shift i32) ${f.locals}
+    ${f.load}
+    (local.set $shift (global.get $bitmapShift))
+    (i32.store offset=${KERNEL_STATE + 8} (i32.const 0) (i32.const 0))
+    (local.set $last4 (i32.sub (local.get $last) (i32.const 4)))
+    (block $out
+      (loop $outer
+        (block $slow
+          (loop $four
+            (br_if $slow (i32.gt_s (local.get $p) (local.get $last4)))
+            ${f.save}
+            (local.set $q (i32.add (local.get $p) (local.get $k)))
+            ${turn}
+            (if (i32.and (local.get $any) (i32.const 1))
+              (then
+                ;; a set bit in this turn: back to its start, and go through it one window at a time
+                ${f.restore}
+                (br $slow)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $four)))
+        ;; one window at a time: the flagged turn, or the last three windows before \`last\`
+        (local.set $end (select (i32.add (local.get $p) (i32.const 4)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 4)) (local.get $last))))
+        (block $turnDone
+          (loop $one
+            (br_if $turnDone (i32.ge_s (local.get $p) (local.get $end)))
+            ${f.slide(0, '(i32.add (local.get $p) (local.get $k))')}
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (if (i32.and ${prefilterBit(f.digest)} (i32.const 1))
+              (then
+                ${probe(f.digest, f.store)}))
+            (br $one)))
+        (br_if $outer (i32.lt_s (local.get $p) (local.get $last)))))
+    ${f.store}
+    (local.get $p))`
+}
+
+function s1s2Shape(load: 'i32.load8_s' | 'i32.load8_u'): SumShape {
+  return {
+    params: '(param $kOff i32)',
+    locals: '(local $s1 i32) (local $s2 i32) (local $o i32) (local $t1 i32) (local $t2 i32)',
+    slide: (i, inAddr) => s1s2Slide(load, i, inAddr),
+    digest: S1S2_DIGEST,
+    save: '(local.set $t1 (local.get $s1)) (local.set $t2 (local.get $s2))',
+    restore: '(local.set $s1 (local.get $t1)) (local.set $s2 (local.get $t2))',
+    load: `(local.set $s1 (i32.load offset=${KERNEL_STATE} (i32.const 0))) (local.set $s2 (i32.load offset=${KERNEL_STATE + 4} (i32.const 0)))`,
+    store: `(i32.store offset=${KERNEL_STATE} (i32.const 0) (local.get $s1)) (i32.store offset=${KERNEL_STATE + 4} (i32.const 0) (local.get $s2))`,
+  }
+}
+
+const RABIN_KARP: SumShape = {
+  params: '(param $mk i32) (param $mkAdj i32)',
+  locals: '(local $h i32) (local $t i32)',
+  slide: rabinKarpSlide,
+  digest: '(local.get $h)',
+  save: '(local.set $t (local.get $h))',
+  restore: '(local.set $h (local.get $t))',
+  load: `(local.set $h (i32.load offset=${KERNEL_STATE} (i32.const 0)))`,
+  store: `(i32.store offset=${KERNEL_STATE} (i32.const 0) (local.get $h))`,
+}
+
+/**
+ * s1/s2 of the window at p, four bytes a turn as rsync's get_checksum1 does (s2 gains 4·s1 + 4·b0 +
+ * 3·b1 + 2·b2 + b3 per four bytes), each byte plus `off`.
+ */
+function s1s2Sum(name: string, load: 'i32.load8_s' | 'i32.load8_u'): string {
+  const b = (i: number) => `(i32.add (${load} offset=${KERNEL_DATA + i} (local.get $p)) (local.get $off))`
+  return `
+  (func (export "${name}") (param $p i32) (param $k i32) (param $off i32)
+    (local $s1 i32) (local $s2 i32) (local $end i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32)
+    (local.set $end (i32.add (local.get $p) (i32.and (local.get $k) (i32.const -4))))
+    (block $done4
+      (loop $four
+        (br_if $done4 (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $b0 ${b(0)}) (local.set $b1 ${b(1)}) (local.set $b2 ${b(2)}) (local.set $b3 ${b(3)})
+        (local.set $s2 (i32.add (local.get $s2) (i32.add
+          (i32.shl (i32.add (local.get $s1) (local.get $b0)) (i32.const 2))
+          (i32.add (i32.mul (local.get $b1) (i32.const 3)) (i32.add (i32.shl (local.get $b2) (i32.const 1)) (local.get $b3))))))
+        (local.set $s1 (i32.add (local.get $s1) (i32.add (i32.add (local.get $b0) (local.get $b1)) (i32.add (local.get $b2) (local.get $b3)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $four)))
+    (local.set $end (i32.add (local.get $end) (i32.and (local.get $k) (i32.const 3))))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $s1 (i32.add (local.get $s1) ${b(0)}))
+        (local.set $s2 (i32.add (local.get $s2) (local.get $s1)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+    (i32.store offset=${KERNEL_STATE} (i32.const 0) (local.get $s1))
+    (i32.store offset=${KERNEL_STATE + 4} (i32.const 0) (local.get $s2)))`
+}
+
+/** The module's text. */
+export const ROLLING_KERNEL_WAT = `;; generated by strategies/rolling/rolling-kernel-wat.ts: read that file
+(module
+  (memory (export "memory") ${Math.ceil(KERNEL_DATA / 65536) + 1})
+  ;; The prefilter: bucket = (weak · GOLDEN) >>> bitmapShift.
+  (global $bitmapShift (export "bitmapShift") (mut i32) (i32.const ${BITMAP_SHIFT}))
+  ;; The weak-sum table: its address, and slot = (weak · GOLDEN) >>> tableShift, & tableMask when probing on.
+  (global $table (export "table") (mut i32) (i32.const 0))
+  (global $tableShift (export "tableShift") (mut i32) (i32.const 32))
+  (global $tableMask (export "tableMask") (mut i32) (i32.const 0))
+  ;; rsync's sum: bytes are signed chars, no offset (kOff = 0).
+  ${rollFunction('rollSigned', s1s2Shape('i32.load8_s'))}
+  ;; librsync's rollsum: unsigned bytes plus 31 each (kOff = 31·k).
+  ${rollFunction('rollUnsigned', s1s2Shape('i32.load8_u'))}
+  ;; librsync's RabinKarp, mk = MULT^k and mkAdj = mk·ADJ (ADJ = (MULT − 1)·seed).
+  ${rollFunction('rollRabinKarp', RABIN_KARP)}
+  ${s1s2Sum('sumSigned', 'i32.load8_s')}
+  ${s1s2Sum('sumUnsigned', 'i32.load8_u')}
+  ;; RabinKarp of the window at p from the seed: h = h·MULT + byte.
+  (func (export "sumRabinKarp") (param $p i32) (param $k i32)
+    (local $h i32) (local $end i32)
+    (local.set $h (i32.const ${RK_SEED}))
+    (local.set $end (i32.add (local.get $p) (local.get $k)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const ${hex(RK_MULT)})) (i32.load8_u offset=${KERNEL_DATA} (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+    (i32.store offset=${KERNEL_STATE} (i32.const 0) (local.get $h)))
+)
+`

@@ -1,0 +1,193 @@
+import { ToolError } from '../../core/errors.ts'
+/**
+ * Running real tools (rdiff, rsync, xdelta3, zstd) as baselines: finding them, running them on temp
+ * files, and measuring their CPU.
+ *
+ * CPU: process.cpuUsage() sees only this process. Each tool therefore runs under
+ * `bash -c '"$@"; rc=$?; times >&N; exit $rc'`: bash's `times` prints the user and system time of the
+ * children bash has waited for (getrusage(RUSAGE_CHILDREN): the kernel's own accounting, to the
+ * millisecond, including anything the tool forked and waited for). A half charges that to its side with
+ * ctx.telemetry.chargeChildCpu; bash's own start-up is not charged (it is not the tool's work).
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import { accessSync, closeSync, constants, fstatSync, linkSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { FileVolume, type ReadonlyVolume, type Volume } from '../../core/volume.ts'
+
+/** Where `cmd` is on PATH, or undefined. */
+export function findOnPath(cmd: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue
+    const p = join(dir, cmd)
+    try {
+      accessSync(p, constants.X_OK)
+      return p
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined
+}
+
+/** The skip reason for a strategy whose tool is missing (undefined when every tool is there). */
+export function missingTools(strategy: string, tools: readonly { cmd: string; apt: string }[]): string | undefined {
+  const missing = tools.filter((t) => !findOnPath(t.cmd))
+  if (missing.length === 0) return undefined
+  const pkgs = [...new Set(missing.map((t) => t.apt))].join(' ')
+  return `${strategy} needs ${missing.map((t) => t.cmd).join(', ')}, not found on PATH: install with \`apt-get install ${pkgs}\``
+}
+
+/** How a tool run ended. */
+export interface ToolExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+  /** User + system CPU of the tool (and its waited-for children), ms. */
+  cpuMs: number
+  stderr: string
+}
+
+/** A started tool: the child (bash) with its pipes, and its end. */
+export interface StartedTool {
+  child: ChildProcess
+  exit: Promise<ToolExit>
+}
+
+/** Parses bash `times` output: the second line holds the children's user and system time. */
+export function parseTimes(text: string): number {
+  const lines = text.trim().split('\n')
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[1] ?? '')
+  if (!m) return 0
+  return (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000
+}
+
+/**
+ * Starts `argv` under bash with `times` written to one extra pipe after the tool exits. `stdio` are the
+ * tool's own descriptors (0, 1, 2 and any extra ones); the times pipe comes after them.
+ */
+export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[]; cwd?: string; detached?: boolean } = {}): StartedTool {
+  const stdio = [...(opts.stdio ?? ['ignore', 'pipe', 'pipe'])] as StdioOptions[]
+  const timesFd = stdio.length
+  // The tool runs with the times pipe closed, so only bash holds it and its end comes with bash's exit.
+  const script = `"$@" ${timesFd}>&-; rc=$?; times >&${timesFd}; exit $rc`
+  const child = spawn('bash', ['-c', script, 'bash', ...argv], { stdio: [...stdio, 'pipe'] as never, cwd: opts.cwd, detached: opts.detached ?? false })
+  let times = ''
+  let stderr = ''
+  child.stdio[timesFd]?.on('data', (d: Buffer) => (times += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString()
+  })
+  const exit = new Promise<ToolExit>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, cpuMs: parseTimes(times), stderr: stderr.trim() }))
+  })
+  return { child, exit }
+}
+
+/** Runs a tool to completion; throws with its stderr when it fails. Returns its stdout and CPU. */
+export async function runTool(who: string, argv: readonly string[], cwd?: string): Promise<{ stdout: string; cpuMs: number }> {
+  const t = startTool(argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
+  let stdout = ''
+  t.child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
+  const e = await t.exit
+  if (e.code !== 0) throw new ToolError(`${who}: \`${argv.join(' ')}\` failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
+  return { stdout, cpuMs: e.cpuMs }
+}
+
+// ---- temp files ----------------------------------------------------------------------------------
+
+const live = new Set<string>()
+let hooked = false
+
+/** A fresh temp directory, removed by `removeTempDir` or, failing that, when the process exits. */
+export function makeTempDir(name: string): string {
+  if (!hooked) {
+    hooked = true
+    process.on('exit', () => {
+      for (const d of live) rmSync(d, { recursive: true, force: true })
+    })
+  }
+  const dir = mkdtempSync(join(tmpdir(), `deltabench-${name}-`))
+  live.add(dir)
+  return dir
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+  live.delete(dir)
+}
+
+const IO_CHUNK = 8 << 20
+
+/**
+ * A file at `path` holding the volume's bytes for a tool to read: a hard link to the volume's own file
+ * when it is file-backed (no copy), else written chunk by chunk. Always at `path`: tools record file
+ * names in their output (xdelta3's header, rsync's file list), so the name must not depend on storage.
+ */
+export function volumeAsFile(vol: ReadonlyVolume, path: string): string {
+  if (vol instanceof FileVolume) {
+    try {
+      rmSync(path, { force: true })
+      linkSync(vol.path, path)
+      return path
+    } catch {
+      // Another file system: fall through to a copy.
+    }
+  }
+  const fd = openSync(path, 'w')
+  try {
+    for (let off = 0; off < vol.size; off += IO_CHUNK) {
+      const b = vol.read(off, Math.min(IO_CHUNK, vol.size - off))
+      for (let done = 0; done < b.length; ) done += writeSync(fd, b, done, b.length - done)
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return path
+}
+
+/**
+ * Writes a tool's output file into the staged volume, only the 64 KiB pieces that differ from the
+ * replica (the stage starts as the replica), so the stage's memory follows what changed.
+ */
+export function fileIntoStage(path: string, staged: Volume, replica: ReadonlyVolume): void {
+  const fd = openSync(path, 'r')
+  try {
+    const size = fstatSync(fd).size
+    const piece = 64 << 10
+    const buf = new Uint8Array(IO_CHUNK)
+    for (let off = 0; off < size; off += IO_CHUNK) {
+      const n = Math.min(IO_CHUNK, size - off)
+      for (let got = 0; got < n; ) {
+        const r = readSync(fd, buf, got, n - got, off + got)
+        if (r === 0) throw new Error(`${path}: ended early at ${off + got}`)
+        got += r
+      }
+      for (let p = 0; p < n; p += piece) {
+        const len = Math.min(piece, n - p)
+        const mine = buf.subarray(p, p + len)
+        const at = off + p
+        const same = at + len <= replica.size && Buffer.from(mine.buffer, mine.byteOffset, len).equals(replica.read(at, len))
+        if (!same) staged.write(at, mine) // the stage copies what it is given
+      }
+    }
+    staged.truncate(size)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Runs one step of a tool half in its temporary directory: the directory goes when the step fails, or
+ * once the half is done, so neither an error nor a finished sync leaves files behind.
+ */
+export async function cleaningUp<T>(dir: string, isDone: () => boolean, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (err) {
+    removeTempDir(dir)
+    throw err
+  } finally {
+    if (isDone()) removeTempDir(dir)
+  }
+}

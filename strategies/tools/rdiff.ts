@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError } from '../../core/errors.ts'
+import type { Frame, Half, Strategy, StrategyOptions } from '../../core/strategy.ts'
+import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
+import { cleaningUp, fileIntoStage, makeTempDir, missingTools, runTool, volumeAsFile } from './child-tool.ts'
+import { FileFrameStream, FileReceiver, fileFrames } from './file-frames.ts'
+import { layoutKinds, readDeltaLayout } from './rdiff-delta-format.ts'
+
+export interface RdiffOptions extends StrategyOptions {
+  /** Block size passed as `-b` when blockRule is fixed. Default 4096. */
+  blockSize: number
+  /** `fixed` (-b blockSize) or `librsync` (-b 0: rdiff picks from the file size). Default fixed. */
+  blockRule: 'fixed' | 'librsync'
+  /** `-S`: strong-sum bytes; 0 is rdiff's default (the full digest), -1 its recommended minimum. Default 0. */
+  strongBytes: number
+  /** `-H`: strong hash. Default blake2. */
+  hash: 'blake2' | 'md4'
+  /** `-R`: rolling sum. Default rabinkarp. */
+  rollsum: 'rabinkarp' | 'rollsum'
+}
+
+const NAME = 'rdiff'
+const TOOLS = [{ cmd: 'rdiff', apt: 'rdiff' }]
+/** Largest signature or delta file a half accepts (1 TiB). */
+const MAX_FILE = 2 ** 40
+
+/**
+ * librsync's rdiff run as a child process on temp files: the receiver runs `rdiff signature` on its
+ * replica and sends the signature file; the sender runs `rdiff delta` against its source and sends the
+ * delta file; the receiver runs `rdiff patch` and stages the result. Bytes on the wire are the two files
+ * (plus frame headers); CPU is the children's, as the kernel measured it, plus this process's own.
+ */
+export const rdiff: Strategy<RdiffOptions, undefined> = {
+  name: NAME,
+  summary: "librsync's rdiff (signature, delta, patch) as a child process: the rsync-family reference",
+  defaults: { blockSize: 4096, blockRule: 'fixed', strongBytes: 0, hash: 'blake2', rollsum: 'rabinkarp' },
+  options: {
+    blockSize: { type: 'size', description: 'block size (-b) when blockRule is fixed' },
+    blockRule: { type: 'enum', choices: ['fixed', 'librsync'], description: "fixed (-b blockSize) or librsync (-b 0: rdiff's own rule)" },
+    strongBytes: { type: 'number', description: "strong-sum bytes (-S): 0 rdiff's default (full digest), -1 its recommended minimum" },
+    hash: { type: 'enum', choices: ['blake2', 'md4'], description: 'strong hash (-H)' },
+    rollsum: { type: 'enum', choices: ['rabinkarp', 'rollsum'], description: 'rolling sum (-R)' },
+  },
+  needsWriteTrace: false,
+  external: true,
+  unavailable: () => missingTools(NAME, TOOLS),
+
+  sender(ctx, o): Half {
+    checkOptions(o)
+    let dir: string | undefined
+    let sig: FileReceiver | undefined
+    /** The delta on its way, handed over STEP_BUDGET bytes a step so a big one is never held whole. */
+    let delta: FileFrameStream | undefined
+    let done = false
+    const more = (stream: FileFrameStream): Frame[] => {
+      const frames = stream.next(STEP_BUDGET)
+      done = stream.done
+      return frames
+    }
+    return {
+      get done() {
+        return done
+      },
+      async step(inbox): Promise<Frame[]> {
+        if (delta) {
+          if (inbox.length > 0) throw unknownFrame(NAME, inbox[0]!) // the receiver speaks again only when it has it all
+          const stream = delta
+          return cleaningUp(dir!, () => done, async () => more(stream))
+        }
+        if (inbox.length === 0) return []
+        const tmp = (dir ??= makeTempDir('rdiff-send'))
+        const sigFile = (sig ??= new FileReceiver(NAME, join(tmp, 'sig'), MAX_FILE))
+        return cleaningUp(tmp, () => done, async () => {
+          for (const f of inbox) if (!sigFile.accept(f)) throw unknownFrame(NAME, f)
+          if (!sigFile.complete) return []
+          const source = volumeAsFile(ctx.source, join(tmp, 'source'))
+          const deltaPath = join(tmp, 'delta')
+          const run = await runTool(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, deltaPath])
+          ctx.telemetry.chargeChildCpu(run.cpuMs)
+          const layout = readDeltaLayout(deltaPath)
+          ctx.telemetry.add('literal_data', layout.literalData)
+          ctx.telemetry.add('matched_data', layout.matchedData)
+          delta = new FileFrameStream(deltaPath, 'literal', layoutKinds(layout))
+          return more(delta)
+        })
+      },
+    }
+  },
+
+  receiver(ctx, o): Half {
+    checkOptions(o)
+    const dir = makeTempDir('rdiff-recv')
+    let replica: string | undefined
+    let delta: FileReceiver | undefined
+    let done = false
+    return {
+      get done() {
+        return done
+      },
+      async step(inbox): Promise<Frame[]> {
+        return cleaningUp(dir, () => done, async () => {
+          if (!replica) {
+            replica = volumeAsFile(ctx.replica, join(dir, 'replica'))
+            const sigPath = join(dir, 'sig')
+            const b = o.blockRule === 'librsync' ? 0 : o.blockSize
+            const run = await runTool(NAME, ['rdiff', '-f', '-b', String(b), '-S', String(o.strongBytes), '-H', o.hash, '-R', o.rollsum, 'signature', replica, sigPath])
+            ctx.telemetry.chargeChildCpu(run.cpuMs)
+            // The signature header (magic, block length, strong length; big-endian) names what rdiff chose.
+            const head = readFileSync(sigPath).subarray(0, 12)
+            const dv = new DataView(head.buffer, head.byteOffset, head.length)
+            ctx.telemetry.set('effective_block_size', dv.getUint32(4))
+            ctx.telemetry.set('strong_bytes', dv.getUint32(8))
+            delta = new FileReceiver(NAME, join(dir, 'delta'), MAX_FILE)
+            return fileFrames(sigPath, 'signature')
+          }
+          for (const f of inbox) if (!delta!.accept(f)) throw unknownFrame(NAME, f)
+          if (!delta!.complete) return []
+          const out = join(dir, 'out')
+          const run = await runTool(NAME, ['rdiff', '-f', 'patch', replica, delta!.path, out])
+          ctx.telemetry.chargeChildCpu(run.cpuMs)
+          fileIntoStage(out, ctx.staged, ctx.replica)
+          done = true
+          return []
+        })
+      },
+    }
+  },
+}
+
+function checkOptions(o: RdiffOptions): void {
+  if (!Number.isInteger(o.strongBytes) || o.strongBytes < -1 || o.strongBytes > 32) throw new ConfigError(`${NAME}: strongBytes must be -1, 0 or 1-32 (16 for md4), got ${o.strongBytes}`)
+  if (o.blockRule === 'fixed' && (!Number.isSafeInteger(o.blockSize) || o.blockSize < 1 || o.blockSize > 2 ** 31 - 1)) throw new ConfigError(`${NAME}: block size ${o.blockSize} out of range`)
+}
