@@ -10,6 +10,9 @@
  */
 import type { ReadonlyVolume, Volume } from './volume.ts'
 
+/** Largest block size any strategy accepts (1 GiB): bounds what a decoder will size from a header. */
+export const MAX_BLOCK_SIZE = 1 << 30
+
 /** What a frame's bytes carry, so charts can stack where the bytes go. */
 export const FRAME_KINDS = ['signature', 'manifest', 'literal', 'copy', 'control'] as const
 export type FrameKind = (typeof FRAME_KINDS)[number]

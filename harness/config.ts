@@ -1,35 +1,19 @@
 import { ConfigError } from '../core/errors.ts'
+import type { RecordedRunConfig } from '../core/run-files.ts'
 import { parseSize } from '../core/units.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { WORKLOADS } from '../workloads/index.ts'
-import type { AnyStrategy, OptionSpec } from '../core/strategy.ts'
+import { MAX_BLOCK_SIZE, type AnyStrategy, type OptionSpec } from '../core/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { CONTENT_MODELS, parseContent, type ContentModel } from '../workloads/content.ts'
-import { MAX_BLOCK_SIZE } from '../strategies/shared/block-stream.ts'
 import { compressionName, parseCompression } from './channel-codec.ts'
 import { parseCostModel, parseProfile, type CostModel } from '../core/network-profile.ts'
 import { resolveFault, type FaultSpec } from './faults.ts'
 
-/** A resolved run: everything needed to reproduce it, and what the manifest records. */
-export interface RunConfig {
-  strategies: { name: string; options: Record<string, unknown> }[]
-  workloads: { name: string; options: Record<string, unknown> }[]
-  blockSizes: number[]
-  /** Base volume size in bytes. */
-  size: number
-  epochs: number
-  seeds: string[]
+/** A resolved run: everything needed to reproduce it, and what the manifest records (with the engine's types). */
+export interface RunConfig extends RecordedRunConfig {
   content: ContentModel
-  /** Times every cell runs (for CPU statistics; bytes must repeat exactly). */
-  repeat: number
-  /** Compression stage on the channel: none, gzip:L, brotli:L, zstd:L, adaptive. */
-  compression: string
-  /** Network profile for est_sync_ms and for adaptive compression. */
-  profile: string
   costModel: CostModel
-  /** Where volumes live: memory, or files in a work directory (bounded heap for big volumes). */
-  storage: 'memory' | 'file'
-  /** A tracker fault injected in every cell (absent without one, so a plain run's config hash is unchanged). */
   fault?: FaultSpec
 }
 

@@ -1,42 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { RunConfig } from './config.ts'
+import { VERSION, type Manifest } from '../core/run-files.ts'
 import { COLUMN_NAMES } from '../core/result-row.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
-
-/** How a run was made: enough to reproduce it and to refuse mixing it with another. */
-export interface Manifest {
-  tool: 'deltabench'
-  version: string
-  git: { commit: string | null; dirty: boolean | null }
-  node: string
-  v8: string
-  cpu: { model: string; cores: number }
-  os: { platform: string; release: string; arch: string }
-  memoryBytes: number
-  config: RunConfig
-  /** sha256 of the config: a resumed run must match it. */
-  configHash: string
-  started: string
-  finished: string | null
-  status: 'running' | 'complete' | 'failed'
-  cells: { total: number; done: number; skipped: { strategy: string; workload: string; reason: string }[] }
-  /** Cells run at once (child processes); 1 keeps timing serial. */
-  jobs?: number
-  /** Peak resident memory of the process that ran the cells (VmHWM: see harness/peak-rss.ts), bytes. */
-  peakRssBytes?: number
-  /** Which share of the matrix this directory holds (1 of 1 for an unsharded run); merged runs list all. */
-  shard: { index: number; count: number }
-  /** Cells whose bytes differed across repeats (should be empty: same seed, same bytes). */
-  inconsistent: string[]
-  columns: string[]
-}
 
 function git(args: string[]): string | null {
   try {

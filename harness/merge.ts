@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
-import type { Manifest } from './manifest.ts'
-import { cellKey, csv, readRows } from './results-dir.ts'
+import { readManifest as readManifestFile, readRows, type Manifest } from '../core/run-files.ts'
+import { cellKey, csv } from './results-dir.ts'
 import type { ResultRow } from '../core/result-row.ts'
 
 export interface MergeResult {
@@ -12,9 +12,9 @@ export interface MergeResult {
 }
 
 function readManifest(dir: string): Manifest {
-  const path = join(dir, 'manifest.json')
-  if (!existsSync(path)) throw new ConfigError(`merge: ${dir} has no manifest.json; is it a deltabench run directory?`)
-  return JSON.parse(readFileSync(path, 'utf8')) as Manifest
+  const m = readManifestFile(dir, 'merge')
+  if (!m) throw new ConfigError(`merge: ${dir} has no manifest.json; is it a deltabench run directory?`)
+  return m
 }
 
 /**

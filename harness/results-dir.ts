@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
 import { ConfigError } from '../core/errors.ts'
-import type { Manifest } from './manifest.ts'
+import type { Manifest } from '../core/run-files.ts'
 import { COLUMN_NAMES, type ResultRow } from '../core/result-row.ts'
 
 /** Identifies a cell (every epoch of one strategy+options on one workload+options+seed). */
@@ -131,14 +131,4 @@ export class RunDir {
   writeManifest(m: Manifest): void {
     writeAtomic(this.manifestPath, JSON.stringify(m, null, 2) + '\n')
   }
-}
-
-/** Reads the rows of a run directory (for reports, notebooks, comparisons). */
-export function readRows(dir: string): ResultRow[] {
-  const path = join(dir, 'rows.jsonl')
-  if (!existsSync(path)) throw new ConfigError(`${dir} has no rows.jsonl; is it a deltabench run directory?`)
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as ResultRow)
 }

@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path'
 import { findStrategy, findWorkload, type RunConfig } from './config.ts'
-import { newManifest, type Manifest } from './manifest.ts'
+import { newManifest } from './manifest.ts'
+import type { Manifest } from '../core/run-files.ts'
 import { prepareWorkload, type PreparedWorkload } from './prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { cellKey, RunDir } from './results-dir.ts'

@@ -1,11 +1,9 @@
 /** A run directory loaded for analysis: its rows, its manifest (if any) and the chart context. */
-import { existsSync, readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { chartContext, type ChartContext } from '../analysis/charts/chart.ts'
 import { ConfigError } from '../core/errors.ts'
-import type { Manifest } from '../harness/manifest.ts'
 import type { ResultRow } from '../core/result-row.ts'
-import { readRows } from '../harness/results-dir.ts'
+import { readManifest, readRows, type Manifest } from '../core/run-files.ts'
 import { blockLabel } from '../analysis/charts/format.ts'
 import { formatBytes } from '../core/units.ts'
 import { mdText } from './markdown.ts'
@@ -21,15 +19,7 @@ export interface RunData {
 export function loadRun(dir: string): RunData {
   const rows = readRows(dir)
   if (rows.length === 0) throw new ConfigError(`${dir}/rows.jsonl has no rows; run a matrix first (npx deltabench run)`)
-  const path = resolve(dir, 'manifest.json')
-  let manifest: Manifest | null = null
-  if (existsSync(path)) {
-    try {
-      manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest
-    } catch {
-      throw new ConfigError(`${path} is not valid JSON`)
-    }
-  }
+  const manifest: Manifest | null = readManifest(dir, 'notebooks')
   return { dir, runId: rows[0]!.run_id || basename(resolve(dir)), rows, manifest, ctx: chartContext(rows, manifest?.config) }
 }
 

@@ -1,5 +1,5 @@
 /** The charts of a run, in the order a report shows them: one file per chart builder, one line each here. */
-import type { Manifest } from '../../harness/manifest.ts'
+import type { Manifest } from '../../core/run-files.ts'
 import type { ResultRow } from '../../core/result-row.ts'
 import { bytesVsBlockSize } from './bytes-vs-block-size.ts'
 import { chartContext, type ChartBuilder, type ChartContext, type ChartOutcome } from './chart.ts'

@@ -4,7 +4,7 @@
  * file, offline, and provably asks the network for nothing. Every user-supplied string is escaped.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import type { Manifest } from '../../harness/manifest.ts'
+import type { Manifest } from '../../core/run-files.ts'
 import { blockLabel } from '../charts/format.ts'
 import { strategyColour } from '../charts/palette.ts'
 import { formatBytes } from '../../core/units.ts'

@@ -2,14 +2,13 @@
  * `deltabench report <run-dir>`: builds every chart over the run's rows, writes each as a Vega-Lite spec,
  * an SVG and a PNG under charts/, and writes report.html beside rows.csv.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { buildCharts } from '../charts/index.ts'
 import { renderPng, renderSvg } from '../charts/render.ts'
 import { ConfigError } from '../../core/errors.ts'
-import { VERSION, type Manifest } from '../../harness/manifest.ts'
+import { readManifest, readRows, VERSION } from '../../core/run-files.ts'
 import type { ResultRow } from '../../core/result-row.ts'
-import { readRows } from '../../harness/results-dir.ts'
 import { inlineLibs } from './inline-libs.ts'
 import { reportHtml, type ReportChart } from './report-html.ts'
 import { summaryLines } from './summary-rows.ts'
@@ -30,16 +29,6 @@ export interface ReportResult {
   ms: number
 }
 
-function readManifest(dir: string): Manifest | null {
-  const path = join(dir, 'manifest.json')
-  if (!existsSync(path)) return null
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Manifest
-  } catch {
-    throw new ConfigError(`${path} is not valid JSON; the report needs the run's manifest (or none at all)`)
-  }
-}
-
 function writeAtomic(path: string, data: string | Uint8Array): void {
   writeFileSync(`${path}.tmp`, data)
   renameSync(`${path}.tmp`, path)
@@ -49,7 +38,7 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const started = performance.now()
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`report: ${dir} is not a directory; give a run directory such as results/<run-id>`)
   const rows = opts.rows ?? readRows(dir)
-  const manifest = readManifest(dir)
+  const manifest = readManifest(dir, 'report')
   const { ctx, charts } = buildCharts(rows, manifest ?? undefined)
   const chartsDir = join(dir, 'charts')
   mkdirSync(chartsDir, { recursive: true })

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.ts'
-import type { Frame, Half, Strategy, StrategyOptions } from '../../core/strategy.ts'
-import { BlockPusher, BlockReceiver, blockCount, blockLength, headerFrame, MAX_BLOCK_SIZE, STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
+import { MAX_BLOCK_SIZE, type Frame, type Half, type Strategy, type StrategyOptions } from '../../core/strategy.ts'
+import { BlockPusher, BlockReceiver, blockCount, blockLength, headerFrame, STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { createStrongHasher, STRONG_HASHES, type StrongHashName } from '../shared/strong-hash.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 

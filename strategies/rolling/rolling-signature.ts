@@ -4,8 +4,8 @@
  * sender. Block i covers [i·B, min((i+1)·B, size)); the last block may be short.
  */
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import type { Frame, StateStore } from '../../core/strategy.ts'
-import { blockCount, blockLength, MAX_BLOCK_SIZE } from '../shared/block-stream.ts'
+import { MAX_BLOCK_SIZE, type Frame, type StateStore } from '../../core/strategy.ts'
+import { blockCount, blockLength } from '../shared/block-stream.ts'
 import { ChunkReader } from './chunk-reader.ts'
 import { blockWeakSums, WEAK_SUMS, type WeakSumName } from './rolling-checksum.ts'
 import { STRONG_HASHES, type StrongHasher, type StrongHashName } from '../shared/strong-hash.ts'

@@ -15,8 +15,6 @@ export const TAG_END = 0x45 // 'E'
 
 /** Most payload per BLOCKS frame, so no single frame grows with the volume. */
 const FRAME_LIMIT = 1 << 20
-/** Largest block size any strategy accepts (1 GiB): bounds what a decoder will size from a header. */
-export const MAX_BLOCK_SIZE = 1 << 30
 
 export function blockCount(size: number, blockSize: number): number {
   return Math.ceil(size / blockSize)

@@ -1,6 +1,6 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker } from '../../core/strategy.ts'
-import { blockCount, blockLength, MAX_BLOCK_SIZE, unknownFrame } from '../shared/block-stream.ts'
+import { MAX_BLOCK_SIZE, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type StrategyOptions, type Tracker } from '../../core/strategy.ts'
+import { blockCount, blockLength, unknownFrame } from '../shared/block-stream.ts'
 import { ContentIndex, MAX_MANIFEST_BYTES, MAX_VOLUME_BYTES, parseManifest, sameEntry, serializeManifest, takeManifest, type BlockManifest } from './block-manifest.ts'
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 import { createStrongHasher, STRONG_HASHES, type StrongHasher, type StrongHashName } from '../shared/strong-hash.ts'

@@ -1,0 +1,88 @@
+/**
+ * The run directory as readers see it: the file names, the manifest's shape and readers for rows and
+ * manifest. The engine writes these files (harness/results-dir.ts); analysis, notebooks and merge read
+ * them through this module alone, so reading finished rows never needs the engine.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError } from './errors.ts'
+import type { ResultRow } from './result-row.ts'
+
+export const ROWS_FILE = 'rows.jsonl'
+export const CSV_FILE = 'rows.csv'
+export const MANIFEST_FILE = 'manifest.json'
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+/** A run's resolved configuration as the manifest records it (the engine's RunConfig narrows the names). */
+export interface RecordedRunConfig {
+  strategies: { name: string; options: Record<string, unknown> }[]
+  workloads: { name: string; options: Record<string, unknown> }[]
+  blockSizes: number[]
+  /** Base volume size in bytes. */
+  size: number
+  epochs: number
+  seeds: string[]
+  /** Content model name (workloads/content.ts). */
+  content: string
+  /** Times every cell runs (for CPU statistics; bytes must repeat exactly). */
+  repeat: number
+  /** Compression stage on the channel: none, gzip:L, brotli:L, zstd:L, adaptive. */
+  compression: string
+  /** Network profile for est_sync_ms and for adaptive compression. */
+  profile: string
+  costModel: 'serial' | 'pipelined'
+  /** Where volumes live: memory, or files in a work directory (bounded heap for big volumes). */
+  storage: 'memory' | 'file'
+  /** A tracker fault injected in every cell (absent without one, so a plain run's config hash is unchanged). */
+  fault?: { kind: string; rate: number }
+}
+
+/** How a run was made: enough to reproduce it and to refuse mixing it with another. */
+export interface Manifest {
+  tool: 'deltabench'
+  version: string
+  git: { commit: string | null; dirty: boolean | null }
+  node: string
+  v8: string
+  cpu: { model: string; cores: number }
+  os: { platform: string; release: string; arch: string }
+  memoryBytes: number
+  config: RecordedRunConfig
+  /** sha256 of the config: a resumed run must match it. */
+  configHash: string
+  started: string
+  finished: string | null
+  status: 'running' | 'complete' | 'failed'
+  cells: { total: number; done: number; skipped: { strategy: string; workload: string; reason: string }[] }
+  /** Cells run at once (child processes); 1 keeps timing serial. */
+  jobs?: number
+  /** Peak resident memory of the process that ran the cells (VmHWM: see harness/peak-rss.ts), bytes. */
+  peakRssBytes?: number
+  /** Which share of the matrix this directory holds (1 of 1 for an unsharded run); merged runs list all. */
+  shard: { index: number; count: number }
+  /** Cells whose bytes differed across repeats (should be empty: same seed, same bytes). */
+  inconsistent: string[]
+  columns: string[]
+}
+
+/** Reads the rows of a run directory (for reports, notebooks, comparisons). */
+export function readRows(dir: string): ResultRow[] {
+  const path = join(dir, ROWS_FILE)
+  if (!existsSync(path)) throw new ConfigError(`${dir} has no ${ROWS_FILE}; is it a deltabench run directory?`)
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as ResultRow)
+}
+
+/** Reads a run directory's manifest: null when it has none, a ConfigError naming `who` when it is not JSON. */
+export function readManifest(dir: string, who: string): Manifest | null {
+  const path = join(dir, MANIFEST_FILE)
+  if (!existsSync(path)) return null
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Manifest
+  } catch {
+    throw new ConfigError(`${who}: ${path} is not valid JSON; write the run again or remove the file`)
+  }
+}
