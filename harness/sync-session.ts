@@ -88,13 +88,6 @@ export class SyncSession {
     }
   }
 
-  /** A tracker that restarts empty: its device and the sender's saved state are gone with it. */
-  resetTracker(): void {
-    this.device.clear()
-    this.current = this.newTracker()
-    this.senderState.reset()
-  }
-
   /** Snapshots the source if the tracker takes snapshots, runs the next sync, and measures the epoch. */
   async sync(wrap?: HalfWrapper): Promise<SessionSync> {
     const { strategy, options, source, replica, codec, replicaQuota, maxSteps, faults } = this.setup
@@ -148,6 +141,13 @@ export class SyncSession {
     const t = performance.now()
     this.current!.onResize(size)
     this.trackerMs += performance.now() - t
+  }
+
+  /** The fault layer's reset: a tracker that restarts empty, its device and the sender's saved state gone with it. */
+  private resetTracker(): void {
+    this.device.clear()
+    this.current = this.newTracker()
+    this.senderState.reset()
   }
 
   private newTracker(): Tracker | undefined {
