@@ -7,14 +7,12 @@
  * allocation sized by an unchecked length, a hang — is a finding, reported with the seed that replays it.
  */
 import { createHash } from 'node:crypto'
-import { applyMutation } from '../workloads/apply-mutations.ts'
 import { Rng } from '../core/seeded-random.ts'
 import type { Mutation } from '../workloads/workload.ts'
-import type { AnyStrategy, Half, StrategyOptions, Tracker } from '../core/strategy.ts'
-import { DeltabenchError } from '../core/errors.ts'
-import { runSync, type SyncOutcome } from '../harness/run-sync.ts'
-import { StagedStateStore } from '../harness/state-store.ts'
-import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
+import type { AnyStrategy, StrategyOptions } from '../core/strategy.ts'
+import type { HalfWrapper, SyncOutcome } from '../harness/run-sync.ts'
+import type { Direction } from '../harness/metered-channel.ts'
+import { SyncSession } from '../harness/sync-session.ts'
 import { MemoryVolume } from '../core/volume.ts'
 
 export const MUTATORS = ['bitflip', 'truncate', 'extend', 'forge-length', 'drop', 'duplicate', 'garbage', 'empty'] as const
@@ -34,7 +32,7 @@ export interface FuzzFinding {
   strategy: string
   seed: string
   mutator: Mutator
-  direction: 'down' | 'up'
+  direction: Direction
   frame: number
   problem: string
 }
@@ -81,32 +79,44 @@ export function mutateFrame(frame: Uint8Array, mutator: Mutator, rng: Rng): Uint
   }
 }
 
-/** Wraps a half so that the n-th frame it receives (0-based, counting across steps) is mutated. */
-function tamper(half: Half, target: number | undefined, edit: (f: Uint8Array) => Uint8Array[], seen: { n: number }): Half {
-  return {
-    get done() {
-      return half.done
-    },
-    step(inbox) {
-      const out: Uint8Array[] = []
-      for (const f of inbox) {
-        if (seen.n++ === target) out.push(...edit(f))
-        else out.push(f)
-      }
-      return half.step(out)
-    },
+/** Where a received frame stands in the sync: its direction, its place in that direction and in both (delivery order), 0-based. */
+interface FramePlace {
+  direction: Direction
+  nth: number
+  overall: number
+}
+
+/** What arrives in place of a received frame: itself, mutated frames, or nothing. */
+type FrameFilter = (frame: Uint8Array, at: FramePlace) => Uint8Array[]
+
+/** Frames received so far in the sync, per direction and in all; the two halves' filters share it. */
+type FrameCount = Record<Direction, number> & { overall: number }
+
+/** A HalfWrapper that numbers every frame a half receives and passes it through `filter` (none: all arrive). */
+function filterFrames(count: FrameCount, filter?: FrameFilter): HalfWrapper {
+  return (half, side) => {
+    // The receiver receives what travels down, the sender what comes up.
+    const direction: Direction = side === 'receiver' ? 'down' : 'up'
+    return {
+      get done() {
+        return half.done
+      },
+      step(inbox) {
+        const out: Uint8Array[] = []
+        for (const frame of inbox) {
+          const at = { direction, nth: count[direction]++, overall: count.overall++ }
+          out.push(...(filter ? filter(frame, at) : [frame]))
+        }
+        return half.step(out)
+      },
+    }
   }
 }
 
-interface Replay {
-  outcome: SyncOutcome
-  received: { down: number; up: number }
-  replicaBefore: string
-  replicaAfter: string
-  sourceHash: string
+/** Mutates the frame-th frame received in one direction. */
+function tamper(direction: Direction, frame: number, edit: (f: Uint8Array) => Uint8Array[]): FrameFilter {
+  return (f, at) => (at.direction === direction && at.nth === frame ? edit(f) : [f])
 }
-
-const digest = (v: MemoryVolume) => createHash('sha256').update(v.read(0, v.size)).digest('hex')
 
 /** Cuts the connection after `at` delivered frames (both directions, in delivery order); with `keep`, the frame at the cut arrives truncated to that many bytes. */
 export interface Cut {
@@ -114,64 +124,42 @@ export interface Cut {
   keep?: number
 }
 
-/** Wraps a half so that frames past the cut never arrive (the connection died). */
-function cutter(half: Half, cut: Cut, seen: { n: number }): Half {
-  return {
-    get done() {
-      return half.done
-    },
-    step(inbox) {
-      const out: Uint8Array[] = []
-      for (const f of inbox) {
-        const k = seen.n++
-        if (k < cut.at) out.push(f)
-        else if (k === cut.at && cut.keep !== undefined) out.push(f.subarray(0, Math.min(cut.keep, f.length)))
-      }
-      return half.step(out)
-    },
-  }
+/** Frames past the cut never arrive (the connection died). */
+function cutAt(cut: Cut): FrameFilter {
+  return (f, at) => (at.overall < cut.at ? [f] : at.overall === cut.at && cut.keep !== undefined ? [f.subarray(0, Math.min(cut.keep, f.length))] : [])
 }
 
-/** Runs the scenario's syncs; in the last, the given frame (if any) is mutated, or the connection cut. */
-async function replay(strategy: AnyStrategy, sc: Scenario, tamperWith?: { direction: 'down' | 'up'; frame: number; edit: (f: Uint8Array) => Uint8Array[] }, cut?: Cut): Promise<Replay & { retry?: Replay }> {
+interface Replay {
+  outcome: SyncOutcome
+  received: Record<Direction, number>
+  replicaBefore: string
+  replicaAfter: string
+  sourceHash: string
+}
+
+const digest = (v: MemoryVolume) => createHash('sha256').update(v.read(0, v.size)).digest('hex')
+
+/**
+ * Runs the scenario's syncs; the last one's received frames pass through `filter` (a mutation, a cut).
+ * With `retry`, one more sync, untouched, follows it: the connection came back.
+ */
+async function replay(strategy: AnyStrategy, sc: Scenario, filter?: FrameFilter, retry = false): Promise<Replay & { retry?: Replay }> {
   const source = new MemoryVolume(sc.base)
   const replica = new MemoryVolume(sc.base)
-  const device = new MeteredTrackerDevice()
-  const tracker: Tracker | undefined = strategy.tracker?.({ geometry: { size: source.size, blockSize: sc.options.blockSize }, device, source }, sc.options)
-  const senderState = new StagedStateStore()
-  const receiverState = new StagedStateStore()
-  const observer = { onWrite: (offset: number, data: Uint8Array) => tracker?.onWrite({ offset, data }), onResize: (size: number) => tracker?.onResize(size) }
-  let last: Replay | undefined
-  for (let e = 0; e < sc.epochs.length; e++) {
-    for (const m of sc.epochs[e]!) applyMutation(source, m, observer)
-    const lastEpoch = e === sc.epochs.length - 1
-    const seenDown = { n: 0 }
-    const seenUp = { n: 0 }
-    const t = lastEpoch ? tamperWith : undefined
-    const edit = t?.edit ?? ((f: Uint8Array) => [f])
-    const c = lastEpoch ? cut : undefined
-    const both = { n: 0 }
-    const wrapped: AnyStrategy = {
-      ...strategy,
-      sender: async (ctx, o) => {
-        const h = tamper(await strategy.sender(ctx, o), t?.direction === 'up' ? t.frame : undefined, edit, seenUp)
-        return c ? cutter(h, c, both) : h
-      },
-      receiver: async (ctx, o) => {
-        const h = tamper(await strategy.receiver(ctx, o), t?.direction === 'down' ? t.frame : undefined, edit, seenDown)
-        return c ? cutter(h, c, both) : h
-      },
-    }
+  const session = new SyncSession({ strategy, options: sc.options, source, replica, maxSteps: 10_000, replicaQuota: 2 * sc.base.length + (1 << 20) })
+  const synced = async (wrap?: HalfWrapper): Promise<Replay> => {
     const replicaBefore = digest(replica)
-    const outcome = await runSync({ strategy: wrapped, options: sc.options, source, replica, tracker, senderState, receiverState, syncIndex: e + 1, maxSteps: 10_000, replicaQuota: 2 * sc.base.length + (1 << 20) })
-    last = { outcome, received: { down: seenDown.n, up: seenUp.n }, replicaBefore, replicaAfter: digest(replica), sourceHash: digest(source) }
-    if (lastEpoch && cut) {
-      // The connection comes back: the same sync again, untouched, must leave a correct replica.
-      const again = await runSync({ strategy, options: sc.options, source, replica, tracker, senderState, receiverState, syncIndex: e + 2, maxSteps: 10_000 })
-      return { ...last, retry: { outcome: again, received: { down: 0, up: 0 }, replicaBefore: last.replicaAfter, replicaAfter: digest(replica), sourceHash: digest(source) } }
-    }
+    const outcome = await session.sync(wrap)
+    return { outcome, received: { down: 0, up: 0 }, replicaBefore, replicaAfter: digest(replica), sourceHash: digest(source) }
   }
-  return last!
+  for (const epoch of sc.epochs.slice(0, -1)) {
+    session.apply(epoch)
+    await synced()
+  }
+  session.apply(sc.epochs.at(-1)!)
+  const count: FrameCount = { down: 0, up: 0, overall: 0 }
+  const last = { ...(await synced(filterFrames(count, filter))), received: { down: count.down, up: count.up } }
+  return retry ? { ...last, retry: await synced() } : last
 }
 
 export interface CutReport {
@@ -203,7 +191,7 @@ export async function cutTransfers(strategy: AnyStrategy, offsetsPerFrame = 3, s
   }
   for (const cut of cuts) {
     report.cuts++
-    const r = await replay(strategy, sc, undefined, cut)
+    const r = await replay(strategy, sc, cutAt(cut), true)
     const where = `cut after ${cut.at} frame(s)${cut.keep !== undefined ? ` with ${cut.keep} bytes of the next` : ''}`
     if (r.replicaAfter === r.replicaBefore) report.unchanged++
     else if (r.replicaAfter === r.sourceHash) report.synced++
@@ -245,7 +233,7 @@ export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 
       scenarios.set(scSeed, entry)
     }
     const mutator = MUTATORS[rng.int(MUTATORS.length)]!
-    const direction: 'down' | 'up' = entry.received.up > 0 && rng.int(2) === 0 ? 'up' : 'down'
+    const direction: Direction = entry.received.up > 0 && rng.int(2) === 0 ? 'up' : 'down'
     const count = entry.received[direction]
     if (count === 0) continue
     const frame = rng.int(count)
@@ -255,7 +243,7 @@ export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 
     report.cases++
     let r: Replay
     try {
-      r = await replay(strategy, entry.sc, { direction, frame, edit: (f) => mutateFrame(f, mutator, mrng) })
+      r = await replay(strategy, entry.sc, tamper(direction, frame, (f) => mutateFrame(f, mutator, mrng)))
     } catch (err) {
       report.findings.push({ ...where, problem: `the harness itself threw: ${(err as Error).stack ?? String(err)}` })
       continue
@@ -271,8 +259,4 @@ export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 
     else if (r.replicaAfter !== r.replicaBefore) report.findings.push({ ...where, problem: 'replica changed by a rejected sync' })
   }
   return report
-}
-
-export function isTyped(err: unknown): boolean {
-  return err instanceof DeltabenchError && TYPED.has(err.code)
 }

@@ -1,7 +1,7 @@
 /**
  * One timed sync for `npm run bench:rsync`, in a process of its own (so peak memory is this case's):
  * a strategy syncs a copy of base.img (the replica, a file) to target.img (the source, a file) through
- * the real harness path (runSync: metered channel, staged replica, commit), after an untimed warm-up
+ * the real harness path (a SyncSession: metered channel, staged replica, commit), after an untimed warm-up
  * sync on the first 16 MiB so JIT compilation is not charged. Every step of each half is timed on its
  * own, which splits the CPU into the signature (the receiver's first step), the delta (every sender
  * step) and the patch (the receiver's later steps); for a tool, the CPU its child process spent in each
@@ -12,12 +12,12 @@
 import { copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { findStrategy } from '../harness/config.ts'
-import { runSync } from '../harness/run-sync.ts'
-import { StagedStateStore } from '../harness/state-store.ts'
+import type { HalfWrapper, Side } from '../harness/run-sync.ts'
+import { SyncSession } from '../harness/sync-session.ts'
 import { FileVolume, firstDifference, MemoryVolume } from '../core/volume.ts'
 import { makeTempDir, removeTempDir } from '../strategies/tools/child-tool.ts'
-import type { AnyStrategy, Half, Telemetry } from '../core/strategy.ts'
 import { peakRssBytes } from '../harness/peak-rss.ts'
+import { timed } from '../harness/cpu-clock.ts'
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -27,45 +27,30 @@ function arg(name: string, fallback?: string): string {
 }
 
 interface StepCost {
-  side: 'sender' | 'receiver'
+  side: Side
   cpuMs: number
   childMs: number
   wallMs: number
 }
 
-/** Wraps a strategy so each step's CPU (this process) and the child CPU charged in it are recorded. */
-function instrument(inner: AnyStrategy, log: StepCost[], memory: { peak: number }): AnyStrategy {
+/** Records each step's CPU (this process) and the child CPU its side charged in it; samples memory after each. */
+function instrument(log: StepCost[], memory: { peak: number }): HalfWrapper {
   const sample = () => {
     const m = process.memoryUsage()
     memory.peak = Math.max(memory.peak, m.heapUsed + m.arrayBuffers)
   }
-  const wrap = (side: 'sender' | 'receiver', h: Half, charged: { ms: number }): Half => ({
+  return (h, side, childCpuMs) => ({
     get done() {
       return h.done
     },
     async step(inbox) {
-      const before = charged.ms
-      const c0 = process.cpuUsage()
-      const w0 = performance.now()
-      const out = await h.step(inbox)
-      const c = process.cpuUsage(c0)
-      log.push({ side, cpuMs: (c.user + c.system) / 1000, childMs: charged.ms - before, wallMs: performance.now() - w0 })
+      const before = childCpuMs()
+      const step = await timed(() => h.step(inbox))
+      log.push({ side, cpuMs: step.cpuMs, childMs: childCpuMs() - before, wallMs: step.wallMs })
       sample()
-      return out
+      return step.value
     },
   })
-  const tap = (t: Telemetry, charged: { ms: number }): Telemetry => ({ ...t, chargeChildCpu: (ms) => ((charged.ms += ms), t.chargeChildCpu(ms)) })
-  return {
-    ...inner,
-    async sender(ctx, o) {
-      const charged = { ms: 0 }
-      return wrap('sender', await inner.sender({ ...ctx, telemetry: tap(ctx.telemetry, charged) }, o), charged)
-    },
-    async receiver(ctx, o) {
-      const charged = { ms: 0 }
-      return wrap('receiver', await inner.receiver({ ...ctx, telemetry: tap(ctx.telemetry, charged) }, o), charged)
-    },
-  }
 }
 
 async function main(): Promise<void> {
@@ -82,7 +67,7 @@ async function main(): Promise<void> {
     const b = new FileVolume(basePath)
     const t = new FileVolume(targetPath)
     const n = 16 << 20
-    const warm = await runSync({ strategy, options, source: new MemoryVolume(t.read(0, Math.min(n, t.size))), replica: new MemoryVolume(b.read(0, Math.min(n, b.size))), tracker: undefined, senderState: new StagedStateStore(), receiverState: new StagedStateStore(), syncIndex: 1 })
+    const warm = await new SyncSession({ strategy, options, source: new MemoryVolume(t.read(0, Math.min(n, t.size))), replica: new MemoryVolume(b.read(0, Math.min(n, b.size))) }).sync()
     b.close()
     t.close()
     if (warm.error) throw new Error(`warm-up failed: ${warm.error}`)
@@ -96,7 +81,7 @@ async function main(): Promise<void> {
     const source = new FileVolume(targetPath)
     const steps: StepCost[] = []
     const memory = { peak: 0 }
-    const out = await runSync({ strategy: instrument(strategy, steps, memory), options, source, replica, tracker: undefined, senderState: new StagedStateStore(), receiverState: new StagedStateStore(), syncIndex: 1 })
+    const out = await new SyncSession({ strategy, options, source, replica }).sync(instrument(steps, memory))
     const recv = steps.filter((s) => s.side === 'receiver')
     const send = steps.filter((s) => s.side === 'sender')
     const sum = (xs: StepCost[], f: (s: StepCost) => number) => xs.reduce((a, s) => a + f(s), 0)

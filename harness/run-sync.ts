@@ -8,6 +8,14 @@ import { SyncTelemetry, type TelemetryValues } from './telemetry.ts'
 import type { ReadonlyVolume, Volume } from '../core/volume.ts'
 import type { AnyStrategy, Half, StrategyOptions, Tracker } from '../core/strategy.ts'
 
+export type Side = 'sender' | 'receiver'
+
+/**
+ * Wraps a half once the strategy made it: to filter the frames it receives (fuzzing) or to time its
+ * steps (bench:rsync). `childCpuMs` reads the child CPU its side has charged so far in this sync.
+ */
+export type HalfWrapper = (half: Half, side: Side, childCpuMs: () => number) => Half
+
 export interface SyncInput {
   strategy: AnyStrategy
   options: StrategyOptions
@@ -29,6 +37,8 @@ export interface SyncInput {
    * sender's, which never sees the receiver's last frames: a crash after apply, before the sender cleared.
    */
   crashAfterApply?: boolean
+  /** Applied to both halves before the first step. */
+  wrap?: HalfWrapper
 }
 
 export interface SideCost {
@@ -55,91 +65,97 @@ export interface SyncOutcome {
   crashed?: boolean
 }
 
+type Costs = Record<Side, SideCost>
+
 /**
  * Runs one sync: alternates the halves (sender first) until both are done and nothing is in flight,
  * carrying frames through the metered channel and timing every step on its own side. Commits the
  * staged replica and both state stores only if everything finished cleanly.
  */
 export async function runSync(input: SyncInput): Promise<SyncOutcome> {
-  const { strategy, options } = input
-  const channel = new MeteredChannel(strategy.name, input.codec)
-  const sender: SideCost = { cpuMs: 0, childCpuMs: 0, wallMs: 0, steps: 0 }
-  const receiver: SideCost = { cpuMs: 0, childCpuMs: 0, wallMs: 0, steps: 0 }
-  const telemetry = new SyncTelemetry(strategy.name)
-  // Child CPU is charged by the halves during their steps; it joins each side's CPU however the sync ends.
-  const settle = () => {
-    sender.childCpuMs = telemetry.childCpuMs.sender
-    receiver.childCpuMs = telemetry.childCpuMs.receiver
-    sender.cpuMs += sender.childCpuMs
-    receiver.cpuMs += receiver.childCpuMs
-  }
+  const channel = new MeteredChannel(input.strategy.name, input.codec)
+  const costs: Costs = { sender: emptyCost(), receiver: emptyCost() }
+  const telemetry = new SyncTelemetry(input.strategy.name)
   const staged = new StagedVolume(input.replica, input.replicaQuota)
-  const maxSteps = input.maxSteps ?? 1_000_000
   const t0 = performance.now()
-  try {
-    const s = await timed(() => strategy.sender({ source: input.source, tracker: input.tracker, state: input.senderState, syncIndex: input.syncIndex, telemetry: telemetry.side('sender') }, options))
-    sender.cpuMs += s.cpuMs
-    sender.wallMs += s.wallMs
-    const r = await timed(() => strategy.receiver({ replica: input.replica, staged, state: input.receiverState, syncIndex: input.syncIndex, telemetry: telemetry.side('receiver') }, options))
-    receiver.cpuMs += r.cpuMs
-    receiver.wallMs += r.wallMs
-    const halves: [Half, Half] = [s.value, r.value]
-    const costs = [sender, receiver]
-    let inbox: Uint8Array[][] = [[], []]
-    let turn = 0
-    let idle = 0
-    for (;;) {
-      const half = halves[turn]!
-      const mine = inbox[turn]!
-      if (half.done && mine.length > 0) throw new ProtocolError(strategy.name, `${turn === 0 ? 'sender' : 'receiver'} is done but was sent ${mine.length} more frame(s)`)
-      if (!half.done) {
-        inbox[turn] = []
-        const step = await timed(() => half.step(mine))
-        const cost = costs[turn]!
-        cost.cpuMs += step.cpuMs
-        cost.wallMs += step.wallMs
-        cost.steps++
-        if (cost.steps > maxSteps) throw new ProtocolError(strategy.name, `more than ${maxSteps} steps on one side: the halves do not converge`)
-        const delivery = await channel.transmit(turn === 0 ? 'down' : 'up', step.value)
-        const sent = delivery.frames
-        cost.cpuMs += delivery.encodeCpuMs
-        costs[1 - turn]!.cpuMs += delivery.decodeCpuMs
-        inbox[1 - turn]!.push(...sent)
-        idle = sent.length === 0 && mine.length === 0 ? idle + 1 : 0
-        if (turn === 1 && half.done && input.crashAfterApply) {
-          staged.commit()
-          input.receiverState.commit()
-          input.senderState.abort()
-          settle()
-          return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, committed: true, crashed: true }
-        }
-      } else {
-        idle++
-      }
-      if (halves[0].done && halves[1].done && inbox[0]!.length === 0 && inbox[1]!.length === 0) break
-      if (idle > 4) throw new ProtocolError(strategy.name, 'stalled: neither half sends anything and they are not both done')
-      turn = 1 - turn
+  const outcome = (end: Pick<SyncOutcome, 'committed' | 'crashed' | 'error' | 'errorCode'>): SyncOutcome => {
+    // Child CPU is charged by the halves during their steps; it joins each side's CPU however the sync ends.
+    for (const side of ['sender', 'receiver'] as const) {
+      costs[side].childCpuMs = telemetry.childCpuMs[side]
+      costs[side].cpuMs += costs[side].childCpuMs
     }
+    return { counters: channel.counters, sender: costs.sender, receiver: costs.receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, ...end }
+  }
+  try {
+    const halves = await startHalves(input, staged, telemetry, costs)
+    const crashed = await exchange(input, halves, channel, costs)
     staged.commit()
-    input.senderState.commit()
     input.receiverState.commit()
-    settle()
-    return { counters: channel.counters, sender, receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, committed: true }
+    if (crashed) input.senderState.abort()
+    else input.senderState.commit()
+    return outcome(crashed ? { committed: true, crashed: true } : { committed: true })
   } catch (err) {
     staged.abort()
     input.senderState.abort()
     input.receiverState.abort()
-    settle()
     const code = (err as { code?: unknown })?.code
-    return {
-      counters: channel.counters,
-      sender,
-      receiver,
-      wallMs: performance.now() - t0,
-      telemetry: telemetry.values,
-      error: errorMessage(err),
-      errorCode: typeof code === 'string' ? code : 'ERROR',
-      committed: false,
+    return outcome({ committed: false, error: errorMessage(err), errorCode: typeof code === 'string' ? code : 'ERROR' })
+  }
+}
+
+function emptyCost(): SideCost {
+  return { cpuMs: 0, childCpuMs: 0, wallMs: 0, steps: 0 }
+}
+
+/** Makes both halves (timed on their sides) and applies the input's wrapper to each. */
+async function startHalves(input: SyncInput, staged: StagedVolume, telemetry: SyncTelemetry, costs: Costs): Promise<[Half, Half]> {
+  const { strategy, options, syncIndex } = input
+  const s = await timed(() => strategy.sender({ source: input.source, tracker: input.tracker, state: input.senderState, syncIndex, telemetry: telemetry.side('sender') }, options))
+  costs.sender.cpuMs += s.cpuMs
+  costs.sender.wallMs += s.wallMs
+  const r = await timed(() => strategy.receiver({ replica: input.replica, staged, state: input.receiverState, syncIndex, telemetry: telemetry.side('receiver') }, options))
+  costs.receiver.cpuMs += r.cpuMs
+  costs.receiver.wallMs += r.wallMs
+  const wrap = input.wrap
+  if (!wrap) return [s.value, r.value]
+  return [wrap(s.value, 'sender', () => telemetry.childCpuMs.sender), wrap(r.value, 'receiver', () => telemetry.childCpuMs.receiver)]
+}
+
+/**
+ * The step loop: hands each half the frames that arrived for it until both are done and nothing is in
+ * flight. Returns true when crashAfterApply cut it once the receiver was done; throws a ProtocolError
+ * when the halves break the contract (a done half sent frames, no progress, too many steps).
+ */
+async function exchange(input: SyncInput, halves: [Half, Half], channel: MeteredChannel, costs: Costs): Promise<boolean> {
+  const name = input.strategy.name
+  const maxSteps = input.maxSteps ?? 1_000_000
+  const sides = [costs.sender, costs.receiver]
+  const inbox: Uint8Array[][] = [[], []]
+  let turn = 0
+  let idle = 0
+  for (;;) {
+    const half = halves[turn]!
+    const mine = inbox[turn]!
+    if (half.done && mine.length > 0) throw new ProtocolError(name, `${turn === 0 ? 'sender' : 'receiver'} is done but was sent ${mine.length} more frame(s)`)
+    if (!half.done) {
+      inbox[turn] = []
+      const step = await timed(() => half.step(mine))
+      const cost = sides[turn]!
+      cost.cpuMs += step.cpuMs
+      cost.wallMs += step.wallMs
+      cost.steps++
+      if (cost.steps > maxSteps) throw new ProtocolError(name, `more than ${maxSteps} steps on one side: the halves do not converge`)
+      const delivery = await channel.transmit(turn === 0 ? 'down' : 'up', step.value)
+      cost.cpuMs += delivery.encodeCpuMs
+      sides[1 - turn]!.cpuMs += delivery.decodeCpuMs
+      inbox[1 - turn]!.push(...delivery.frames)
+      idle = delivery.frames.length === 0 && mine.length === 0 ? idle + 1 : 0
+      if (turn === 1 && half.done && input.crashAfterApply) return true
+    } else {
+      idle++
     }
+    if (halves[0].done && halves[1].done && inbox[0]!.length === 0 && inbox[1]!.length === 0) return false
+    if (idle > 4) throw new ProtocolError(name, 'stalled: neither half sends anything and they are not both done')
+    turn = 1 - turn
   }
 }

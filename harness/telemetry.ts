@@ -44,6 +44,3 @@ export class SyncTelemetry {
     }
   }
 }
-
-/** A Telemetry that drops everything: for halves run outside a sync (tests, warm-up probes). */
-export const NO_TELEMETRY: Telemetry = { add() {}, max() {}, set() {}, chargeChildCpu() {} }

@@ -21,8 +21,7 @@ describe('fuzz: every decoder rejects malformed frames with a typed error and an
   })
 
   it('a forged target size meets a typed capacity error, not a giant allocation, and the replica is untouched', async () => {
-    const { runSync } = await import('../harness/run-sync.ts')
-    const { StagedStateStore } = await import('../harness/state-store.ts')
+    const { SyncSession } = await import('../harness/sync-session.ts')
     const { MemoryVolume } = await import('../core/volume.ts')
     const { FrameWriter } = await import('../core/wire.ts')
     const { wholeFile } = await import('../strategies/block/whole-file.ts')
@@ -46,7 +45,7 @@ describe('fuzz: every decoder rejects malformed frames with a typed error and an
       },
     }
     const replica = new MemoryVolume(new Uint8Array(1000).fill(3))
-    const out = await runSync({ strategy: liar, options: { blockSize: 4096 }, source: new MemoryVolume(1000), replica, tracker: undefined, senderState: new StagedStateStore(), receiverState: new StagedStateStore(), syncIndex: 1, replicaQuota: 1 << 20 })
+    const out = await new SyncSession({ strategy: liar, options: { blockSize: 4096 }, source: new MemoryVolume(1000), replica, replicaQuota: 1 << 20 }).sync()
     expect(out.errorCode).toBe('CAPACITY')
     expect(out.error).toMatch(/replica: would grow to 4294967296 bytes, past its space/)
     expect(replica.size).toBe(1000)

@@ -1,8 +1,7 @@
 /** journal-replay: coalescing never changes the replica, records are checked, replayed once, truncated on ack. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { runSync } from '../harness/run-sync.ts'
-import { StagedStateStore } from '../harness/state-store.ts'
+import { SyncSession } from '../harness/sync-session.ts'
 import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
 import { MemoryVolume } from '../core/volume.ts'
 import { journalReplay, JournalTracker } from '../strategies/tracking/journal-replay.ts'
@@ -148,25 +147,20 @@ describe('journal-replay', () => {
   })
 
   it('skips records at or below the LSN the replica already holds (no double apply after a crash)', async () => {
-    const source = new MemoryVolume(new Uint8Array(64))
     const replica = new MemoryVolume(new Uint8Array(64))
-    const device = new MeteredTrackerDevice()
-    const tracker = new JournalTracker(device, source, 1, true)
-    for (const [at, fill] of [[0, 1], [16, 2], [32, 3]] as const) {
-      const data = new Uint8Array(8).fill(fill)
-      source.write(at, data)
-      tracker.onWrite({ offset: at, data })
-    }
-    const receiverState = new StagedStateStore()
+    const options = { ...journalReplay.defaults, blockSize: 1, byteExact: true, coalesce: false }
+    const session = new SyncSession({ strategy: journalReplay, options, source: new MemoryVolume(new Uint8Array(64)), replica })
+    expect(session.tracker).toBeInstanceOf(JournalTracker)
+    session.apply(([[0, 1], [16, 2], [32, 3]] as const).map(([at, fill]) => ({ kind: 'overwrite' as const, at, bytes: new Uint8Array(8).fill(fill) })))
+    const { receiverState } = session
     // The replica says it holds records up to LSN 2 (which it does not: so a replay of 1-2 would show).
     receiverState.set('lsn', new FrameWriter(4).varint(2).finish())
     receiverState.commit()
-    const options = { ...journalReplay.defaults, blockSize: 1, byteExact: true, coalesce: false }
-    const out = await runSync({ strategy: journalReplay, options, source, replica, tracker, senderState: new StagedStateStore(), receiverState, syncIndex: 1 })
+    const out = await session.sync()
     expect(out.error).toBeUndefined()
     const got = replica.snapshot()
     expect([got[0], got[16], got[32]]).toEqual([0, 0, 3])
-    expect(device.size).toBe(0)
+    expect(session.device.size).toBe(0)
     expect(receiverState.get('lsn')).toEqual(new FrameWriter(4).varint(3).finish())
   })
 

@@ -1,31 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import { runnableStrategies } from './helpers.ts'
-import { runSync } from '../harness/run-sync.ts'
-import { StagedStateStore } from '../harness/state-store.ts'
+import { SyncSession } from '../harness/sync-session.ts'
+import type { HalfWrapper } from '../harness/run-sync.ts'
 import { MemoryVolume } from '../core/volume.ts'
 import { MeteredChannel } from '../harness/metered-channel.ts'
-import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
-import type { AnyStrategy, Frame, Half } from '../core/strategy.ts'
+import type { Frame } from '../core/strategy.ts'
 import { varintLength } from '../core/varint.ts'
 import { Rng } from '../core/seeded-random.ts'
 
-/** Wraps a strategy so every frame either half returns is recorded before the channel sees it. */
-function spy(inner: AnyStrategy, log: { down: Frame[]; up: Frame[] }): AnyStrategy {
-  const wrap = (h: Half, into: Frame[]): Half => ({
+/** Wraps the halves so every frame either returns is recorded before the channel sees it. */
+function spy(log: { down: Frame[]; up: Frame[] }): HalfWrapper {
+  return (h, side) => ({
     get done() {
       return h.done
     },
     async step(inbox) {
       const out = await h.step(inbox)
-      into.push(...out)
+      ;(side === 'sender' ? log.down : log.up).push(...out)
       return out
     },
   })
-  return {
-    ...inner,
-    sender: async (ctx, o) => wrap(await inner.sender(ctx, o), log.down),
-    receiver: async (ctx, o) => wrap(await inner.receiver(ctx, o), log.up),
-  }
 }
 
 describe('metered channel', () => {
@@ -34,14 +28,12 @@ describe('metered channel', () => {
     const base = rng.bytes(300_000)
     const next = base.slice()
     next.set(rng.bytes(5000), 70_000)
-    const source = new MemoryVolume(next)
+    const source = new MemoryVolume(base)
     const replica = new MemoryVolume(base)
     const log = { down: [] as Frame[], up: [] as Frame[] }
-    const s = spy(strategy, log)
-    const opts = { ...strategy.defaults, blockSize: 4096 }
-    const tracker = strategy.tracker?.({ geometry: { size: base.length, blockSize: 4096 }, device: new MeteredTrackerDevice(), source }, opts)
-    tracker?.onWrite({ offset: 70_000, data: next.subarray(70_000, 75_000) })
-    const out = await runSync({ strategy: s, options: opts, source, replica, tracker, senderState: new StagedStateStore(), receiverState: new StagedStateStore(), syncIndex: 1 })
+    const session = new SyncSession({ strategy, options: { ...strategy.defaults, blockSize: 4096 }, source, replica })
+    session.apply([{ kind: 'overwrite', at: 70_000, bytes: next.subarray(70_000, 75_000) }])
+    const out = await session.sync(spy(log))
     expect(out.error).toBeUndefined()
     const sum = (fs: Frame[]) => fs.reduce((a, f) => a + f.bytes.length + varintLength(f.bytes.length), 0)
     expect(out.counters.bytes.down).toBe(sum(log.down))
