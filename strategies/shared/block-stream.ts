@@ -1,7 +1,7 @@
 import { WireFormatError } from '../../core/errors.ts'
 import type { Frame } from '../../core/strategy.ts'
 import type { ReadonlyVolume, Volume } from '../../core/volume.ts'
-import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
 
 /**
  * The block push format shared by the fixed-block strategies: a HEADER frame with the target size, any
@@ -12,9 +12,6 @@ import { FrameReader, FrameWriter } from '../../core/wire.ts'
 export const TAG_HEADER = 0x48 // 'H'
 export const TAG_BLOCKS = 0x42 // 'B'
 export const TAG_END = 0x45 // 'E'
-
-/** Most payload per BLOCKS frame, so no single frame grows with the volume. */
-const FRAME_LIMIT = 1 << 20
 
 export function blockCount(size: number, blockSize: number): number {
   return Math.ceil(size / blockSize)
@@ -63,7 +60,7 @@ export class BlockPusher {
     this.count++
     this.sent++
     this.literal += len
-    if (this.w.length >= FRAME_LIMIT) this.flush()
+    if (this.w.length >= FRAME_PAYLOAD_LIMIT) this.flush()
   }
 
   /** True once a step's worth of frames is waiting. */

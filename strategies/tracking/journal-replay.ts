@@ -5,7 +5,7 @@ import { coalesce } from './coalesce.ts'
 import { encodeRecord, MAX_JOURNAL_OFFSET, MAX_RECORD_DATA, readRecord, readRecords, REC_RESIZE, REC_WRITE, type JournalRecord } from './journal-records.ts'
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
-import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
 import { ackFrame, answerUntilAck } from './ack.ts'
 
 export interface JournalReplayOptions extends StrategyOptions {
@@ -24,8 +24,6 @@ const TAG_HEADER = 0x48 // 'H': first LSN, last LSN, record count, flags
 const TAG_RECORDS = 0x4a // 'J': records, exactly as on the journal device (or coalesced)
 const TAG_END = 0x45 // 'E': record count again, so a cut stream is caught before commit
 const FLAG_COALESCED = 1
-/** Most bytes of records per frame, so no frame grows with the journal. */
-const FRAME_LIMIT = 1 << 20
 /** Receiver state: the LSN of the last record its committed replica holds. */
 const KEY_APPLIED = 'lsn'
 
@@ -130,7 +128,7 @@ export const journalReplay: Strategy<JournalReplayOptions, JournalTracker> = {
   },
 }
 
-/** Packs encoded records into RECORDS frames of about FRAME_LIMIT bytes, attributing data to literal. */
+/** Packs encoded records into RECORDS frames of about FRAME_PAYLOAD_LIMIT bytes, attributing data to literal. */
 class RecordPacker {
   readonly frames: Frame[] = []
   private w = new FrameWriter(1024)
@@ -142,7 +140,7 @@ class RecordPacker {
     this.w.bytes(encoded)
     this.literal += dataBytes
     this.count++
-    if (this.w.length >= FRAME_LIMIT) this.flush()
+    if (this.w.length >= FRAME_PAYLOAD_LIMIT) this.flush()
   }
 
   flush(): void {

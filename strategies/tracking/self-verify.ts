@@ -3,7 +3,7 @@ import { DeltabenchError } from '../../core/errors.ts'
 import { CHUNK, type ReadonlyVolume, type Volume } from '../../core/volume.ts'
 import type { Frame } from '../../core/strategy.ts'
 import { blockCount, blockLength } from '../shared/block-stream.ts'
-import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
 
 /**
  * Opt-in self-verification for strategies that trust a tracker (rsync's whole-file checksum and redo,
@@ -23,7 +23,6 @@ export const TAG_REPAIR_END = 0x51 // 'Q': number of repaired blocks
 const DIGEST_BYTES = 16
 const HASH_BYTES = 16
 const HASHES_PER_FRAME = 65536
-const BLOCKS_FRAME_LIMIT = 1 << 20
 /** Largest repair signature a sender accepts (1 GiB of hashes). */
 const MAX_SIGNATURE_BYTES = 1 << 30
 
@@ -136,7 +135,7 @@ export class VerifySender {
       inFrame++
       sent++
       literal += len
-      if (w.length >= BLOCKS_FRAME_LIMIT) flush()
+      if (w.length >= FRAME_PAYLOAD_LIMIT) flush()
     }
     flush()
     frames.push({ bytes: new FrameWriter(8).u8(TAG_REPAIR_END).varint(sent).finish(), kind: 'control', phase: 'repair' })

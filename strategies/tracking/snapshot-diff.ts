@@ -4,7 +4,7 @@ import { blockCount, blockLength, unknownFrame } from '../shared/block-stream.ts
 import { ContentIndex, MAX_MANIFEST_BYTES, MAX_VOLUME_BYTES, parseManifest, sameEntry, serializeManifest, takeManifest, type BlockManifest } from './block-manifest.ts'
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 import { createStrongHasher, STRONG_HASHES, type StrongHasher, type StrongHashName } from '../shared/strong-hash.ts'
-import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
 import { ConfigError } from '../../core/errors.ts'
 
 export interface SnapshotDiffOptions extends StrategyOptions {
@@ -29,7 +29,6 @@ const ID_BYTES = 16
 const OP_LITERAL = 0
 const OP_COPY_OLD = 1 // from a block of the committed replica
 const OP_COPY_NEW = 2 // from a block already written in this sync
-const FRAME_LIMIT = 1 << 20
 const ENTRIES_PER_MANIFEST_FRAME = 65536
 /** Sender state: the manifest of the last acknowledged snapshot. Receiver state: its id. */
 const KEY_MANIFEST = 'manifest'
@@ -159,7 +158,7 @@ function diffFrames(fresh: BlockManifest, base: BlockManifest, dedup: boolean, s
     prev = i
     inFrame++
     entries++
-    if (w.length >= FRAME_LIMIT) flush()
+    if (w.length >= FRAME_PAYLOAD_LIMIT) flush()
   }
   flush()
   return { frames, entries }
