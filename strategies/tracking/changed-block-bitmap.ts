@@ -153,7 +153,7 @@ function bitmapReceiver(ctx: ReceiverContext, o: ChangedBlockBitmapOptions, veri
       return acked
     },
     step(inbox): Frame[] {
-      for (const f of inbox) if (!verify?.accept(f, ctx.staged) && !rx.accept(f)) throw unknownFrame(NAME, f)
+      for (const f of inbox) if (!verify?.accept(f) && !rx.accept(f)) throw unknownFrame(NAME, f)
       if (!rx.done) return []
       if (verify) {
         const v = verify.check(ctx.staged)

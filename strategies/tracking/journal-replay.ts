@@ -233,7 +233,7 @@ function journalReceiver(ctx: ReceiverContext, verify: VerifyReceiver | undefine
     },
     step(inbox): Frame[] {
       for (const f of inbox) {
-        if (verify?.accept(f, ctx.staged)) continue
+        if (verify?.accept(f)) continue
         const r = new FrameReader(NAME, f)
         const tag = r.u8()
         if (tag === TAG_HEADER) {

@@ -319,7 +319,7 @@ function snapshotReceiver(ctx: ReceiverContext, o: SnapshotDiffOptions, hasher: 
     },
     step(inbox): Frame[] {
       for (const f of inbox) {
-        if (verify?.accept(f, ctx.staged)) continue
+        if (verify?.accept(f)) continue
         const r = new FrameReader(NAME, f)
         const tag = r.u8()
         if (tag === TAG_HEADER) {
