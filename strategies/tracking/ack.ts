@@ -1,7 +1,7 @@
-import type { ReadonlyVolume } from '../../core/volume.ts'
+import type { ReadonlyVolume, Volume } from '../../core/volume.ts'
 import type { Frame } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
-import type { VerifySender } from './self-verify.ts'
+import type { VerifyReceiver, VerifySender } from './self-verify.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 
 /**
@@ -37,4 +37,17 @@ export function answerUntilAck(who: string, inbox: readonly Uint8Array[], verify
     else onAck(readAck(who, f, expected, what))
   }
   return out
+}
+
+/**
+ * A tracking receiver's answer once it has applied the push: with self-verify, the digest check first
+ * (nothing while it waits for frames, a repair request on a mismatch); then `commit` records what the
+ * replica now holds and the acknowledgement of `value` goes out.
+ */
+export function verifiedAck(verify: VerifyReceiver | undefined, staged: Volume, value: number, commit: () => void): Frame[] {
+  const verdict = verify ? verify.check(staged) : 'ok'
+  if (verdict === 'wait') return []
+  if (verdict !== 'ok') return verdict
+  commit()
+  return [ackFrame(value)]
 }

@@ -1,7 +1,7 @@
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker, TrackerContext } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver, type BlockScan } from '../shared/block-push.ts'
 import { blockCount, unknownFrame } from '../shared/block-stream.ts'
-import { ackFrame, answerUntilAck } from './ack.ts'
+import { answerUntilAck, verifiedAck } from './ack.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 
@@ -155,13 +155,7 @@ function bitmapReceiver(ctx: ReceiverContext, o: ChangedBlockBitmapOptions, veri
     step(inbox): Frame[] {
       for (const f of inbox) if (!verify?.accept(f) && !rx.accept(f)) throw unknownFrame(NAME, f)
       if (!rx.done) return []
-      if (verify) {
-        const v = verify.check(ctx.staged)
-        if (v === 'wait') return []
-        if (v !== 'ok') return v
-      }
-      acked = true
-      return [ackFrame(token)]
+      return verifiedAck(verify, ctx.staged, token, () => (acked = true))
     },
   }
 }
