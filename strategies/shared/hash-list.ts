@@ -22,7 +22,7 @@ export interface HashListFormat {
   readonly maxBytes?: number
 }
 
-/** Hashes per frame, so no frame grows with the volume (1 MiB of 16-byte hashes). */
+/** Block hashes (or rsync-rolling's block sums) per frame, so no frame grows with the volume: 1 MiB of 16-byte hashes. */
 export const HASHES_PER_FRAME = 65536
 
 /** The hash of block `index` of a volume. */
