@@ -8,8 +8,8 @@ import { BlockStreamReader, BlockStreamWriter, blockCount, type BlockStreamForma
  * HEADER frame with the target size and the block size (and what a strategy appends), then a block stream
  * of the source's blocks as data.
  */
-export const TAG_HEADER = 0x48 // 'H'
-export const PUSH_STREAM: BlockStreamFormat = { blocksTag: 0x42 /* 'B' */, endTag: 0x45 /* 'E' */, ops: 1 }
+const TAG_HEADER = 0x48 // 'H'
+const PUSH_STREAM: BlockStreamFormat = { blocksTag: 0x42 /* 'B' */, endTag: 0x45 /* 'E' */, ops: 1 }
 
 /** Picks blocks from `from` on into `blocks` until it reaches `to` or a step's worth waits; returns where it stopped. */
 export type BlockScan = (from: number, to: number, blocks: BlockStreamWriter) => number

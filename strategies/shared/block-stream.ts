@@ -41,7 +41,7 @@ export class BlockStreamWriter {
   private readonly packer: FramePacker
   private prev = -1
   /** Entries written so far (END carries the count). */
-  sent = 0
+  private sent = 0
 
   constructor(
     private readonly format: BlockStreamFormat,
@@ -108,7 +108,7 @@ export type BlockEntryReader = (r: FrameReader, index: number, length: number, o
 export class BlockStreamReader {
   private prev = -1
   /** Entries read so far. */
-  received = 0
+  private received = 0
 
   constructor(
     private readonly format: BlockStreamFormat,

@@ -8,14 +8,14 @@ import { FrameReader, FrameWriter } from '../../core/wire.ts'
  * The acknowledgement tracking strategies end a sync with: the receiver names what it committed (a sync
  * token, a journal LSN), and the sender clears its tracking state only for exactly that.
  */
-export const TAG_ACK = 0x41 // 'A'
+const TAG_ACK = 0x41 // 'A'
 
-export function ackFrame(value: number): Frame {
+function ackFrame(value: number): Frame {
   return { bytes: new FrameWriter(8).u8(TAG_ACK).varint(value).finish(), kind: 'control' }
 }
 
 /** Reads an acknowledgement and checks it is for `expected`; `what` names it in the error. */
-export function readAck(who: string, frame: Uint8Array, expected: number, what: string): number {
+function readAck(who: string, frame: Uint8Array, expected: number, what: string): number {
   const r = new FrameReader(who, frame)
   if (r.u8() !== TAG_ACK) throw unknownFrame(who, frame)
   const acked = r.varint()
