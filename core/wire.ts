@@ -1,6 +1,13 @@
 import { WireFormatError } from './errors.ts'
 import { MAX_VARINT_BYTES, varintLength, writeVarint } from './varint.ts'
 
+/**
+ * Payload bytes per frame, so no frame grows with the volume: raw data is cut into pieces of at most this,
+ * and a frame of entries (blocks, records, delta ops) is closed once it reaches it; the entry that
+ * crossed it stays whole, so such a frame holds at most this plus one entry.
+ */
+export const FRAME_PAYLOAD_LIMIT = 1 << 20
+
 /** Builds one frame: a growable buffer with varint and raw-byte writers. */
 export class FrameWriter {
   private buf: Uint8Array

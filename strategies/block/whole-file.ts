@@ -1,5 +1,6 @@
 import type { Half, Strategy, StrategyOptions } from '../../core/strategy.ts'
-import { BlockPusher, BlockReceiver, blockCount, headerFrame, unknownFrame } from '../shared/block-stream.ts'
+import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
+import { unknownFrame } from '../shared/block-stream.ts'
 
 export type WholeFileOptions = StrategyOptions
 
@@ -14,20 +15,13 @@ export const wholeFile: Strategy<WholeFileOptions, undefined> = {
   options: { blockSize: { type: 'size', description: 'chunk size of the data frames (does not change what is sent)' } },
   needsWriteTrace: false,
   sender(ctx, o): Half {
-    let done = false
-    const push = new BlockPusher(ctx.source, o.blockSize)
-    const n = blockCount(ctx.source.size, o.blockSize)
-    let next = -1
+    const push = new BlockPushSender(ctx.source, o.blockSize)
     return {
       get done() {
-        return done
+        return push.done
       },
       step() {
-        const head = next < 0 ? [headerFrame(ctx.source.size, o.blockSize)] : []
-        next = push.pushRange(Math.max(next, 0), n, () => true)
-        if (next < n) return [...head, ...push.take()]
-        done = true
-        return [...head, ...push.finish()]
+        return push.step((from, to, blocks) => blocks.dataRange(from, to, () => true))
       },
     }
   },

@@ -13,7 +13,7 @@ import type { ReadonlyVolume, Volume } from '../../core/volume.ts'
 import type { Frame } from '../../core/strategy.ts'
 import type { BlockSums } from './rolling-signature.ts'
 import type { StreamDigest } from '../shared/stream-digest.ts'
-import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 
 export const TAG_TARGET = 0x54 // 'T'
@@ -21,8 +21,6 @@ export const TAG_DELTA = 0x44 // 'D'
 export const TAG_END = 0x45 // 'E'
 export const TAG_ACK = 0x41 // 'A'
 
-/** Payload per DELTA frame, so no frame grows with the volume. */
-const FRAME_LIMIT = 1 << 20
 /** Literal pieces at least this long get a frame of their own. */
 const BIG_LITERAL = 64 << 10
 
@@ -67,7 +65,7 @@ export class DeltaEncoder {
     this.digest.update(bytes)
     this.literalData += bytes.length
     for (let at = 0; at < bytes.length; ) {
-      const n = Math.min(bytes.length - at, FRAME_LIMIT)
+      const n = Math.min(bytes.length - at, FRAME_PAYLOAD_LIMIT)
       if (n >= BIG_LITERAL) {
         // A frame of its own, allocated at its exact size: the bytes are copied once, not grown into.
         this.flushFrame()
@@ -83,7 +81,7 @@ export class DeltaEncoder {
         this.opHeader(2 * n, false)
         this.w.bytes(bytes.subarray(at, at + n))
         this.literalInFrame += n
-        if (this.w.length >= FRAME_LIMIT) this.flushFrame()
+        if (this.w.length >= FRAME_PAYLOAD_LIMIT) this.flushFrame()
       }
       at += n
     }
@@ -118,7 +116,7 @@ export class DeltaEncoder {
     this.copyInFrame += this.w.length - before
     this.expected = this.runStart + this.runCount
     this.runCount = 0
-    if (this.w.length >= FRAME_LIMIT) this.flushFrame()
+    if (this.w.length >= FRAME_PAYLOAD_LIMIT) this.flushFrame()
   }
 
   private flushFrame(): void {

@@ -6,6 +6,7 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
 import { MAX_BLOCK_SIZE, type Frame, type StateStore } from '../../core/strategy.ts'
 import { blockCount, blockLength } from '../shared/block-stream.ts'
+import { HASHES_PER_FRAME } from '../shared/hash-list.ts'
 import { ChunkReader } from './chunk-reader.ts'
 import { blockWeakSums, WEAK_SUMS, type WeakSumName } from './rolling-checksum.ts'
 import { STRONG_HASHES, type StrongHasher, type StrongHashName } from '../shared/strong-hash.ts'
@@ -144,8 +145,6 @@ export function loadCachedSums(state: StateStore, key: string, kind: WeakSumName
 
 export const TAG_SIG_HEADER = 0x48 // 'H'
 export const TAG_SIG_SUMS = 0x53 // 'S'
-/** Blocks per signature frame, so no frame grows with the volume. */
-const SUMS_PER_FRAME = 65536
 /** Largest signature a sender accepts (1 GiB of sums). */
 export const MAX_SIGNATURE_BYTES = 1 << 30
 
@@ -154,8 +153,8 @@ export function signatureFrames(sums: BlockSums, pass: number, strongBytes: numb
   const head = new FrameWriter(32).u8(TAG_SIG_HEADER).varint(pass).varint(sums.size).varint(sums.blockSize).varint(strongBytes).u8(WEAK_SUMS.indexOf(kind)).u8(STRONG_HASHES.indexOf(hash))
   const frames: Frame[] = [{ bytes: head.finish(), kind: 'control' }]
   const d = sums.digestLength
-  for (let first = 0; first < sums.count; first += SUMS_PER_FRAME) {
-    const n = Math.min(SUMS_PER_FRAME, sums.count - first)
+  for (let first = 0; first < sums.count; first += HASHES_PER_FRAME) {
+    const n = Math.min(HASHES_PER_FRAME, sums.count - first)
     const out = new Uint8Array(1 + varintLength(first) + n * (4 + strongBytes))
     out[0] = TAG_SIG_SUMS
     let at = writeVarint(out, 1, first)

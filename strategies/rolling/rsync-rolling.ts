@@ -1,7 +1,7 @@
 import { ConfigError } from '../../core/errors.ts'
 import { MAX_BLOCK_SIZE, type Frame, type Half, type Strategy, type StrategyOptions } from '../../core/strategy.ts'
 import { BlockIndex } from './block-index.ts'
-import { unknownFrame } from '../shared/block-stream.ts'
+import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { BLOCK_RULES, blockSizeFor, rsyncStrongBytes, type BlockRule } from '../shared/block-size-rules.ts'
 import { WEAK_SUMS, type WeakSumName } from './rolling-checksum.ts'
 import { DeltaApplier, DeltaEncoder, TAG_ACK } from './rolling-delta.ts'
@@ -29,8 +29,6 @@ export interface RsyncRollingOptions extends StrategyOptions {
 
 const NAME = 'rsync-rolling'
 const CACHE_KEY = 'sums'
-/** Frame bytes a sender step makes before it yields, so memory stays bounded on any volume. */
-const STEP_BUDGET = 8 << 20
 /** Most blocks a target may have (bounds the receiver's written-blocks bitmap). */
 const MAX_TARGET_BLOCKS = 2 ** 31
 

@@ -1,20 +1,23 @@
 import { WireFormatError } from '../../core/errors.ts'
-import type { Frame } from '../../core/strategy.ts'
+import type { Frame, FramePhase } from '../../core/strategy.ts'
 import type { ReadonlyVolume, Volume } from '../../core/volume.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { FramePacker } from './frame-packer.ts'
 
 /**
- * The block push format shared by the fixed-block strategies: a HEADER frame with the target size, any
- * number of BLOCKS frames (varint gap to the previous index, then the block's bytes), and an END frame
- * with the number of blocks sent, so a truncated stream is detected before anything is committed.
- * Block i covers [i*blockSize, min((i+1)*blockSize, size)).
+ * The gap-coded block stream every block-pushing strategy sends: BLOCKS frames of entries, each a varint
+ * header (gap to the previous block's index, times `ops`, plus the entry's op) and then the block's bytes
+ * (or, for a reference op, what the strategy writes), and an END frame with the number of entries, so a
+ * truncated stream is detected before anything is committed. Block i covers
+ * [i*blockSize, min((i+1)*blockSize, size)).
  */
-export const TAG_HEADER = 0x48 // 'H'
-export const TAG_BLOCKS = 0x42 // 'B'
-export const TAG_END = 0x45 // 'E'
-
-/** Most payload per BLOCKS frame, so no single frame grows with the volume. */
-const FRAME_LIMIT = 1 << 20
+export interface BlockStreamFormat {
+  readonly blocksTag: number
+  readonly endTag: number
+  /** Ops an entry header codes (gap × ops + op): 1 when every entry is the block's data. */
+  readonly ops: number
+  readonly phase?: FramePhase
+}
 
 export function blockCount(size: number, blockSize: number): number {
   return Math.ceil(size / blockSize)
@@ -24,12 +27,6 @@ export function blockLength(index: number, size: number, blockSize: number): num
   return Math.min(blockSize, size - index * blockSize)
 }
 
-export function headerFrame(targetSize: number, blockSize: number, extra?: (w: FrameWriter) => void): Frame {
-  const w = new FrameWriter(24).u8(TAG_HEADER).varint(targetSize).varint(blockSize)
-  extra?.(w)
-  return { bytes: w.finish(), kind: 'control' }
-}
-
 /**
  * Most bytes a sender hands over in one step: larger transfers go out over several steps, so a sender never
  * holds more than this of a 4 GiB volume in frames at once.
@@ -37,131 +34,113 @@ export function headerFrame(targetSize: number, blockSize: number, extra?: (w: F
 export const STEP_BUDGET = 8 << 20
 
 /**
- * Packs blocks of the source into BLOCKS frames of at most ~1 MiB, streamed across steps: push until
- * `full`, hand the frames over with `take()`, go on next step; `finish()` adds the END frame.
+ * Writes blocks of the source as a block stream, in increasing index order, streamed across steps: push
+ * until `full`, hand the frames over with `take()`, go on next step; `finish()` adds the END frame.
  */
-export class BlockPusher {
-  private frames: Frame[] = []
-  private pending = 0
-  private w = new FrameWriter(1024)
-  private count = 0
-  private literal = 0
+export class BlockStreamWriter {
+  private readonly packer: FramePacker
   private prev = -1
-  sent = 0
+  /** Entries written so far (END carries the count). */
+  private sent = 0
 
   constructor(
+    private readonly format: BlockStreamFormat,
     private readonly source: ReadonlyVolume,
     private readonly blockSize: number,
-  ) {}
+  ) {
+    this.packer = new FramePacker(format.blocksTag, format.phase)
+  }
 
-  push(index: number): void {
-    if (this.count === 0) this.w.u8(TAG_BLOCKS)
+  /** Block `index` as its bytes, under op `op`. */
+  data(index: number, op = 0): void {
     const len = blockLength(index, this.source.size, this.blockSize)
-    this.w.varint(index - this.prev - 1)
-    this.w.bytes(this.source.read(index * this.blockSize, len))
+    this.packer.entry().varint(this.header(index, op)).bytes(this.source.read(index * this.blockSize, len))
+    this.packer.added(len, 0)
+  }
+
+  /** Block `index` as a reference: op `op` and a varint `code` that says to the reader where the bytes are. */
+  reference(index: number, op: number, code: number): void {
+    const w = this.packer.entry()
+    const before = w.length
+    w.varint(this.header(index, op)).varint(code)
+    this.packer.added(0, w.length - before)
+  }
+
+  private header(index: number, op: number): number {
+    const gap = index - this.prev - 1
     this.prev = index
-    this.count++
     this.sent++
-    this.literal += len
-    if (this.w.length >= FRAME_LIMIT) this.flush()
+    return gap * this.format.ops + op
   }
 
   /** True once a step's worth of frames is waiting. */
   get full(): boolean {
-    return this.pending + this.w.length >= STEP_BUDGET
-  }
-
-  /** The frames made so far (the current frame is closed first); they are handed over once. */
-  take(): Frame[] {
-    this.flush()
-    const out = this.frames
-    this.frames = []
-    this.pending = 0
-    return out
+    return this.packer.pending >= STEP_BUDGET
   }
 
   /**
-   * Pushes every block i in [from, to) that `want(i)` accepts, stopping early when a step's worth is waiting.
-   * Returns where it stopped (to when it got through).
+   * Writes every block i in [from, to) that `want(i)` accepts as data, stopping early when a step's worth is
+   * waiting. Returns where it stopped (to when it got through).
    */
-  pushRange(from: number, to: number, want: (i: number) => boolean): number {
+  dataRange(from: number, to: number, want: (i: number) => boolean): number {
     let i = from
-    for (; i < to && !this.full; i++) if (want(i)) this.push(i)
+    for (; i < to && !this.full; i++) if (want(i)) this.data(i)
     return i
   }
 
-  private flush(): void {
-    if (this.count === 0) return
-    const bytes = this.w.finish()
-    this.pending += bytes.length
-    this.frames.push({ bytes, kind: 'literal', split: { literal: this.literal, control: bytes.length - this.literal } })
-    this.w = new FrameWriter(1024)
-    this.count = 0
-    this.literal = 0
+  /** The frames made so far; they are handed over once. */
+  take(): Frame[] {
+    return this.packer.take()
   }
 
   /** Closes the stream: the frames not yet taken, then the END frame. */
   finish(): Frame[] {
     const out = this.take()
-    out.push({ bytes: new FrameWriter(8).u8(TAG_END).varint(this.sent).finish(), kind: 'control' })
+    out.push({ bytes: new FrameWriter(8).u8(this.format.endTag).varint(this.sent).finish(), kind: 'control', phase: this.format.phase })
     return out
   }
 }
 
-/** Receiving side of the block push: validates every frame and writes blocks into the staged replica. */
-export class BlockReceiver {
-  targetSize = -1
-  done = false
+/** Reads one entry's body: `index`'s block of `length` bytes under op `op` (the header already read). */
+export type BlockEntryReader = (r: FrameReader, index: number, length: number, op: number) => void
+
+/** Reads a block stream into a staged volume; the caller dispatches on the frame tag. */
+export class BlockStreamReader {
   private prev = -1
+  /** Entries read so far. */
   private received = 0
 
   constructor(
-    private readonly who: string,
+    private readonly format: BlockStreamFormat,
     private readonly blockSize: number,
     private readonly staged: Volume,
-    /** Reads what a strategy appended to the header (see headerFrame's `extra`). */
-    private readonly readExtra?: (r: FrameReader) => void,
   ) {}
 
-  /** Handles one frame of the push; returns false for a frame of another tag (left to the caller). */
-  accept(frame: Uint8Array): boolean {
-    const r = new FrameReader(this.who, frame)
-    const tag = r.u8()
-    if (tag === TAG_HEADER) {
-      if (this.targetSize >= 0) r.fail('second header')
-      this.targetSize = r.varint()
-      const bs = r.varint()
-      if (bs !== this.blockSize) r.fail(`block size ${bs} does not match the receiver's ${this.blockSize}`)
-      this.readExtra?.(r)
-      r.end()
-      return true
+  /** The entry body of a data op: the block's bytes, written into the stage. */
+  readonly data: BlockEntryReader = (r, index, length) => this.staged.write(index * this.blockSize, r.bytes(length))
+
+  /** Reads the entries of a BLOCKS frame (its tag already read) for a target of `size` bytes. */
+  blocks(r: FrameReader, size: number, entry: BlockEntryReader = this.data): void {
+    const n = blockCount(size, this.blockSize)
+    const ops = this.format.ops
+    while (r.remaining > 0) {
+      const header = r.varint()
+      const index = this.prev + 1 + Math.floor(header / ops)
+      if (index >= n) r.fail(`block ${index} past the last block ${n - 1}`)
+      entry(r, index, blockLength(index, size, this.blockSize), header % ops)
+      this.prev = index
+      this.received++
     }
-    if (tag === TAG_BLOCKS) {
-      if (this.targetSize < 0) r.fail('blocks before the header')
-      const n = blockCount(this.targetSize, this.blockSize)
-      while (r.remaining > 0) {
-        const index = this.prev + 1 + r.varint()
-        if (index >= n) r.fail(`block index ${index} past the last block ${n - 1}`)
-        const data = r.bytes(blockLength(index, this.targetSize, this.blockSize))
-        this.staged.write(index * this.blockSize, data)
-        this.prev = index
-        this.received++
-      }
-      return true
-    }
-    if (tag === TAG_END) {
-      if (this.targetSize < 0) r.fail('end before the header')
-      const sent = r.varint()
-      r.end()
-      if (sent !== this.received) r.fail(`sender sent ${sent} blocks, ${this.received} arrived`)
-      this.staged.truncate(this.targetSize)
-      this.done = true
-      return true
-    }
-    return false
+  }
+
+  /** Reads the END frame (its tag already read): the count must match what arrived; the stage is then cut to `size`. */
+  end(r: FrameReader, size: number): void {
+    const sent = r.varint()
+    r.end()
+    if (sent !== this.received) r.fail(`sender sent ${sent} blocks, ${this.received} arrived`)
+    this.staged.truncate(size)
   }
 }
-
 
 /** The error for a frame whose tag this half does not expect at all. */
 export function unknownFrame(who: string, frame: Uint8Array): WireFormatError {

@@ -5,11 +5,10 @@
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs'
 import type { Frame, FrameKind } from '../../core/strategy.ts'
-import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
 
 export const TAG_FILE = 0x46 // 'F'
 export const TAG_DATA = 0x64 // 'd'
-const DATA_LIMIT = 1 << 20
 
 /** Attributes bytes [start, end) of the file to frame kinds (e.g. literal vs copy commands of a delta). */
 export type FileKinds = (start: number, end: number) => Partial<Record<FrameKind, number>>
@@ -58,8 +57,8 @@ export class FileFrameStream {
     }
     let taken = 0
     try {
-      while (this.off < this.size && (taken === 0 || taken + DATA_LIMIT <= budget)) {
-        const n = Math.min(DATA_LIMIT, this.size - this.off)
+      while (this.off < this.size && (taken === 0 || taken + FRAME_PAYLOAD_LIMIT <= budget)) {
+        const n = Math.min(FRAME_PAYLOAD_LIMIT, this.size - this.off)
         const bytes = new Uint8Array(1 + n)
         bytes[0] = TAG_DATA
         for (let got = 0; got < n; ) {

@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path'
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import type { Frame, Half, Strategy, StrategyOptions } from '../../core/strategy.ts'
+import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
 import { cleaningUp, fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, volumeAsFile } from './child-tool.ts'
 import { FileReceiver, fileFrames } from './file-frames.ts'
@@ -65,94 +65,121 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
 
     sender(ctx, o): Half {
       t.check?.(o)
-      let done = false
-      return {
-        get done() {
-          return done
-        },
-        async step(inbox): Promise<Frame[]> {
-          if (inbox.length === 0) return []
-          if (inbox.length !== 1) throw unknownFrame(NAME, inbox[1]!)
-          const r = new FrameReader(NAME, inbox[0]!)
-          if (r.u8() !== TAG_VERSION) throw unknownFrame(NAME, inbox[0]!)
-          const theirs = r.bytes(DIGEST_BYTES)
-          r.end()
-          const dir = makeTempDir(`${NAME}-send`)
-          try {
-            const kept = ctx.state.get('ref')
-            // A delta needs both versions non-empty (zstd --patch-from aborts on an empty side, and a delta
-            // against nothing is just compression).
-            const delta = kept !== undefined && kept.length > 0 && ctx.source.size > 0 && same(ctx.state.get('refDigest'), theirs)
-            const ref = delta ? volumeAsFile(new MemoryView(kept), join(dir, 'ref')) : ''
-            const source = volumeAsFile(ctx.source, join(dir, 'source'))
-            let out = source
-            if (delta) {
-              out = join(dir, 'out')
-              const run = await runTool(NAME, t.encode(o, ref, source, out))
-              ctx.telemetry.chargeChildCpu(run.cpuMs)
-            }
-            const frames: Frame[] = [{ bytes: Uint8Array.of(TAG_MODE, delta ? MODE_DELTA : MODE_FULL), kind: 'control' }, ...fileFrames(out, 'literal')]
-            // Keep what the receiver will hold after this sync; dropped with the sync if it fails.
-            ctx.state.set('ref', ctx.source.read(0, ctx.source.size))
-            ctx.state.set('refDigest', await digestOf(ctx.source))
-            done = true
-            return frames
-          } finally {
-            removeTempDir(dir)
-          }
-        },
-      }
+      return referenceSender(t, ctx, o)
     },
 
     receiver(ctx, o): Half {
       t.check?.(o)
-      const dir = makeTempDir(`${NAME}-recv`)
-      let asked = false
-      let mode = -1
-      let file: FileReceiver | undefined
-      let done = false
-      return {
-        get done() {
-          return done
-        },
-        async step(inbox): Promise<Frame[]> {
-          return cleaningUp(dir, () => done, async () => {
-            if (!asked) {
-              asked = true
-              // The digest of what this receiver committed last time, or of its replica as it stands.
-              const version = ctx.state.get('digest') ?? (await digestOf(ctx.replica))
-              return [{ bytes: new FrameWriter(1 + DIGEST_BYTES).u8(TAG_VERSION).bytes(version).finish(), kind: 'control' }]
-            }
-            for (const f of inbox) {
-              if (mode < 0) {
-                const r = new FrameReader(NAME, f)
-                if (r.u8() !== TAG_MODE) throw unknownFrame(NAME, f)
-                mode = r.u8()
-                r.end()
-                if (mode !== MODE_FULL && mode !== MODE_DELTA) r.fail(`unknown mode ${mode}`)
-                file = new FileReceiver(NAME, join(dir, 'in'), MAX_FILE)
-              } else if (!file!.accept(f)) throw unknownFrame(NAME, f)
-            }
-            if (!file?.complete) return []
-            let out = file.path
-            if (mode === MODE_DELTA) {
-              out = join(dir, 'out')
-              const run = await runTool(NAME, t.decode(o, volumeAsFile(ctx.replica, join(dir, 'replica')), file.path, out))
-              ctx.telemetry.chargeChildCpu(run.cpuMs)
-            }
-            fileIntoStage(out, ctx.staged, ctx.replica)
-            const result = new FileVolume(out)
-            try {
-              ctx.state.set('digest', await digestOf(result))
-            } finally {
-              result.close()
-            }
-            done = true
-            return []
-          })
-        },
-      }
+      return referenceReceiver(t, ctx, o)
     },
+  }
+}
+
+/** The sender: waits for the receiver's VERSION, then answers it once. */
+function referenceSender<O>(t: ReferenceTool<O>, ctx: SenderContext, o: O): Half {
+  let done = false
+  return {
+    get done() {
+      return done
+    },
+    async step(inbox): Promise<Frame[]> {
+      if (inbox.length === 0) return []
+      if (inbox.length !== 1) throw unknownFrame(t.name, inbox[1]!)
+      const r = new FrameReader(t.name, inbox[0]!)
+      if (r.u8() !== TAG_VERSION) throw unknownFrame(t.name, inbox[0]!)
+      const theirs = r.bytes(DIGEST_BYTES)
+      r.end()
+      const frames = await answerVersion(t, ctx, o, theirs)
+      done = true
+      return frames
+    },
+  }
+}
+
+/**
+ * MODE and the file: the tool's delta against the kept copy when the receiver holds that version (by
+ * digest), else the volume as it is. The source becomes the kept copy (dropped with the sync if it fails).
+ */
+async function answerVersion<O>(t: ReferenceTool<O>, ctx: SenderContext, o: O, theirs: Uint8Array): Promise<Frame[]> {
+  const dir = makeTempDir(`${t.name}-send`)
+  try {
+    const kept = ctx.state.get('ref')
+    // A delta needs both versions non-empty (zstd --patch-from aborts on an empty side, and a delta
+    // against nothing is just compression).
+    const delta = kept !== undefined && kept.length > 0 && ctx.source.size > 0 && same(ctx.state.get('refDigest'), theirs)
+    const source = volumeAsFile(ctx.source, join(dir, 'source'))
+    let out = source
+    if (delta) {
+      out = join(dir, 'out')
+      const run = await runTool(t.name, t.encode(o, volumeAsFile(new MemoryView(kept), join(dir, 'ref')), source, out))
+      ctx.telemetry.chargeChildCpu(run.cpuMs)
+    }
+    const frames: Frame[] = [{ bytes: Uint8Array.of(TAG_MODE, delta ? MODE_DELTA : MODE_FULL), kind: 'control' }, ...fileFrames(out, 'literal')]
+    ctx.state.set('ref', ctx.source.read(0, ctx.source.size))
+    ctx.state.set('refDigest', await digestOf(ctx.source))
+    return frames
+  } finally {
+    removeTempDir(dir)
+  }
+}
+
+/** The receiver: sends its VERSION, takes MODE and the file, and stages the result. */
+function referenceReceiver<O>(t: ReferenceTool<O>, ctx: ReceiverContext, o: O): Half {
+  const dir = makeTempDir(`${t.name}-recv`)
+  let asked = false
+  let mode = -1
+  let file: FileReceiver | undefined
+  let done = false
+  return {
+    get done() {
+      return done
+    },
+    async step(inbox): Promise<Frame[]> {
+      return cleaningUp(dir, () => done, async () => {
+        if (!asked) {
+          asked = true
+          // The digest of what this receiver committed last time, or of its replica as it stands.
+          const version = ctx.state.get('digest') ?? (await digestOf(ctx.replica))
+          return [{ bytes: new FrameWriter(1 + DIGEST_BYTES).u8(TAG_VERSION).bytes(version).finish(), kind: 'control' }]
+        }
+        for (const f of inbox) {
+          if (mode < 0) {
+            mode = readMode(t.name, f)
+            file = new FileReceiver(t.name, join(dir, 'in'), MAX_FILE)
+          } else if (!file!.accept(f)) throw unknownFrame(t.name, f)
+        }
+        if (!file?.complete) return []
+        await stageResult(t, ctx, o, mode === MODE_DELTA, file.path, dir)
+        done = true
+        return []
+      })
+    },
+  }
+}
+
+function readMode(who: string, frame: Uint8Array): number {
+  const r = new FrameReader(who, frame)
+  if (r.u8() !== TAG_MODE) throw unknownFrame(who, frame)
+  const mode = r.u8()
+  r.end()
+  if (mode !== MODE_FULL && mode !== MODE_DELTA) r.fail(`unknown mode ${mode}`)
+  return mode
+}
+
+/** Decodes a delta against the replica (or takes the file as the volume), stages it and keeps its digest. */
+async function stageResult<O>(t: ReferenceTool<O>, ctx: ReceiverContext, o: O, delta: boolean, path: string, dir: string): Promise<void> {
+  let out = path
+  if (delta) {
+    out = join(dir, 'out')
+    const run = await runTool(t.name, t.decode(o, volumeAsFile(ctx.replica, join(dir, 'replica')), path, out))
+    ctx.telemetry.chargeChildCpu(run.cpuMs)
+  }
+  fileIntoStage(out, ctx.staged, ctx.replica)
+  const result = new FileVolume(out)
+  try {
+    ctx.state.set('digest', await digestOf(result))
+  } finally {
+    result.close()
   }
 }
 

@@ -5,6 +5,7 @@ import type { Frame, Half, Strategy, StrategyOptions } from '../../core/strategy
 import { unknownFrame } from '../shared/block-stream.ts'
 import { fileIntoStage, makeTempDir, missingTools, removeTempDir, volumeAsFile } from './child-tool.ts'
 import { LiveTool } from './live-tool.ts'
+import { FRAME_PAYLOAD_LIMIT } from '../../core/wire.ts'
 import { RSYNC_MAX_BLOCK } from '../shared/block-size-rules.ts'
 
 export interface RsyncOptions extends StrategyOptions {
@@ -22,7 +23,6 @@ const TOOLS = [{ cmd: 'rsync', apt: 'rsync' }]
 const TAG_COMMAND = 0x43 // 'C': the server command line, as ssh would carry it
 const TAG_STREAM = 0x44 // 'D': bytes of rsync's own protocol stream
 const TAG_HANGUP = 0x58 // 'X': the server exited (ssh's channel close)
-const FRAME_LIMIT = 1 << 20
 /** Longest server command line a receiver accepts. */
 const MAX_COMMAND = 4096
 
@@ -224,7 +224,7 @@ function streamFrames(chunks: Uint8Array[], kind: 'literal' | 'signature'): Fram
   let ci = 0
   let co = 0
   while (total > 0) {
-    const n = Math.min(FRAME_LIMIT, total)
+    const n = Math.min(FRAME_PAYLOAD_LIMIT, total)
     const bytes = new Uint8Array(1 + n)
     bytes[0] = TAG_STREAM
     for (let at = 1; at <= n; ) {

@@ -1,21 +1,21 @@
-import type { ReadonlyVolume } from '../../core/volume.ts'
+import type { ReadonlyVolume, Volume } from '../../core/volume.ts'
 import type { Frame } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
-import type { VerifySender } from './self-verify.ts'
+import type { VerifyReceiver, VerifySender } from './self-verify.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 
 /**
  * The acknowledgement tracking strategies end a sync with: the receiver names what it committed (a sync
  * token, a journal LSN), and the sender clears its tracking state only for exactly that.
  */
-export const TAG_ACK = 0x41 // 'A'
+const TAG_ACK = 0x41 // 'A'
 
-export function ackFrame(value: number): Frame {
+function ackFrame(value: number): Frame {
   return { bytes: new FrameWriter(8).u8(TAG_ACK).varint(value).finish(), kind: 'control' }
 }
 
 /** Reads an acknowledgement and checks it is for `expected`; `what` names it in the error. */
-export function readAck(who: string, frame: Uint8Array, expected: number, what: string): number {
+function readAck(who: string, frame: Uint8Array, expected: number, what: string): number {
   const r = new FrameReader(who, frame)
   if (r.u8() !== TAG_ACK) throw unknownFrame(who, frame)
   const acked = r.varint()
@@ -37,4 +37,17 @@ export function answerUntilAck(who: string, inbox: readonly Uint8Array[], verify
     else onAck(readAck(who, f, expected, what))
   }
   return out
+}
+
+/**
+ * A tracking receiver's answer once it has applied the push: with self-verify, the digest check first
+ * (nothing while it waits for frames, a repair request on a mismatch); then `commit` records what the
+ * replica now holds and the acknowledgement of `value` goes out.
+ */
+export function verifiedAck(verify: VerifyReceiver | undefined, staged: Volume, value: number, commit: () => void): Frame[] {
+  const verdict = verify ? verify.check(staged) : 'ok'
+  if (verdict === 'wait') return []
+  if (verdict !== 'ok') return verdict
+  commit()
+  return [ackFrame(value)]
 }

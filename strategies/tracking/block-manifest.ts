@@ -1,6 +1,7 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import { blockCount, blockLength } from '../shared/block-stream.ts'
-import type { StrongHasher } from '../shared/strong-hash.ts'
+import { blockCount } from '../shared/block-stream.ts'
+import { blockHash } from '../shared/hash-list.ts'
+import { bytesEqual, type StrongHasher } from '../shared/strong-hash.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 import { FrameReader } from '../../core/wire.ts'
 
@@ -26,7 +27,7 @@ export function takeManifest(v: ReadonlyVolume, blockSize: number, h: StrongHash
   const n = blockCount(v.size, blockSize)
   const len = h.digestLength
   const hashes = new Uint8Array(n * len)
-  for (let i = 0; i < n; i++) hashes.set(h.hash(v.read(i * blockSize, blockLength(i, v.size, blockSize))), i * len)
+  for (let i = 0; i < n; i++) hashes.set(blockHash(v, i, blockSize, h), i * len)
   return { size: v.size, blockSize, hashLength: len, hashes }
 }
 
@@ -51,12 +52,6 @@ export function parseManifest(who: string, bytes: Uint8Array): BlockManifest {
   const hashes = r.bytes(blockCount(size, blockSize) * hashLength).slice()
   r.end()
   return { size, blockSize, hashLength, hashes }
-}
-
-/** Hash entry equality between two manifests' hash arrays. */
-export function sameEntry(a: Uint8Array, ai: number, b: Uint8Array, bi: number, len: number): boolean {
-  for (let k = 0; k < len; k++) if (a[ai + k] !== b[bi + k]) return false
-  return true
 }
 
 /**
@@ -89,7 +84,7 @@ export class ContentIndex {
 
   private matches(code: number, hashes: Uint8Array, at: number): boolean {
     const len = this.hashLength
-    return code < this.oldCount ? sameEntry(this.old, code * len, hashes, at, len) : sameEntry(this.fresh, (code - this.oldCount) * len, hashes, at, len)
+    return code < this.oldCount ? bytesEqual(this.old, code * len, hashes, at, len) : bytesEqual(this.fresh, (code - this.oldCount) * len, hashes, at, len)
   }
 
   /** The code stored for the content at hashes[at…], or -1. */

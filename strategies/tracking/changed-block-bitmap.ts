@@ -1,6 +1,7 @@
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker, TrackerContext } from '../../core/strategy.ts'
-import { BlockPusher, BlockReceiver, blockCount, unknownFrame, headerFrame } from '../shared/block-stream.ts'
-import { ackFrame, answerUntilAck } from './ack.ts'
+import { BlockPushSender, BlockReceiver, type BlockScan } from '../shared/block-push.ts'
+import { blockCount, unknownFrame } from '../shared/block-stream.ts'
+import { answerUntilAck, verifiedAck } from './ack.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 
@@ -95,42 +96,42 @@ export const changedBlockBitmap: Strategy<ChangedBlockBitmapOptions, ChangeBitma
   },
 }
 
+/** Pushes the blocks whose bit is set in `bits`, skipping clean bytes (8 blocks) at a time; bits are tested singly only where a byte is dirty. */
+function dirtyBlocks(bits: Uint8Array): BlockScan {
+  return (from, to, blocks) => {
+    let next = from
+    while (next < to && !blocks.full) {
+      const v = bits[next >>> 3]!
+      if (v === 0) next = (next | 7) + 1
+      else {
+        if (v & (1 << (next & 7))) blocks.data(next)
+        next++
+      }
+    }
+    return Math.min(next, to)
+  }
+}
+
 function bitmapSender(ctx: SenderContext<ChangeBitmap>, o: ChangedBlockBitmapOptions, verify: VerifySender | undefined): Half {
   let sent: Uint8Array | undefined
   let done = false
-  let next = 0
   const token = ctx.syncIndex
   const n = blockCount(ctx.source.size, o.blockSize)
-  const push = new BlockPusher(ctx.source, o.blockSize)
+  const push = new BlockPushSender(ctx.source, o.blockSize, (w) => w.varint(token))
   return {
     get done() {
       return done
     },
     step(inbox): Frame[] {
-      if (!sent || next < n) {
-        const head: Frame[] = []
-        if (!sent) {
-          // What this sync sends: the bits as they stand now; only these are cleared on the ack.
-          sent = ctx.tracker.bits.slice(0, Math.ceil(n / 8))
-          head.push(headerFrame(ctx.source.size, o.blockSize, (w) => w.varint(token)))
-        }
-        const bits = sent
-        // Skip clean bytes (8 blocks) at a time; test single bits only where a byte is dirty. Stop after a
-        // step's worth, so a big push streams over several steps.
-        while (next < n && !push.full) {
-          const v = bits[next >>> 3]!
-          if (v === 0) next = (next | 7) + 1
-          else {
-            if (v & (1 << (next & 7))) push.push(next)
-            next++
-          }
-        }
-        if (next < n) return [...head, ...push.take()]
-        const frames = [...head, ...push.finish()]
-        if (verify) frames.push(verify.digestFrame(ctx.source))
+      if (!push.done) {
+        // What this sync sends: the bits as they stand now; only these are cleared on the ack.
+        sent ??= ctx.tracker.bits.slice(0, Math.ceil(n / 8))
+        // A step's worth at a time, so a big push streams over several steps.
+        const frames = push.step(dirtyBlocks(sent))
+        if (push.done && verify) frames.push(verify.digestFrame(ctx.source))
         return frames
       }
-      const snapshot = sent
+      const snapshot = sent!
       return answerUntilAck(NAME, inbox, verify, ctx.source, token, 'sync', () => {
         // Clear only what was sent: bits set after the snapshot (none in this harness) stay dirty.
         const bits = ctx.tracker.bits
@@ -152,15 +153,9 @@ function bitmapReceiver(ctx: ReceiverContext, o: ChangedBlockBitmapOptions, veri
       return acked
     },
     step(inbox): Frame[] {
-      for (const f of inbox) if (!verify?.accept(f, ctx.staged) && !rx.accept(f)) throw unknownFrame(NAME, f)
+      for (const f of inbox) if (!verify?.accept(f) && !rx.accept(f)) throw unknownFrame(NAME, f)
       if (!rx.done) return []
-      if (verify) {
-        const v = verify.check(ctx.staged)
-        if (v === 'wait') return []
-        if (v !== 'ok') return v
-      }
-      acked = true
-      return [ackFrame(token)]
+      return verifiedAck(verify, ctx.staged, token, () => (acked = true))
     },
   }
 }

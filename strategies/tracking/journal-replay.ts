@@ -6,7 +6,8 @@ import { encodeRecord, MAX_JOURNAL_OFFSET, MAX_RECORD_DATA, readRecord, readReco
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
-import { ackFrame, answerUntilAck } from './ack.ts'
+import { FramePacker } from '../shared/frame-packer.ts'
+import { answerUntilAck, verifiedAck } from './ack.ts'
 
 export interface JournalReplayOptions extends StrategyOptions {
   /** Records cover whole blocks of this size around each write (unless byteExact). Default 4096. */
@@ -24,8 +25,6 @@ const TAG_HEADER = 0x48 // 'H': first LSN, last LSN, record count, flags
 const TAG_RECORDS = 0x4a // 'J': records, exactly as on the journal device (or coalesced)
 const TAG_END = 0x45 // 'E': record count again, so a cut stream is caught before commit
 const FLAG_COALESCED = 1
-/** Most bytes of records per frame, so no frame grows with the journal. */
-const FRAME_LIMIT = 1 << 20
 /** Receiver state: the LSN of the last record its committed replica holds. */
 const KEY_APPLIED = 'lsn'
 
@@ -130,31 +129,6 @@ export const journalReplay: Strategy<JournalReplayOptions, JournalTracker> = {
   },
 }
 
-/** Packs encoded records into RECORDS frames of about FRAME_LIMIT bytes, attributing data to literal. */
-class RecordPacker {
-  readonly frames: Frame[] = []
-  private w = new FrameWriter(1024)
-  private literal = 0
-  private count = 0
-
-  add(encoded: Uint8Array, dataBytes: number): void {
-    if (this.count === 0) this.w.u8(TAG_RECORDS)
-    this.w.bytes(encoded)
-    this.literal += dataBytes
-    this.count++
-    if (this.w.length >= FRAME_LIMIT) this.flush()
-  }
-
-  flush(): void {
-    if (this.count === 0) return
-    const bytes = this.w.finish()
-    this.frames.push({ bytes, kind: 'literal', split: { literal: this.literal, control: bytes.length - this.literal } })
-    this.w = new FrameWriter(1024)
-    this.literal = 0
-    this.count = 0
-  }
-}
-
 function journalSender(ctx: SenderContext<JournalTracker>, o: JournalReplayOptions, verify: VerifySender | undefined): Half {
   let upTo = -1
   let done = false
@@ -169,30 +143,34 @@ function journalSender(ctx: SenderContext<JournalTracker>, o: JournalReplayOptio
         const records = readRecords(NAME, device, false)
         upTo = journal.nextLsn - 1
         const first = records[0]?.lsn ?? upTo + 1
-        const pack = new RecordPacker()
+        const pack = new FramePacker(TAG_RECORDS)
+        // An encoded record as an entry, its data counted as literal.
+        const add = (encoded: Uint8Array, dataBytes: number) => {
+          pack.entry().bytes(encoded)
+          pack.added(dataBytes, 0)
+        }
         let count = 0
         if (o.coalesce) {
           // Every coalesced record carries the batch's last LSN: the batch is replayed whole or not at all.
           const c = coalesce(records, MAX_RECORD_DATA)
           if (c.minSize !== undefined && c.finalSize !== undefined) {
-            pack.add(encodeRecord(REC_RESIZE, upTo, c.minSize), 0)
-            pack.add(encodeRecord(REC_RESIZE, upTo, c.finalSize), 0)
+            add(encodeRecord(REC_RESIZE, upTo, c.minSize), 0)
+            add(encodeRecord(REC_RESIZE, upTo, c.finalSize), 0)
             count += 2
           }
-          for (const e of c.extents) pack.add(encodeRecord(REC_WRITE, upTo, e.offset, e.data), e.data.length)
+          for (const e of c.extents) add(encodeRecord(REC_WRITE, upTo, e.offset, e.data), e.data.length)
           count += c.extents.length
         } else {
           // The device's bytes as they are: no re-encoding, the receiver checks the CRCs written at write time.
           let at = 0
           for (const rec of records) {
-            pack.add(device.subarray(at, at + rec.encodedLength), rec.data.length)
+            add(device.subarray(at, at + rec.encodedLength), rec.data.length)
             at += rec.encodedLength
           }
           count = records.length
         }
-        pack.flush()
         const header = new FrameWriter(24).u8(TAG_HEADER).varint(first).varint(upTo).varint(count).u8(o.coalesce ? FLAG_COALESCED : 0).finish()
-        const frames: Frame[] = [{ bytes: header, kind: 'control' }, ...pack.frames, { bytes: new FrameWriter(8).u8(TAG_END).varint(count).finish(), kind: 'control' }]
+        const frames: Frame[] = [{ bytes: header, kind: 'control' }, ...pack.take(), { bytes: new FrameWriter(8).u8(TAG_END).varint(count).finish(), kind: 'control' }]
         if (verify) frames.push(verify.digestFrame(ctx.source))
         return frames
       }
@@ -235,7 +213,7 @@ function journalReceiver(ctx: ReceiverContext, verify: VerifyReceiver | undefine
     },
     step(inbox): Frame[] {
       for (const f of inbox) {
-        if (verify?.accept(f, ctx.staged)) continue
+        if (verify?.accept(f)) continue
         const r = new FrameReader(NAME, f)
         const tag = r.u8()
         if (tag === TAG_HEADER) {
@@ -258,14 +236,10 @@ function journalReceiver(ctx: ReceiverContext, verify: VerifyReceiver | undefine
         } else throw unknownFrame(NAME, f)
       }
       if (!ended) return []
-      if (verify) {
-        const v = verify.check(ctx.staged)
-        if (v === 'wait') return []
-        if (v !== 'ok') return v
-      }
-      acked = true
-      ctx.state.set(KEY_APPLIED, new FrameWriter(8).varint(upTo).finish())
-      return [ackFrame(upTo)]
+      return verifiedAck(verify, ctx.staged, upTo, () => {
+        acked = true
+        ctx.state.set(KEY_APPLIED, new FrameWriter(8).varint(upTo).finish())
+      })
     },
   }
 }
