@@ -5,6 +5,7 @@
  * so, and shows what tracking costs when nothing goes wrong.
  */
 import { groupBy } from '../analysis/charts/aggregate.ts'
+import { narrowContext } from '../analysis/charts/chart.ts'
 import { correctness } from '../analysis/charts/correctness.ts'
 import { faultCells, selfVerifyText, type FaultCell } from '../analysis/charts/fault-cells.ts'
 import { faults } from '../analysis/charts/faults.ts'
@@ -100,7 +101,7 @@ function injectedLine(rows: readonly ResultRow[], cells: readonly FaultCell[]): 
   ).map((g) => `${mdText(g.key.fault!)} at rate ${[...new Set(g.rows.map((r) => r.fault_rate))].join(', ')}`)
   const events = cells.reduce((a, c) => a + c.events, 0)
   const syncs = cells.reduce((a, c) => a + c.syncs, 0)
-  return `Injected: ${kinds.join('; ')}; ${events} fault events over ${syncs} syncs. A wrong replica is noticed by the strategy's own self-verification where it ran (self_detected, self_repaired), otherwise only by the harness's byte-for-byte check (caught_by_harness).`
+  return `Injected: ${kinds.join('; ')}; ${events} fault events over ${syncs} syncs. A wrong replica is noticed by the strategy's own self-verification where it ran (\`self_detected\`, \`self_repaired\`), otherwise only by the harness's byte-for-byte check (\`caught_by_harness\`).`
 }
 
 export const trackingFaults: Analysis = {
@@ -130,7 +131,7 @@ export const trackingFaults: Analysis = {
     await addChart(nb, run, trackingState, 'trackingState')
     if (trackedRows.length) {
       nb.markdown('## Correctness of the tracking strategies')
-      await addChart(nb, { ...run, rows: trackedRows, ctx: { ...run.ctx, strategies: run.ctx.strategies.filter((s) => trackedRows.some((r) => r.strategy === s)) } }, correctness, 'correctness')
+      await addChart(nb, { ...run, rows: trackedRows, ctx: narrowContext(run.ctx, trackedRows) }, correctness, 'correctness')
     }
     const conclusion = faultsConclusion(run)
     nb.markdown(`## Conclusion\n\n${conclusion}`)

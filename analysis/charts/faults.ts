@@ -4,7 +4,8 @@
  * self-verification, or only the harness. Drawn only for runs with a fault injected (--fault).
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { chartConfig, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
+import { chartFrame, narrowContext, type ChartBuilder } from './chart.ts'
+import { strategyColour, tooltip } from './encodings.ts'
 import { faultCells, selfVerifyText } from './fault-cells.ts'
 
 export const faults: ChartBuilder = {
@@ -26,13 +27,9 @@ export const faults: ChartBuilder = {
       self_verify_text: selfVerifyText(c),
       events: c.events,
     }))
-    const strategies = ctx.strategies.filter((s) => cells.some((c) => c.strategy === s))
     const y = { field: 'fault', type: 'nominal' as const, title: 'Injected fault', sort: [...new Set(cells.map((c) => c.fault))] }
     const spec: TopLevelSpec = {
-      $schema: VEGA_LITE_SCHEMA,
-      title: { text: this.title, subtitle: ['Share of syncs with that fault injected whose replica was not byte-exact afterwards.', `Bars in the strategy's colour; the count is written beside each bar. ${ctx.runLine}.`] },
-      config: chartConfig(),
-      data: { values: points },
+      ...chartFrame({ text: this.title, subtitle: ['Share of syncs with that fault injected whose replica was not byte-exact afterwards.', `Bars in the strategy's colour; the count is written beside each bar. ${ctx.runLine}.`] }, points),
       width: 420,
       height: { step: 22 * Math.max(1, new Set(cells.map((c) => c.series)).size) },
       encoding: { y, yOffset: { field: 'series', type: 'nominal', sort: [...new Set(cells.map((c) => c.series))] } },
@@ -41,15 +38,8 @@ export const faults: ChartBuilder = {
           mark: { type: 'bar' },
           encoding: {
             x: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', title: 'Syncs that ended with a wrong replica (%)' } },
-            color: { ...strategyColour({ ...ctx, strategies }), field: 'strategy' },
-            tooltip: [
-              { field: 'series', title: 'Strategy' },
-              { field: 'fault', title: 'Fault' },
-              { field: 'label', title: 'Wrong replicas' },
-              { field: 'harness_text', title: 'Caught only by the harness' },
-              { field: 'self_verify_text', title: 'Self-verification' },
-              { field: 'events', title: 'Fault events' },
-            ],
+            color: strategyColour(narrowContext(ctx, cells)),
+            tooltip: tooltip({ series: 'Strategy', fault: 'Fault', label: 'Wrong replicas', harness_text: 'Caught only by the harness', self_verify_text: 'Self-verification', events: 'Fault events' }),
           },
         },
         {
