@@ -2,11 +2,14 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { compile } from 'vega-lite'
 import { acrossSeeds, meanPerSync, paretoFront, spread } from '../analysis/charts/aggregate.ts'
-import { chartContext } from '../analysis/charts/chart.ts'
-import { blockLabel, logTicks } from '../analysis/charts/format.ts'
+import { pickedLine, seedWhiskers } from '../analysis/charts/block-size-lines.ts'
+import { chartContext, chartFrame, narrowContext, runSpreadLine, spreadNote } from '../analysis/charts/chart.ts'
+import { CELL_TIPS, logEncoding, tooltip } from '../analysis/charts/encodings.ts'
 import { faultCells, selfVerifyText } from '../analysis/charts/fault-cells.ts'
+import { blockLabel, logTicks } from '../analysis/charts/format.ts'
 import { buildCharts, CHARTS } from '../analysis/charts/index.ts'
 import { STRATEGY_COLOURS, strategyColour, WRONG_COLOUR } from '../analysis/charts/palette.ts'
+import { blockSizeGrid, gridCell, workloadPanels } from '../analysis/charts/panels.ts'
 import { renderPng, renderSvg } from '../analysis/charts/render.ts'
 import { seriesLabeller } from '../analysis/charts/series-label.ts'
 import { parseTrueType, useDejaVuMetrics } from '../analysis/charts/text-metrics.ts'
@@ -97,6 +100,62 @@ describe('chart helpers', () => {
     expect(w('W')).toBeGreaterThan(2 * w('i'))
     expect(w('M')).toBeGreaterThan(0.7)
     expect(w('M')).toBeLessThan(1)
+  })
+})
+
+describe('shared chart pieces', () => {
+  const ctx = { strategies: ['whole-file', 'fixed-block-compare', 'journal-replay'], workloads: ['append', 'hot-spot'], blockSizes: [512, 4096], seeds: ['1', '2'], runLine: '1 MiB mixed content, 2 epochs, seeds 1, 2' }
+
+  it('say how a spread is shown, and own up to a single seed', () => {
+    expect(spreadNote(ctx)).toBe('Median over 2 seeds of the mean per sync; whiskers span min–max over seeds.')
+    expect(spreadNote(ctx, { what: 'mean per epoch', minMax: 'tooltip' })).toBe('Median over 2 seeds of the mean per epoch (min–max in the tooltip).')
+    expect(spreadNote({ ...ctx, seeds: ['7'] })).toBe('One seed only (7): a single run, no spread to show.')
+    expect(runSpreadLine(ctx)).toBe(`${ctx.runLine}. ${spreadNote(ctx)}`)
+  })
+
+  it('narrow the context to the strategies some rows have, keeping the run order', () => {
+    expect(narrowContext(ctx, [{ strategy: 'journal-replay' }, { strategy: 'whole-file' }, { strategy: 'journal-replay' }]).strategies).toEqual(['whole-file', 'journal-replay'])
+    expect(narrowContext(ctx, []).strategies).toEqual([])
+  })
+
+  it('build tooltips in the order given, a cell tooltip opening with strategy, workload and block size', () => {
+    expect(tooltip({ ...CELL_TIPS, sent: 'Bytes sent' })).toEqual([
+      { field: 'strategy', title: 'Strategy' },
+      { field: 'workload', title: 'Workload' },
+      { field: 'block', title: 'Block size' },
+      { field: 'sent', title: 'Bytes sent' },
+    ])
+  })
+
+  it('put a log axis around the data, bytes labelled with their unit and other measures plainly', () => {
+    const b = logEncoding('median', 'bytes', [3000, 5e6], 'Bytes (log scale)')
+    expect(b.scale.type).toBe('log')
+    expect(b.scale.domain[0]).toBeLessThanOrEqual(3000)
+    expect(b.scale.domain[1]).toBeGreaterThanOrEqual(5e6)
+    expect(b.axis).toEqual({ values: logTicks(3000, 5e6, 'bytes').values, labelExpr: expect.stringContaining("' KiB'"), title: 'Bytes (log scale)' })
+    expect(logEncoding('cpu', 'decimal', [0.2, 40], 'CPU (ms, log scale)').axis).toEqual({ values: logTicks(0.2, 40, 'decimal').values, format: '~g', title: 'CPU (ms, log scale)' })
+  })
+
+  it('file every grid cell under a block-size row that exists, smallest blocks first', () => {
+    const grid = blockSizeGrid(ctx, 100, 20, [{ mark: 'rect' }])
+    expect(grid.facet.row.sort).toEqual(['512 B blocks', '4 KiB blocks'])
+    expect(gridCell({ strategy: 'whole-file', block_size: 4096 })).toEqual({ strategy: 'whole-file', block_size: 4096, block: '4 KiB', blocks: '4 KiB blocks' })
+    expect(grid.spec.encoding.x.sort).toEqual(ctx.workloads)
+    expect(grid.spec.encoding.y.sort).toEqual(ctx.strategies)
+    expect(workloadPanels(ctx, 300, 200, []).facet.sort).toEqual(ctx.workloads)
+  })
+
+  it('draw whiskers from the same data as the line, at min and max, and filter only when asked', () => {
+    const y = logEncoding('median', 'bytes', [100, 1e5], 'Bytes (log scale)')
+    const whiskers = seedWhiskers(ctx, y, { opacity: 0.5 })
+    const line = pickedLine(ctx, y, { pointSize: 40, filter: "datum.layer === 'strategy'", tooltip: tooltip(CELL_TIPS) })
+    expect(whiskers.encoding.y).toEqual({ ...y, field: 'min' })
+    expect(whiskers.encoding.y2).toEqual({ field: 'max' })
+    expect(line.encoding.y).toBe(y)
+    expect('transform' in whiskers).toBe(false)
+    expect(line.transform).toEqual([{ filter: "datum.layer === 'strategy'" }])
+    const data = [{ layer: 'strategy', strategy: 'whole-file', workload: 'append', block_size: 512, block: '512 B', median: 300, min: 200, max: 400 }]
+    expect(() => compile({ ...chartFrame({ text: 't' }, data), ...workloadPanels(ctx, 300, 200, [whiskers, line]) })).not.toThrow()
   })
 })
 
