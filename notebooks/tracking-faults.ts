@@ -1,12 +1,14 @@
 /**
- * Notebook: what tracking faults cost. With fault rows (a run with fault injection switched on): per fault
- * and strategy, how many syncs ended wrong, how many were detected, and what the faulted syncs sent
- * compared with clean ones. Without them it says so, and shows what tracking costs when nothing goes wrong.
+ * Notebook: what tracking faults cost. With fault rows (a run with --fault): per fault and strategy, how many
+ * syncs ended wrong, who noticed (the strategy's self-verification, or only the harness's byte check), what
+ * self-verification sent, and what the faulted syncs sent compared with clean ones. Without them it says
+ * so, and shows what tracking costs when nothing goes wrong.
  */
 import { groupBy } from '../analysis/charts/aggregate.ts'
+import { narrowContext } from '../analysis/charts/chart.ts'
 import { correctness } from '../analysis/charts/correctness.ts'
-import { findFaultColumns, faultOf } from '../analysis/charts/fault-columns.ts'
-import { faultCells, faults } from '../analysis/charts/faults.ts'
+import { faultCells, selfVerifyText, type FaultCell } from '../analysis/charts/fault-cells.ts'
+import { faults } from '../analysis/charts/faults.ts'
 import { blockLabel, bytes, formatMs } from '../analysis/charts/format.ts'
 import { trackingState } from '../analysis/charts/tracking-state.ts'
 import { trackingTime } from '../analysis/charts/tracking-time.ts'
@@ -20,14 +22,14 @@ import { runDescription, type RunData } from './run-data.ts'
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(0)}%`
 
 /** Median bytes per sync of faulted rows over clean rows of the same strategy, options, workload and block size. */
-function bytesOverClean(rows: readonly ResultRow[], kind: string, strategy: string, fault: string): number | null {
+function bytesOverClean(rows: readonly ResultRow[], strategy: string, fault: string): number | null {
   const ratios: number[] = []
   for (const g of groupBy(
     rows.filter((r) => r.strategy === strategy),
     ['strategy_options', 'workload', 'block_size'],
   )) {
-    const faulted = g.rows.filter((r) => faultOf(r, kind) === fault).map((r) => r.bytes_total)
-    const clean = g.rows.filter((r) => faultOf(r, kind) === null).map((r) => r.bytes_total)
+    const faulted = g.rows.filter((r) => r.fault === fault).map((r) => r.bytes_total)
+    const clean = g.rows.filter((r) => r.fault === null).map((r) => r.bytes_total)
     if (faulted.length && clean.length && median(clean) > 0) ratios.push(median(faulted) / median(clean))
   }
   return ratios.length ? median(ratios) : null
@@ -53,38 +55,53 @@ function trackingCostLines(rows: readonly ResultRow[]): string[] {
   return out
 }
 
+/** The conclusion of a run without faults: say so, and what tracking costs when nothing goes wrong. */
+function noFaultConclusion(run: RunData): string {
+  const out = [
+    `- **This run has no fault rows**: none of its ${run.rows.length} rows records an injected fault (the fault column is empty on every row), so nothing here measures what a fault costs. Run a matrix with tracker fault injection switched on (--fault) and regenerate this notebook from it.`,
+  ]
+  const tracking = trackingCostLines(run.rows)
+  if (tracking.length) out.push('- What tracking costs when nothing goes wrong, for comparison:', ...tracking.map((l) => `  ${l}`))
+  else out.push('- No tracking strategy ran in this run either, so there is no write-time cost to show.')
+  const wrong = run.rows.filter((r) => r.tracker_ms !== null && !r.correct).length
+  const tracked = run.rows.filter((r) => r.tracker_ms !== null).length
+  if (tracked) out.push(`- Without faults, ${wrong === 0 ? `all ${tracked} syncs of tracking strategies left a byte-exact replica` : `${wrong} of ${tracked} syncs of tracking strategies left a WRONG replica`}.`)
+  return out.join('\n')
+}
+
+/** One series under one fault: wrong replicas, who noticed them, and what the fault cost on the wire. */
+function cellSentence(rows: readonly ResultRow[], c: FaultCell): string {
+  const parts = [`${c.series}: ${c.wrong} of ${c.syncs} syncs wrong (${pct(c.wrong, c.syncs)})`]
+  if (c.wrong) parts.push(`${c.harnessOnly} of them seen only by the harness's byte check`)
+  if (c.selfVerify) parts.push(`self-verification ${selfVerifyText(c)}`)
+  const over = bytesOverClean(rows, c.strategy, c.fault)
+  if (over !== null) parts.push(`${over >= 1 ? '+' : ''}${(100 * (over - 1)).toFixed(1)}% bytes against clean syncs`)
+  return parts.join(', ')
+}
+
 export function faultsConclusion(run: RunData): string {
-  const cols = findFaultColumns(run.rows)
   const cells = faultCells(run.rows)
+  if (cells.length === 0) return noFaultConclusion(run)
   const out: string[] = []
-  if (!cols || !cells || cells.length === 0) {
-    out.push(
-      `- **This run has no fault rows**: none of its ${run.rows.length} rows records an injected fault (no column named fault, fault_kind, fault_type or fault_injected holds one), so nothing here measures what a fault costs. Run a matrix with tracker fault injection switched on and regenerate this notebook from it.`,
-    )
-    const tracking = trackingCostLines(run.rows)
-    if (tracking.length) out.push('- What tracking costs when nothing goes wrong, for comparison:', ...tracking.map((l) => `  ${l}`))
-    else out.push('- No tracking strategy ran in this run either, so there is no write-time cost to show.')
-    const wrong = run.rows.filter((r) => r.tracker_ms !== null && !r.correct).length
-    const tracked = run.rows.filter((r) => r.tracker_ms !== null).length
-    if (tracked) out.push(`- Without faults, ${wrong === 0 ? `all ${tracked} syncs of tracking strategies left a byte-exact replica` : `${wrong} of ${tracked} syncs of tracking strategies left a WRONG replica`}.`)
-    return out.join('\n')
+  for (const fault of new Set(cells.map((c) => c.fault))) {
+    out.push(`- **${fault}**: ${cells.filter((c) => c.fault === fault).map((c) => cellSentence(run.rows, c)).join('; ')}.`)
   }
-  const faultsSeen = [...new Set(cells.map((c) => c.fault))]
-  for (const fault of faultsSeen) {
-    const parts = cells
-      .filter((c) => c.fault === fault)
-      .map((c) => {
-        const det = Object.entries(c.detected).map(([k, n]) => `${k} ${n} of ${c.syncs}`)
-        const over = bytesOverClean(run.rows, cols.kind, c.strategy, fault)
-        return `${c.series}: ${c.wrong} of ${c.syncs} syncs wrong (${pct(c.wrong, c.syncs)})${det.length ? `, detected: ${det.join(', ')}` : ''}${over !== null ? `, ${over >= 1 ? '+' : ''}${(100 * (over - 1)).toFixed(1)}% bytes against clean syncs` : ''}`
-      })
-    out.push(`- **${fault}**: ${parts.join('; ')}.`)
-  }
-  const silent = cells.filter((c) => c.wrong > 0 && Object.keys(c.detected).length === 0)
-  if (silent.length) out.push(`- Wrong replicas with no detection recorded (silent corruption, caught only by the harness's check): ${silent.map((c) => `${c.series} under ${c.fault}`).join('; ')}.`)
+  const silent = cells.filter((c) => c.harnessOnly > 0)
+  if (silent.length) out.push(`- Silent corruption (a wrong replica with no error and no self-verification detection, caught only by the harness's check): ${silent.map((c) => `${c.series} under ${c.fault}`).join('; ')}.`)
   const clean = cells.filter((c) => c.wrong === 0)
   if (clean.length) out.push(`- No wrong replica under: ${clean.map((c) => `${c.series} with ${c.fault}`).join('; ')}.`)
   return out.join('\n')
+}
+
+/** Which faults hit, at which rates, and how often: the opening of the fault section. */
+function injectedLine(rows: readonly ResultRow[], cells: readonly FaultCell[]): string {
+  const kinds = groupBy(
+    rows.filter((r) => r.fault !== null),
+    ['fault'],
+  ).map((g) => `${mdText(g.key.fault!)} at rate ${[...new Set(g.rows.map((r) => r.fault_rate))].join(', ')}`)
+  const events = cells.reduce((a, c) => a + c.events, 0)
+  const syncs = cells.reduce((a, c) => a + c.syncs, 0)
+  return `Injected: ${kinds.join('; ')}; ${events} fault events over ${syncs} syncs. A wrong replica is noticed by the strategy's own self-verification where it ran (\`self_detected\`, \`self_repaired\`), otherwise only by the harness's byte-for-byte check (\`caught_by_harness\`).`
 }
 
 export const trackingFaults: Analysis = {
@@ -95,19 +112,18 @@ export const trackingFaults: Analysis = {
     nb.markdown(
       `# ${this.title}\n\n${runDescription(run)}\n\nGenerated by \`npm run notebooks -- ${run.dir.replace(/`/g, "'")}\` (notebooks/tracking-faults.ts); every number and sentence below is computed from that run. Change tracking (bitmaps, journals) has failed in the field by losing entries; a lost entry means a block is never sent and the replica is silently wrong. This notebook counts how often that happens per injected fault, who noticed, and what it cost on the wire.`,
     )
-    const cols = findFaultColumns(run.rows)
-    if (cols) {
-      nb.markdown(`## Faults injected\nFault columns in this run: ${cols.all.map(mdText).join(', ')}; detection columns: ${cols.detection.length ? cols.detection.map(mdText).join(', ') : 'none'}.`)
+    const cells = faultCells(run.rows)
+    if (cells.length) {
+      nb.markdown(`## Faults injected\n${injectedLine(run.rows, cells)}`)
       await addChart(nb, run, faults, 'faults')
-      const cells = faultCells(run.rows) ?? []
       nb.markdown(
         mdTable(
-          ['fault', 'strategy', 'syncs', 'wrong', ...cols.detection.map(mdText)],
-          cells.map((c) => [mdText(c.fault), mdText(c.series), String(c.syncs), c.wrong ? `**${c.wrong}**` : '0', ...cols.detection.map((d) => String(c.detected[d] ?? 0))]),
+          ['fault', 'strategy', 'syncs', 'fault events', 'wrong', 'caught only by the harness', 'self-verification'],
+          cells.map((c) => [mdText(c.fault), mdText(c.series), String(c.syncs), String(c.events), c.wrong ? `**${c.wrong}**` : '0', String(c.harnessOnly), selfVerifyText(c)]),
         ),
       )
     } else {
-      nb.markdown('## Faults injected\nNone: this run has no fault columns. What follows is what tracking costs when nothing goes wrong, the baseline a fault run is compared with.')
+      nb.markdown('## Faults injected\nNone: no row of this run records an injected fault. What follows is what tracking costs when nothing goes wrong, the baseline a fault run is compared with.')
     }
     const trackedRows = run.rows.filter((r) => r.tracker_ms !== null)
     nb.markdown('## What tracking costs')
@@ -115,10 +131,10 @@ export const trackingFaults: Analysis = {
     await addChart(nb, run, trackingState, 'trackingState')
     if (trackedRows.length) {
       nb.markdown('## Correctness of the tracking strategies')
-      await addChart(nb, { ...run, rows: trackedRows, ctx: { ...run.ctx, strategies: run.ctx.strategies.filter((s) => trackedRows.some((r) => r.strategy === s)) } }, correctness, 'correctness')
+      await addChart(nb, { ...run, rows: trackedRows, ctx: narrowContext(run.ctx, trackedRows) }, correctness, 'correctness')
     }
     const conclusion = faultsConclusion(run)
     nb.markdown(`## Conclusion\n\n${conclusion}`)
-    return { notebook: nb.build({ deltabench: { analysis: this.name, run_id: run.runId, fault_columns: cols?.all ?? [] } }), conclusion }
+    return { notebook: nb.build({ deltabench: { analysis: this.name, run_id: run.runId, faults: [...new Set(cells.map((c) => c.fault))] } }), conclusion }
   },
 }

@@ -2,13 +2,20 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { compile } from 'vega-lite'
 import { acrossSeeds, meanPerSync, paretoFront, spread } from '../analysis/charts/aggregate.ts'
-import { chartContext } from '../analysis/charts/chart.ts'
+import { pickedLine, seedWhiskers } from '../analysis/charts/block-size-lines.ts'
+import { chartContext, chartFrame, narrowContext, runSpreadLine, spreadNote } from '../analysis/charts/chart.ts'
+import { CELL_TIPS, logEncoding, tooltip } from '../analysis/charts/encodings.ts'
+import { faultCells, selfVerifyText } from '../analysis/charts/fault-cells.ts'
 import { blockLabel, logTicks } from '../analysis/charts/format.ts'
 import { buildCharts, CHARTS } from '../analysis/charts/index.ts'
 import { STRATEGY_COLOURS, strategyColour, WRONG_COLOUR } from '../analysis/charts/palette.ts'
+import { blockSizeGrid, gridCell, workloadPanels } from '../analysis/charts/panels.ts'
 import { renderPng, renderSvg } from '../analysis/charts/render.ts'
+import { seriesLabeller } from '../analysis/charts/series-label.ts'
 import { parseTrueType, useDejaVuMetrics } from '../analysis/charts/text-metrics.ts'
 import type { ResultRow } from '../core/result-row.ts'
+import { resolveRun } from '../harness/config.ts'
+import { runMatrix } from '../harness/run-matrix.ts'
 import { smallRun, tmp } from './small-run.ts'
 
 function hue(hex: string): number {
@@ -96,6 +103,62 @@ describe('chart helpers', () => {
   })
 })
 
+describe('shared chart pieces', () => {
+  const ctx = { strategies: ['whole-file', 'fixed-block-compare', 'journal-replay'], workloads: ['append', 'hot-spot'], blockSizes: [512, 4096], seeds: ['1', '2'], runLine: '1 MiB mixed content, 2 epochs, seeds 1, 2' }
+
+  it('say how a spread is shown, and own up to a single seed', () => {
+    expect(spreadNote(ctx)).toBe('Median over 2 seeds of the mean per sync; whiskers span min–max over seeds.')
+    expect(spreadNote(ctx, { what: 'mean per epoch', minMax: 'tooltip' })).toBe('Median over 2 seeds of the mean per epoch (min–max in the tooltip).')
+    expect(spreadNote({ ...ctx, seeds: ['7'] })).toBe('One seed only (7): a single run, no spread to show.')
+    expect(runSpreadLine(ctx)).toBe(`${ctx.runLine}. ${spreadNote(ctx)}`)
+  })
+
+  it('narrow the context to the strategies some rows have, keeping the run order', () => {
+    expect(narrowContext(ctx, [{ strategy: 'journal-replay' }, { strategy: 'whole-file' }, { strategy: 'journal-replay' }]).strategies).toEqual(['whole-file', 'journal-replay'])
+    expect(narrowContext(ctx, []).strategies).toEqual([])
+  })
+
+  it('build tooltips in the order given, a cell tooltip opening with strategy, workload and block size', () => {
+    expect(tooltip({ ...CELL_TIPS, sent: 'Bytes sent' })).toEqual([
+      { field: 'strategy', title: 'Strategy' },
+      { field: 'workload', title: 'Workload' },
+      { field: 'block', title: 'Block size' },
+      { field: 'sent', title: 'Bytes sent' },
+    ])
+  })
+
+  it('put a log axis around the data, bytes labelled with their unit and other measures plainly', () => {
+    const b = logEncoding('median', 'bytes', [3000, 5e6], 'Bytes (log scale)')
+    expect(b.scale.type).toBe('log')
+    expect(b.scale.domain[0]).toBeLessThanOrEqual(3000)
+    expect(b.scale.domain[1]).toBeGreaterThanOrEqual(5e6)
+    expect(b.axis).toEqual({ values: logTicks(3000, 5e6, 'bytes').values, labelExpr: expect.stringContaining("' KiB'"), title: 'Bytes (log scale)' })
+    expect(logEncoding('cpu', 'decimal', [0.2, 40], 'CPU (ms, log scale)').axis).toEqual({ values: logTicks(0.2, 40, 'decimal').values, format: '~g', title: 'CPU (ms, log scale)' })
+  })
+
+  it('file every grid cell under a block-size row that exists, smallest blocks first', () => {
+    const grid = blockSizeGrid(ctx, 100, 20, [{ mark: 'rect' }])
+    expect(grid.facet.row.sort).toEqual(['512 B blocks', '4 KiB blocks'])
+    expect(gridCell({ strategy: 'whole-file', block_size: 4096 })).toEqual({ strategy: 'whole-file', block_size: 4096, block: '4 KiB', blocks: '4 KiB blocks' })
+    expect(grid.spec.encoding.x.sort).toEqual(ctx.workloads)
+    expect(grid.spec.encoding.y.sort).toEqual(ctx.strategies)
+    expect(workloadPanels(ctx, 300, 200, []).facet.sort).toEqual(ctx.workloads)
+  })
+
+  it('draw whiskers from the same data as the line, at min and max, and filter only when asked', () => {
+    const y = logEncoding('median', 'bytes', [100, 1e5], 'Bytes (log scale)')
+    const whiskers = seedWhiskers(ctx, y, { opacity: 0.5 })
+    const line = pickedLine(ctx, y, { pointSize: 40, filter: "datum.layer === 'strategy'", tooltip: tooltip(CELL_TIPS) })
+    expect(whiskers.encoding.y).toEqual({ ...y, field: 'min' })
+    expect(whiskers.encoding.y2).toEqual({ field: 'max' })
+    expect(line.encoding.y).toBe(y)
+    expect('transform' in whiskers).toBe(false)
+    expect(line.transform).toEqual([{ filter: "datum.layer === 'strategy'" }])
+    const data = [{ layer: 'strategy', strategy: 'whole-file', workload: 'append', block_size: 512, block: '512 B', median: 300, min: 200, max: 400 }]
+    expect(() => compile({ ...chartFrame({ text: 't' }, data), ...workloadPanels(ctx, 300, 200, [whiskers, line]) })).not.toThrow()
+  })
+})
+
 describe('charts over a real run', () => {
   let rows: ResultRow[]
   beforeAll(async () => {
@@ -171,12 +234,61 @@ describe('charts over a real run', () => {
   })
 })
 
-describe('fault columns', () => {
-  it('label a strategy by the options that differ between its rows, block size aside', async () => {
-    const { seriesLabeller } = await import('../analysis/charts/fault-columns.ts')
+describe('fault cells', () => {
+  it('label a strategy by the options that differ between its rows, block size aside', () => {
     const row = (strategy: string, opts: object) => ({ strategy, strategy_options: JSON.stringify(opts) }) as ResultRow
     const rows = [row('journal-replay', { blockSize: 512, selfVerify: true }), row('journal-replay', { blockSize: 4096, selfVerify: false }), row('changed-block-bitmap', { blockSize: 512 }), row('changed-block-bitmap', { blockSize: 4096 })]
     const label = seriesLabeller(rows)
     expect(rows.map(label)).toEqual(['journal-replay (selfVerify=true)', 'journal-replay (selfVerify=false)', 'changed-block-bitmap', 'changed-block-bitmap'])
+  })
+
+  it('tally wrong replicas, fault events, harness-only catches and self-verification from the fault columns', () => {
+    const row = (strategy: string, fault: string | null, o: Partial<ResultRow>) =>
+      ({ strategy, strategy_options: '{}', fault, correct: true, faults_injected: fault ? 0 : null, caught_by_harness: fault ? false : null, self_detected: null, self_repaired: null, self_verify_bytes: null, ...o }) as ResultRow
+    const rows = [
+      row('changed-block-bitmap', 'dropped-bits', { correct: false, faults_injected: 2, caught_by_harness: true }),
+      row('changed-block-bitmap', 'dropped-bits', { faults_injected: 1 }),
+      row('changed-block-bitmap', 'dropped-bits', { correct: false, faults_injected: 1, error: 'receiver: short frame' }),
+      row('journal-replay', 'dropped-bits', { faults_injected: 3, self_detected: true, self_repaired: true, self_verify_bytes: 600 }),
+      row('journal-replay', 'dropped-bits', { self_detected: false, self_repaired: false, self_verify_bytes: 16 }),
+      row('journal-replay', null, {}),
+    ]
+    const cells = faultCells(rows)
+    expect(cells).toEqual([
+      { strategy: 'changed-block-bitmap', series: 'changed-block-bitmap', fault: 'dropped-bits', syncs: 3, wrong: 2, events: 4, harnessOnly: 1, selfVerify: null },
+      { strategy: 'journal-replay', series: 'journal-replay', fault: 'dropped-bits', syncs: 2, wrong: 0, events: 3, harnessOnly: 0, selfVerify: { detected: 1, repaired: 1, bytes: 616 } },
+    ])
+    expect(cells.map(selfVerifyText)).toEqual(['off', 'detected 1 of 2, repaired 1, 308 B per sync'])
+    expect(faultCells(rows.filter((r) => r.fault === null))).toEqual([])
+  })
+
+  it('draw the faults chart from a real faulted run: the bitmap goes wrong unseen, self-verification repairs the journal', async () => {
+    const config = resolveRun({
+      strategies: ['changed-block-bitmap', 'journal-replay'],
+      workloads: ['random-overwrite'],
+      blockSizes: [4096],
+      size: '256KiB',
+      epochs: 4,
+      seeds: ['1'],
+      fault: 'dropped-bits',
+      faultRate: 0.2,
+      overrides: { 'journal-replay': { selfVerify: true } },
+    })
+    const { rows } = await runMatrix(config, { outDir: join(tmp(), 'faulted'), warmup: false })
+    const { charts } = buildCharts(rows)
+    const outcome = charts.find((c) => c.builder.id === 'faults')!.outcome
+    if ('absent' in outcome) throw new Error(outcome.absent)
+    expect(() => compile(outcome.spec)).not.toThrow()
+    const values = (outcome.spec as { data: { values: Record<string, unknown>[] } }).data.values
+    const bitmap = values.find((v) => v.strategy === 'changed-block-bitmap')!
+    const journal = values.find((v) => v.strategy === 'journal-replay')!
+    const wrong = rows.filter((r) => r.strategy === 'changed-block-bitmap' && !r.correct).length
+    expect(wrong).toBeGreaterThan(0)
+    expect(bitmap).toMatchObject({ fault: 'dropped-bits', wrong, share: wrong / 4, harness_text: `${wrong} of 4`, self_verify_text: 'off' })
+    const detected = rows.filter((r) => r.strategy === 'journal-replay' && r.self_detected).length
+    expect(detected).toBeGreaterThan(0)
+    expect(journal).toMatchObject({ wrong: 0, harness_text: '0 of 4' })
+    expect(String(journal.self_verify_text)).toMatch(new RegExp(`^detected ${detected} of 4, repaired ${detected}, `))
+    expect(journal.events).toBe(rows.filter((r) => r.strategy === 'journal-replay').reduce((a, r) => a + r.faults_injected!, 0))
   })
 })

@@ -115,13 +115,14 @@ describe('notebooks', () => {
   })
 
   it('use fault columns when a run has them', async () => {
-    // Issue 4 adds fault columns; a run with them is simulated here by adding a fault to some rows.
+    // A run with faults is simulated here by filling the fault columns of some rows (as --fault with selfVerify would).
     const faultDir = join(tmp(), 'faulted')
     const { mkdirSync } = await import('node:fs')
     mkdirSync(faultDir)
     const faulted = rows.map((r, i) => {
       const fault = r.strategy === 'changed-block-bitmap' && i % 2 === 0 ? 'dropped-bits' : null
-      return { ...r, run_id: 'faulted', fault, fault_detected: fault ? i % 4 === 0 : false, correct: fault ? i % 4 === 0 : r.correct }
+      const detected = fault ? i % 4 === 0 : null
+      return { ...r, run_id: 'faulted', fault, self_detected: detected, self_repaired: detected, caught_by_harness: fault ? !detected : null, correct: fault ? i % 4 === 0 : r.correct }
     })
     writeFileSync(join(faultDir, 'rows.jsonl'), faulted.map((r) => JSON.stringify(r)).join('\n') + '\n')
     const out = await generateNotebooks(faultDir, join(tmp(), 'out'))
@@ -129,7 +130,9 @@ describe('notebooks', () => {
     const fault = faulted.filter((r) => r.fault)
     const wrong = fault.filter((r) => !r.correct).length
     expect(nb.conclusion).toContain(`**dropped-bits**: changed-block-bitmap: ${wrong} of ${fault.length} syncs wrong`)
-    expect(nb.conclusion).toContain(`fault_detected ${fault.filter((r) => r.fault_detected).length} of ${fault.length}`)
+    const detected = fault.filter((r) => r.self_detected).length
+    expect(nb.conclusion).toContain(`self-verification detected ${detected} of ${fault.length}, repaired ${detected}`)
+    expect(nb.conclusion).toContain(`${wrong} of them seen only by the harness's byte check`)
     expect(nb.conclusion).not.toContain('no fault rows')
     const outputs = read(nb.path).cells.flatMap((c) => c.outputs ?? [])
     expect(outputs.some((o) => JSON.stringify(o.data[VEGALITE_MIME]).includes('dropped-bits'))).toBe(true)

@@ -1,18 +1,17 @@
 /**
  * What every chart builder shares: the context it is built in (which strategies, workloads, block sizes
- * and seeds the run has, in run order), the look (one font, sizes readable in a PNG), and the pieces of
- * encoding that recur (the block-size axis, the strategy colour).
+ * and seeds the run has, in run order), the look (one font, sizes readable in a PNG), the top of every spec,
+ * and the words under a chart about the run and its spread. Recurring encodings are in encodings.ts.
  */
 import type { Config, TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { blockLabel, bytesExpr } from './format.ts'
-import { strategyScale } from './palette.ts'
+import { blockLabel } from './format.ts'
 
 /** The font named in every chart: installed by fonts-dejavu-core, so SVG → PNG shows real text. */
 export const FONT = 'DejaVu Sans'
 
 /** The Vega-Lite schema the specs declare (the library that compiles them is vega-lite 6). */
-export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json'
+const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json'
 
 export interface ChartContext {
   /** In the order the run lists them. */
@@ -36,7 +35,8 @@ export interface ChartBuilder {
   build(rows: readonly ResultRow[], ctx: ChartContext): ChartOutcome
 }
 
-export function chartConfig(): Config {
+/** The look every chart shares: one font, sizes readable in a PNG at twice the size, quiet grid lines. */
+function chartConfig(): Config {
   return {
     font: FONT,
     background: 'white',
@@ -50,33 +50,9 @@ export function chartConfig(): Config {
   }
 }
 
-/** The strategy colour, identical in every chart (scale domain is every strategy of the run). */
-export function strategyColour(ctx: ChartContext, legendTitle = 'Strategy') {
-  return { field: 'strategy', type: 'nominal' as const, scale: strategyScale(ctx.strategies), legend: { title: legendTitle, orient: 'bottom' as const, columns: 3 } }
-}
-
-/** One panel per workload, two to a row, in the run's workload order (spread into a faceted spec). */
-export function workloadPanels(ctx: ChartContext) {
-  return { facet: { field: 'workload', type: 'nominal' as const, title: null, sort: ctx.workloads }, columns: 2 }
-}
-
-/**
- * Clicking a strategy in the legend brings it forward and fades the rest: LEGEND_PICK goes in the
- * layer's params, PICK_OPACITY is its opacity encoding.
- */
-export const LEGEND_PICK = { name: 'pick', select: { type: 'point' as const, fields: ['strategy'] }, bind: 'legend' as const }
-export const PICK_OPACITY = { condition: { param: 'pick', value: 1 }, value: 0.15 }
-
-/** x: block size on a log₂ axis labelled at exactly the block sizes that ran. */
-export function blockSizeX(ctx: ChartContext) {
-  const lo = Math.min(...ctx.blockSizes)
-  const hi = Math.max(...ctx.blockSizes)
-  return {
-    field: 'block_size',
-    type: 'quantitative' as const,
-    scale: { type: 'log' as const, base: 2, domain: [lo / 1.6, hi * 1.6], nice: false },
-    axis: { values: [...ctx.blockSizes], labelExpr: bytesExpr('datum.value'), title: 'Block size (log scale)', grid: false },
-  }
+/** The top of every spec: schema, title, the shared look, and the chart's data (spread first into the spec). */
+export function chartFrame(title: NonNullable<TopLevelSpec['title']>, values: Record<string, unknown>[]) {
+  return { $schema: VEGA_LITE_SCHEMA, title, config: chartConfig(), data: { values } }
 }
 
 /** Builds the context from the rows (and the manifest's config when there is one, for the run line). */
@@ -101,9 +77,24 @@ export function chartContext(rows: readonly ResultRow[], run?: { size: number; e
 /** Exact when the size is a whole number of units (16 MiB), else rounded (293 KiB). */
 const formatSize = blockLabel
 
+/** The context narrowed to the strategies these rows (or cells) have, in run order: a chart of a subset. */
+export function narrowContext(ctx: ChartContext, rows: readonly { strategy: string }[]): ChartContext {
+  return { ...ctx, strategies: ctx.strategies.filter((s) => rows.some((r) => r.strategy === s)) }
+}
+
+/** What a chart's spread is over (default: the mean per sync), and where its min–max shows (default: whiskers). */
+export interface SpreadShown {
+  what?: string
+  minMax?: 'whiskers' | 'tooltip'
+}
+
 /** How a spread is described under a chart: honest about a single seed. */
-export function spreadNote(ctx: ChartContext, what = 'mean per sync'): string {
-  return ctx.seeds.length > 1
-    ? `Median over ${ctx.seeds.length} seeds of the ${what}; whiskers span min–max over seeds.`
-    : `One seed only (${ctx.seeds[0]}): a single run, no spread to show.`
+export function spreadNote(ctx: ChartContext, { what = 'mean per sync', minMax = 'whiskers' }: SpreadShown = {}): string {
+  const where = minMax === 'whiskers' ? '; whiskers span min–max over seeds' : ' (min–max in the tooltip)'
+  return ctx.seeds.length > 1 ? `Median over ${ctx.seeds.length} seeds of the ${what}${where}.` : `One seed only (${ctx.seeds[0]}): a single run, no spread to show.`
+}
+
+/** The subtitle line most charts end with: what the run was, then how its spread is shown. */
+export function runSpreadLine(ctx: ChartContext, shown?: SpreadShown): string {
+  return `${ctx.runLine}. ${spreadNote(ctx, shown)}`
 }

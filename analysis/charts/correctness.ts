@@ -4,9 +4,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import { groupBy } from './aggregate.ts'
-import { chartConfig, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
-import { blockLabel } from './format.ts'
+import { chartFrame, type ChartBuilder } from './chart.ts'
+import { CELL_TIPS, tooltip } from './encodings.ts'
 import { WRONG_COLOUR } from './palette.ts'
+import { blockSizeGrid, gridCell } from './panels.ts'
 
 export const correctness: ChartBuilder = {
   id: 'correctness',
@@ -18,9 +19,7 @@ export const correctness: ChartBuilder = {
       const wrong = g.rows.filter((r) => !r.correct)
       const first = wrong[0]
       cells.push({
-        ...g.key,
-        block: blockLabel(g.key.block_size),
-        blocks: `${blockLabel(g.key.block_size)} blocks`,
+        ...gridCell(g.key),
         wrong: wrong.length,
         syncs: g.rows.length,
         label: wrong.length ? `✗ ${wrong.length} of ${g.rows.length} WRONG` : `✓ ${g.rows.length} of ${g.rows.length}`,
@@ -32,55 +31,37 @@ export const correctness: ChartBuilder = {
     if (cells.length === 0) return { absent: 'the run has no rows' }
     const totalWrong = rows.filter((r) => !r.correct).length
     const headline = totalWrong === 0 ? `Correctness: all ${rows.length} syncs left a byte-exact replica` : `WRONG replicas: ${totalWrong} of ${rows.length} syncs (red cells)`
+    const title = {
+      text: headline,
+      color: totalWrong ? WRONG_COLOUR : '#000',
+      subtitle: ['After every sync the replica is compared with the source byte for byte.', 'Each cell counts the syncs (every seed and epoch) of one strategy, workload and block size.'],
+    }
     const spec: TopLevelSpec = {
-      $schema: VEGA_LITE_SCHEMA,
-      title: {
-        text: headline,
-        color: totalWrong ? WRONG_COLOUR : '#000',
-        subtitle: ['After every sync the replica is compared with the source byte for byte.', 'Each cell counts the syncs (every seed and epoch) of one strategy, workload and block size.'],
-      },
-      config: chartConfig(),
-      data: { values: cells },
-      facet: { row: { field: 'blocks', type: 'ordinal', title: null, sort: ctx.blockSizes.map((b) => `${blockLabel(b)} blocks`), header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'left' } } },
-      spec: {
-        width: { step: 150 },
-        height: { step: 30 },
-        encoding: {
-          x: { field: 'workload', type: 'nominal', sort: ctx.workloads, axis: { title: null, labelAngle: 0, orient: 'top' } },
-          y: { field: 'strategy', type: 'nominal', sort: ctx.strategies, axis: { title: null } },
-        },
-        layer: [
-          {
-            mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
-            encoding: {
-              color: {
-                field: 'wrong',
-                type: 'quantitative',
-                scale: { domain: [0, 0.5], range: ['#e3f1e0', WRONG_COLOUR], clamp: true },
-                legend: null,
-              },
-              tooltip: [
-                { field: 'strategy', title: 'Strategy' },
-                { field: 'workload', title: 'Workload' },
-                { field: 'block', title: 'Block size' },
-                { field: 'result', title: 'Result' },
-                { field: 'first_wrong', title: 'First wrong replica' },
-                { field: 'error', title: 'Error' },
-              ],
+      ...chartFrame(title, cells),
+      ...blockSizeGrid(ctx, 150, 30, [
+        {
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
+          encoding: {
+            color: {
+              field: 'wrong',
+              type: 'quantitative',
+              scale: { domain: [0, 0.5], range: ['#e3f1e0', WRONG_COLOUR], clamp: true },
+              legend: null,
             },
+            tooltip: tooltip({ ...CELL_TIPS, result: 'Result', first_wrong: 'First wrong replica', error: 'Error' }),
           },
-          {
-            transform: [{ filter: 'datum.wrong === 0' }],
-            mark: { type: 'text', fontSize: 12, color: '#1d5a1d' },
-            encoding: { text: { field: 'label' } },
-          },
-          {
-            transform: [{ filter: 'datum.wrong > 0' }],
-            mark: { type: 'text', fontSize: 12, fontWeight: 'bold', color: 'white' },
-            encoding: { text: { field: 'label' } },
-          },
-        ],
-      },
+        },
+        {
+          transform: [{ filter: 'datum.wrong === 0' }],
+          mark: { type: 'text', fontSize: 12, color: '#1d5a1d' },
+          encoding: { text: { field: 'label' } },
+        },
+        {
+          transform: [{ filter: 'datum.wrong > 0' }],
+          mark: { type: 'text', fontSize: 12, fontWeight: 'bold', color: 'white' },
+          encoding: { text: { field: 'label' } },
+        },
+      ]),
     }
     return { spec }
   },

@@ -4,8 +4,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import { acrossSeeds, efficiencyPerSeed, groupBy } from './aggregate.ts'
-import { chartConfig, spreadNote, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
-import { blockLabel, formatRatio, formatSpread, logTicks } from './format.ts'
+import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
+import { CELL_TIPS, tooltip } from './encodings.ts'
+import { formatRatio, formatSpread, logTicks } from './format.ts'
+import { blockSizeGrid, gridCell } from './panels.ts'
 
 export const efficiencyHeatmap: ChartBuilder = {
   id: 'efficiency-heatmap',
@@ -16,8 +18,7 @@ export const efficiencyHeatmap: ChartBuilder = {
     for (const g of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
       const s = acrossSeeds(g.rows, efficiencyPerSeed)
       if (!s || s.median <= 0) continue
-      cells.push({ ...g.key, block: blockLabel(g.key.block_size),
-        blocks: `${blockLabel(g.key.block_size)} blocks`, ratio: s.median, label: formatRatio(s.median), text: formatSpread(s, formatRatio) })
+      cells.push({ ...gridCell(g.key), ratio: s.median, label: formatRatio(s.median), text: formatSpread(s, formatRatio) })
     }
     if (cells.length === 0) return { absent: 'no oracle in this run (a file pair has no edit list), so there is nothing to compare against' }
     const ratios = cells.map((c) => c.ratio as number)
@@ -25,49 +26,33 @@ export const efficiencyHeatmap: ChartBuilder = {
     const [lo, hi] = scale.domain
     // Text turns white where the cell is dark: past the geometric middle of the colour domain.
     const dark = Math.sqrt(lo * hi) * Math.sqrt(Math.sqrt(hi / lo))
+    const title = {
+      text: this.title,
+      subtitle: ['Bytes sent (both directions) over the edit-aware lower bound; 1× is the best possible without compression.', runSpreadLine(ctx, { what: 'Σ bytes ÷ Σ oracle', minMax: 'tooltip' })],
+    }
     const spec: TopLevelSpec = {
-      $schema: VEGA_LITE_SCHEMA,
-      title: {
-        text: this.title,
-        subtitle: ['Bytes sent (both directions) over the edit-aware lower bound; 1× is the best possible without compression.', `${ctx.runLine}. ${spreadNote(ctx, 'Σ bytes ÷ Σ oracle').replace('; whiskers span min–max over seeds', ' (min–max in the tooltip)')}`],
-      },
-      config: chartConfig(),
-      data: { values: cells },
-      facet: { row: { field: 'blocks', type: 'ordinal', title: null, sort: ctx.blockSizes.map((b) => `${blockLabel(b)} blocks`), header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'left' } } },
-      spec: {
-        width: { step: 120 },
-        height: { step: 34 },
-        encoding: {
-          x: { field: 'workload', type: 'nominal', sort: ctx.workloads, axis: { title: null, labelAngle: 0, orient: 'top' } },
-          y: { field: 'strategy', type: 'nominal', sort: ctx.strategies, axis: { title: null } },
+      ...chartFrame(title, cells),
+      ...blockSizeGrid(ctx, 120, 34, [
+        {
+          mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+          encoding: {
+            color: {
+              field: 'ratio',
+              type: 'quantitative',
+              scale: { type: 'log', scheme: 'yellowgreenblue', domain: [lo, hi] },
+              legend: { title: '× oracle (log)', orient: 'right', values: scale.values, format: '~g', gradientLength: 200 },
+            },
+            tooltip: tooltip({ ...CELL_TIPS, text: 'Bytes sent ÷ oracle' }),
+          },
         },
-        layer: [
-          {
-            mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-            encoding: {
-              color: {
-                field: 'ratio',
-                type: 'quantitative',
-                scale: { type: 'log', scheme: 'yellowgreenblue', domain: [lo, hi] },
-                legend: { title: '× oracle (log)', orient: 'right', values: scale.values, format: '~g', gradientLength: 200 },
-              },
-              tooltip: [
-                { field: 'strategy', title: 'Strategy' },
-                { field: 'workload', title: 'Workload' },
-                { field: 'block', title: 'Block size' },
-                { field: 'text', title: 'Bytes sent ÷ oracle' },
-              ],
-            },
+        {
+          mark: { type: 'text', fontSize: 11 },
+          encoding: {
+            text: { field: 'label' },
+            color: { condition: { test: `datum.ratio > ${dark}`, value: 'white' }, value: '#111' },
           },
-          {
-            mark: { type: 'text', fontSize: 11 },
-            encoding: {
-              text: { field: 'label' },
-              color: { condition: { test: `datum.ratio > ${dark}`, value: 'white' }, value: '#111' },
-            },
-          },
-        ],
-      },
+        },
+      ]),
     }
     return { spec }
   },

@@ -1,45 +1,12 @@
 /**
  * What tracking faults cost: for each injected fault and strategy, the share of syncs that ended with a wrong
- * replica (caught by the harness's byte-for-byte check), beside the share detected where the run records it.
- * Drawn only for runs with fault columns (see fault-columns.ts).
+ * replica (caught by the harness's byte-for-byte check), with who noticed in the tooltip: the strategy's own
+ * self-verification, or only the harness. Drawn only for runs with a fault injected (--fault).
  */
 import type { TopLevelSpec } from 'vega-lite'
-import type { ResultRow } from '../../core/result-row.ts'
-import { chartConfig, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
-import { detected, faultOf, findFaultColumns, seriesLabeller } from './fault-columns.ts'
-
-export interface FaultCell {
-  strategy: string
-  series: string
-  fault: string
-  syncs: number
-  wrong: number
-  /** Per detection column: how many of the syncs it flagged. */
-  detected: Record<string, number>
-}
-
-/** Syncs with a fault injected, grouped by series (strategy + differing options) and fault. */
-export function faultCells(rows: readonly ResultRow[]): FaultCell[] | null {
-  const cols = findFaultColumns(rows)
-  if (!cols) return null
-  const cells = new Map<string, FaultCell>()
-  const seriesLabel = seriesLabeller(rows)
-  for (const r of rows) {
-    const fault = faultOf(r, cols.kind)
-    if (fault === null) continue
-    const series = seriesLabel(r)
-    const key = JSON.stringify([series, fault])
-    let c = cells.get(key)
-    if (!c) {
-      c = { strategy: r.strategy, series, fault, syncs: 0, wrong: 0, detected: {} }
-      cells.set(key, c)
-    }
-    c.syncs++
-    if (!r.correct) c.wrong++
-    for (const d of cols.detection) if (detected(r, d)) c.detected[d] = (c.detected[d] ?? 0) + 1
-  }
-  return [...cells.values()]
-}
+import { chartFrame, narrowContext, type ChartBuilder } from './chart.ts'
+import { strategyColour, tooltip } from './encodings.ts'
+import { faultCells, selfVerifyText } from './fault-cells.ts'
 
 export const faults: ChartBuilder = {
   id: 'faults',
@@ -47,20 +14,22 @@ export const faults: ChartBuilder = {
   about: 'For each injected fault, the share of syncs whose replica came out wrong (the harness compares every replica byte for byte), per strategy.',
   build(rows, ctx) {
     const cells = faultCells(rows)
-    if (!cells || cells.length === 0) return { absent: 'this run has no fault rows (no fault column holds an injected fault)' }
+    if (cells.length === 0) return { absent: 'this run has no fault rows (no row records an injected fault; run with --fault)' }
     const points = cells.map((c) => ({
-      ...c,
+      strategy: c.strategy,
+      series: c.series,
+      fault: c.fault,
+      syncs: c.syncs,
+      wrong: c.wrong,
       share: c.wrong / c.syncs,
       label: `${c.wrong} of ${c.syncs} wrong`,
-      detected_text: Object.keys(c.detected).length ? Object.entries(c.detected).map(([k, n]) => `${k}: ${n} of ${c.syncs}`).join('; ') : 'not recorded',
+      harness_text: `${c.harnessOnly} of ${c.syncs}`,
+      self_verify_text: selfVerifyText(c),
+      events: c.events,
     }))
-    const strategies = ctx.strategies.filter((s) => cells.some((c) => c.strategy === s))
     const y = { field: 'fault', type: 'nominal' as const, title: 'Injected fault', sort: [...new Set(cells.map((c) => c.fault))] }
     const spec: TopLevelSpec = {
-      $schema: VEGA_LITE_SCHEMA,
-      title: { text: this.title, subtitle: ['Share of syncs with that fault injected whose replica was not byte-exact afterwards.', `Bars in the strategy's colour; the count is written beside each bar. ${ctx.runLine}.`] },
-      config: chartConfig(),
-      data: { values: points },
+      ...chartFrame({ text: this.title, subtitle: ['Share of syncs with that fault injected whose replica was not byte-exact afterwards.', `Bars in the strategy's colour; the count is written beside each bar. ${ctx.runLine}.`] }, points),
       width: 420,
       height: { step: 22 * Math.max(1, new Set(cells.map((c) => c.series)).size) },
       encoding: { y, yOffset: { field: 'series', type: 'nominal', sort: [...new Set(cells.map((c) => c.series))] } },
@@ -69,13 +38,8 @@ export const faults: ChartBuilder = {
           mark: { type: 'bar' },
           encoding: {
             x: { field: 'share', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', title: 'Syncs that ended with a wrong replica (%)' } },
-            color: { ...strategyColour({ ...ctx, strategies }), field: 'strategy' },
-            tooltip: [
-              { field: 'series', title: 'Strategy' },
-              { field: 'fault', title: 'Fault' },
-              { field: 'label', title: 'Wrong replicas' },
-              { field: 'detected_text', title: 'Detected' },
-            ],
+            color: strategyColour(narrowContext(ctx, cells)),
+            tooltip: tooltip({ series: 'Strategy', fault: 'Fault', label: 'Wrong replicas', harness_text: 'Caught only by the harness', self_verify_text: 'Self-verification', events: 'Fault events' }),
           },
         },
         {

@@ -6,7 +6,8 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
 import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
-import { chartConfig, spreadNote, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
+import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
+import { tooltip } from './encodings.ts'
 import { blockLabel, bytes, formatSpread } from './format.ts'
 
 /**
@@ -47,14 +48,12 @@ export const frameKinds: ChartBuilder = {
     const [unit, div] = largest >= 1 << 20 ? ['MiB', 1 << 20] : largest >= 1024 ? ['KiB', 1024] : ['B', 1]
     for (const p of points) for (const f of ['bytes', 'total', 'room']) if (typeof p[f] === 'number') p[f] = (p[f] as number) / div
     const y = { field: 'bar', type: 'nominal' as const, sort: order, axis: { title: null, labelLimit: 320 } }
+    const title = {
+      text: this.title,
+      subtitle: ['Bytes sent per sync (both directions) by what they carry; each workload has its own scale.', runSpreadLine(ctx, { minMax: 'tooltip' })],
+    }
     const spec: TopLevelSpec = {
-      $schema: VEGA_LITE_SCHEMA,
-      title: {
-        text: this.title,
-        subtitle: ['Bytes sent per sync (both directions) by what they carry; each workload has its own scale.', `${ctx.runLine}. ${spreadNote(ctx).replace('; whiskers span min–max over seeds', ' (min–max in the tooltip)')}`],
-      },
-      config: chartConfig(),
-      data: { values: points },
+      ...chartFrame(title, points),
       facet: { row: { field: 'workload', type: 'nominal', title: null, sort: ctx.workloads, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' } } },
       resolve: { scale: { x: 'independent' } },
       spec: {
@@ -73,13 +72,7 @@ export const frameKinds: ChartBuilder = {
                 legend: { title: 'Bytes carrying', orient: 'bottom', columns: 3 },
               },
               order: { field: 'kind', sort: 'ascending' },
-              tooltip: [
-                { field: 'bar', title: 'Strategy · block size' },
-                { field: 'workload', title: 'Workload' },
-                { field: 'kind', title: 'Carrying' },
-                { field: 'text', title: 'Bytes per sync' },
-                { field: 'share', title: 'Share of the bar' },
-              ],
+              tooltip: tooltip({ bar: 'Strategy · block size', workload: 'Workload', kind: 'Carrying', text: 'Bytes per sync', share: 'Share of the bar' }),
             },
           },
           {

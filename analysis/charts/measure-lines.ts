@@ -5,8 +5,11 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
 import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
-import { blockSizeX, chartConfig, strategyColour, VEGA_LITE_SCHEMA, type ChartContext, LEGEND_PICK, PICK_OPACITY, workloadPanels } from './chart.ts'
-import { blockLabel, bytesExpr, formatSpread, logTicks } from './format.ts'
+import { pickedLine, seedWhiskers } from './block-size-lines.ts'
+import { chartFrame, narrowContext, runSpreadLine, type ChartContext, type ChartOutcome } from './chart.ts'
+import { CELL_TIPS, logEncoding, tooltip } from './encodings.ts'
+import { blockLabel, formatSpread } from './format.ts'
+import { workloadPanels } from './panels.ts'
 
 export interface Measure {
   /** The legend's words for it. */
@@ -25,8 +28,8 @@ export interface MeasureLines {
   y: { kind: 'bytes' | 'decimal'; title: string; format: (n: number) => string; valueTitle: string }
 }
 
-/** Builds the chart, or says why there is nothing to draw. `notDrawn` lists measures dropped for a zero on some seed. */
-export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: MeasureLines): { spec: TopLevelSpec } | { absent: string } {
+/** Builds the chart, or says why there is nothing to draw; a measure at 0 on some seed is named in the subtitle instead. */
+export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: MeasureLines): ChartOutcome {
   const points: Record<string, unknown>[] = []
   const zero = new Set<string>()
   for (const g of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
@@ -43,13 +46,7 @@ export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: M
   }
   if (points.length === 0) return { absent: 'nothing above zero to draw on a log scale' }
   const values = points.flatMap((p) => [p.min as number, p.max as number])
-  const y = logTicks(Math.min(...values), Math.max(...values), m.y.kind)
-  const yEnc = {
-    field: 'median',
-    type: 'quantitative' as const,
-    scale: { type: 'log' as const, domain: y.domain, nice: false },
-    axis: m.y.kind === 'bytes' ? { values: y.values, labelExpr: bytesExpr('datum.value'), title: m.y.title } : { values: y.values, format: '~g', title: m.y.title },
-  }
+  const yEnc = logEncoding('median', m.y.kind, [Math.min(...values), Math.max(...values)], m.y.title)
   const shown = m.measures.filter((x) => points.some((p) => p.measure === x.name))
   const dash = {
     field: 'measure',
@@ -69,39 +66,21 @@ export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: M
   const subtitle = [...m.subtitle]
   if (zero.size) subtitle.push(`Not drawn (0 on some seed, and a log axis has no 0): ${[...zero].join(', ')}.`)
   const spec: TopLevelSpec = {
-    $schema: VEGA_LITE_SCHEMA,
-    title: { text: m.title, subtitle },
-    config: chartConfig(),
-    data: { values: points },
-    ...workloadPanels(ctx),
-    spec: {
-      width: 300,
-      height: 200,
-      layer: [
-        {
-          mark: { type: 'rule', strokeWidth: 2, opacity: 0.5 },
-          encoding: { x: blockSizeX(ctx), y: { ...yEnc, field: 'min' }, y2: { field: 'max' }, color: strategyColour(ctx), detail: { field: 'measure' } },
-        },
-        {
-          params: [LEGEND_PICK],
-          mark: { type: 'line', point: { size: 40, filled: true }, strokeWidth: 2 },
-          encoding: {
-            x: blockSizeX(ctx),
-            y: yEnc,
-            color: strategyColour(ctx),
-            strokeDash: dash,
-            opacity: PICK_OPACITY,
-            tooltip: [
-              { field: 'strategy', title: 'Strategy' },
-              { field: 'workload', title: 'Workload' },
-              { field: 'block', title: 'Block size' },
-              { field: 'measure', title: m.measureTitle },
-              { field: 'text', title: m.y.valueTitle },
-            ],
-          },
-        },
-      ],
-    },
+    ...chartFrame({ text: m.title, subtitle }, points),
+    ...workloadPanels(ctx, 300, 200, [
+      seedWhiskers(ctx, yEnc, { opacity: 0.5, detail: { field: 'measure' } }),
+      pickedLine(ctx, yEnc, { pointSize: 40, strokeDash: dash, tooltip: tooltip({ ...CELL_TIPS, measure: m.measureTitle, text: m.y.valueTitle }) }),
+    ]),
   }
   return { spec }
+}
+
+/**
+ * Measure lines over the tracking strategies alone (the rows where `column` is filled), or why there are
+ * none; the subtitle's second line says what the run was and that values are per epoch.
+ */
+export function trackingLines(rows: readonly ResultRow[], ctx: ChartContext, column: 'tracker_ms' | 'tracker_state_bytes', m: Omit<MeasureLines, 'subtitle'> & { legend: string }): ChartOutcome {
+  const tracked = rows.filter((r) => r[column] !== null)
+  if (tracked.length === 0) return { absent: `no tracking strategy ran (no row has ${column})` }
+  return measureLines(tracked, narrowContext(ctx, tracked), { ...m, subtitle: [m.legend, runSpreadLine(ctx, { what: 'mean per epoch' })] })
 }

@@ -1,0 +1,29 @@
+/**
+ * The two layers of a line per strategy against block size (bytes-vs-block-size, measure-lines): whiskers
+ * from each point's min to its max over seeds, and the line itself, which the legend can pick out. The y
+ * encoding is the line's (field median); the whiskers read min and max from the same data.
+ */
+import type { ChartContext } from './chart.ts'
+import { blockSizeX, LEGEND_PICK, PICK_OPACITY, strategyColour } from './encodings.ts'
+
+/** Only the rows a filter expression keeps, when the chart's data holds other layers too. */
+const onlyWhere = (filter: string | undefined) => (filter ? { transform: [{ filter }] } : {})
+
+/** A rule from min to max at each block size, in the strategy's colour; `detail` keeps apart lines of one colour. */
+export function seedWhiskers<Y extends { field: string }>(ctx: ChartContext, y: Y, o: { opacity: number; filter?: string; detail?: { field: string } }) {
+  return {
+    ...onlyWhere(o.filter),
+    mark: { type: 'rule' as const, strokeWidth: 2, opacity: o.opacity },
+    encoding: { x: blockSizeX(ctx), y: { ...y, field: 'min' }, y2: { field: 'max' }, color: strategyColour(ctx), ...(o.detail ? { detail: o.detail } : {}) },
+  }
+}
+
+/** The median line with a dot at each block size, faded unless its strategy is picked in the legend. */
+export function pickedLine<Y extends { field: string }, D extends object>(ctx: ChartContext, y: Y, o: { pointSize: number; tooltip: { field: string; title: string }[]; filter?: string; strokeDash?: D }) {
+  return {
+    ...onlyWhere(o.filter),
+    params: [LEGEND_PICK],
+    mark: { type: 'line' as const, point: { size: o.pointSize, filled: true }, strokeWidth: 2 },
+    encoding: { x: blockSizeX(ctx), y, color: strategyColour(ctx), ...(o.strokeDash ? { strokeDash: o.strokeDash } : {}), opacity: PICK_OPACITY, tooltip: o.tooltip },
+  }
+}
