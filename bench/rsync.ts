@@ -13,7 +13,7 @@ import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseSize, formatBytes } from '../core/units.ts'
-import { median } from '../analysis/summary.ts'
+import { median } from '../core/stats.ts'
 import { benchInputs, CASES, type BenchCase } from './rsync-inputs.ts'
 
 interface CaseResult {

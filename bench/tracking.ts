@@ -11,7 +11,7 @@ import { ChangeBitmap } from '../strategies/tracking/changed-block-bitmap.ts'
 import { JournalTracker } from '../strategies/tracking/journal-replay.ts'
 import { takeManifest } from '../strategies/tracking/block-manifest.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
-import { median } from '../analysis/summary.ts'
+import { median } from '../core/stats.ts'
 import { Rng } from '../core/seeded-random.ts'
 
 const VOLUME = 64 << 20

@@ -3,7 +3,7 @@
  * and strategy, how many syncs ended wrong, how many were detected, and what the faulted syncs sent
  * compared with clean ones. Without them it says so, and shows what tracking costs when nothing goes wrong.
  */
-import { groupBy } from '../analysis/charts/aggregate.ts'
+import { groupBy, median } from '../core/stats.ts'
 import { correctness } from '../analysis/charts/correctness.ts'
 import { findFaultColumns, faultOf } from '../analysis/charts/fault-columns.ts'
 import { faultCells, faults } from '../analysis/charts/faults.ts'
@@ -12,7 +12,6 @@ import { trackingState } from '../analysis/charts/tracking-state.ts'
 import { trackingTime } from '../analysis/charts/tracking-time.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { addChart, type Analysis } from './analysis.ts'
-import { median } from './facts.ts'
 import { mdTable, mdText } from './markdown.ts'
 import { NotebookBuilder } from './notebook.ts'
 import { runDescription, type RunData } from './run-data.ts'

@@ -3,7 +3,8 @@
  * oracle (edit-aware lower bound) as a dashed black reference line.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
+import { acrossSeeds, meanPerSync } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { blockSizeX, chartConfig, spreadNote, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder, LEGEND_PICK, PICK_OPACITY, workloadPanels } from './chart.ts'
 import { blockLabel, bytes, bytesExpr, formatRatio, formatSpread, logTicks } from './format.ts'
 import { ORACLE_COLOUR } from './palette.ts'

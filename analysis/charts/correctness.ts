@@ -3,7 +3,7 @@
  * replica. A cell with any wrong replica is solid red with the count in words; no average can hide it.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { groupBy } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { chartConfig, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
 import { blockLabel } from './format.ts'
 import { WRONG_COLOUR } from './palette.ts'

@@ -3,7 +3,8 @@
  * bytes sent over the oracle's lower bound (1× = as few as the edits allow), on a log colour scale.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { acrossSeeds, efficiencyPerSeed, groupBy } from './aggregate.ts'
+import { acrossSeeds, efficiencyPerSeed } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { chartConfig, spreadNote, VEGA_LITE_SCHEMA, type ChartBuilder } from './chart.ts'
 import { blockLabel, formatRatio, formatSpread, logTicks } from './format.ts'
 

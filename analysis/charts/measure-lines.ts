@@ -4,7 +4,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
+import { acrossSeeds, meanPerSync } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { blockSizeX, chartConfig, strategyColour, VEGA_LITE_SCHEMA, type ChartContext, LEGEND_PICK, PICK_OPACITY, workloadPanels } from './chart.ts'
 import { blockLabel, bytesExpr, formatSpread, logTicks } from './format.ts'
 

@@ -3,7 +3,8 @@
  * with the Pareto front (no other configuration has both fewer bytes and less CPU) outlined and joined.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { acrossSeeds, groupBy, meanPerSync, paretoFront } from './aggregate.ts'
+import { acrossSeeds, meanPerSync, paretoFront } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { chartConfig, spreadNote, strategyColour, VEGA_LITE_SCHEMA, type ChartBuilder, LEGEND_PICK, PICK_OPACITY, workloadPanels } from './chart.ts'
 import { blockLabel, bytes, bytesExpr, formatMs, formatSpread, logTicks } from './format.ts'
 
