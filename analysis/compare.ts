@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../core/result-row.ts'
 import { groupBy, median, medianInterval } from '../core/stats.ts'
 import { ConfigError } from '../core/errors.ts'
+import { textTable } from '../core/text-table.ts'
 
 /** Thresholds for calling a change real. */
 export interface CompareOptions {
@@ -123,10 +124,7 @@ function rowsOf(c: Comparison): string[][] {
 const HEAD = ['workload', 'strategy', 'block', 'seed', 'bytes', 'CPU (95% CI)', 'correct']
 
 export function comparisonText(c: Comparison): string {
-  const body = rowsOf(c)
-  const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
-  const fmt = (cells: string[]) => cells.map((x, i) => x.padEnd(widths[i]!)).join('  ')
-  return [fmt(HEAD), ...body.map(fmt), '', summaryLine(c)].join('\n')
+  return [...textTable([HEAD, ...rowsOf(c)]), '', summaryLine(c)].join('\n')
 }
 
 export function comparisonMarkdown(c: Comparison): string {

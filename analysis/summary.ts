@@ -1,5 +1,6 @@
 import type { ResultRow } from '../core/result-row.ts'
 import { formatBytes } from '../core/units.ts'
+import { textTable } from '../core/text-table.ts'
 import { groupBy, median, medianInterval, type MedianInterval } from '../core/stats.ts'
 
 export interface SummaryLine {
@@ -101,9 +102,7 @@ export function summaryTable(rows: readonly ResultRow[]): string {
   ]
   const head = cols.map((c) => c[0])
   const body = lines.map((s) => cols.map((c) => c[2](s)))
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
-  const fmt = (cells: string[]) => cells.map((c, i) => (cols[i]![1] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
-  return [fmt(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(fmt)].join('\n')
+  return textTable([head, ...body], { columns: cols.map((c) => ({ align: c[1] ? 'right' : 'left' })), rule: true }).join('\n')
 }
 
 /** A CPU median; with repeats, its 95% bootstrap interval too. */
