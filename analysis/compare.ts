@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../core/result-row.ts'
-import { median, spread } from '../core/stats.ts'
+import { groupBy, median, medianInterval } from '../core/stats.ts'
 import { ConfigError } from '../core/errors.ts'
+import { textTable } from '../core/text-table.ts'
 
 /** Thresholds for calling a change real. */
 export interface CompareOptions {
@@ -43,14 +44,11 @@ export interface Comparison {
   regressions: number
 }
 
-function identity(r: ResultRow): string {
-  return JSON.stringify([r.strategy, r.strategy_options, r.workload, r.workload_options, r.content, r.seed, r.compression])
-}
+/** What makes two rows the same cell in two runs; the group's JSON key is the cell's `key`. */
+const CELL_IDENTITY = ['strategy', 'strategy_options', 'workload', 'workload_options', 'content', 'seed', 'compression'] as const
 
 function group(rows: readonly ResultRow[]): Map<string, ResultRow[]> {
-  const m = new Map<string, ResultRow[]>()
-  for (const r of rows) m.set(identity(r), [...(m.get(identity(r)) ?? []), r])
-  return m
+  return new Map(groupBy(rows, CELL_IDENTITY).map((g) => [g.id, g.rows]))
 }
 
 /**
@@ -78,10 +76,12 @@ export function compareRuns(a: readonly ResultRow[], b: readonly ResultRow[], op
       const x = byPair.get(`${r.epoch}/${r.repeat}`)
       if (x && cpuOf(x) > 0) ratios.push(cpuOf(r) / cpuOf(x))
     }
-    const s = spread(ratios, 0.95, 2000, key)
+    const cpuRatio = median(ratios)
+    const ci = medianInterval(ratios, 0.95, 2000, key)
+    const pairs = ratios.length
     let cpuVerdict: Verdict = 'same'
-    if (s.n > 1 && s.lo > 1 && s.median > 1 + opts.cpuThreshold) cpuVerdict = 'worse'
-    else if (s.n > 1 && s.hi < 1 && s.median < 1 - opts.cpuThreshold) cpuVerdict = 'better'
+    if (pairs > 1 && ci.lo > 1 && cpuRatio > 1 + opts.cpuThreshold) cpuVerdict = 'worse'
+    else if (pairs > 1 && ci.hi < 1 && cpuRatio < 1 - opts.cpuThreshold) cpuVerdict = 'better'
     const r0 = ra[0]!
     cells.push({
       strategy: r0.strategy,
@@ -93,10 +93,10 @@ export function compareRuns(a: readonly ResultRow[], b: readonly ResultRow[], op
       bytesB,
       bytesChange,
       bytesVerdict,
-      cpuRatio: s.median,
-      cpuLo: s.lo,
-      cpuHi: s.hi,
-      pairs: s.n,
+      cpuRatio,
+      cpuLo: ci.lo,
+      cpuHi: ci.hi,
+      pairs,
       cpuVerdict,
       broke: ra.every((r) => r.correct) && !rb.every((r) => r.correct),
     })
@@ -124,10 +124,7 @@ function rowsOf(c: Comparison): string[][] {
 const HEAD = ['workload', 'strategy', 'block', 'seed', 'bytes', 'CPU (95% CI)', 'correct']
 
 export function comparisonText(c: Comparison): string {
-  const body = rowsOf(c)
-  const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
-  const fmt = (cells: string[]) => cells.map((x, i) => x.padEnd(widths[i]!)).join('  ')
-  return [fmt(HEAD), ...body.map(fmt), '', summaryLine(c)].join('\n')
+  return [...textTable([HEAD, ...rowsOf(c)]), '', summaryLine(c)].join('\n')
 }
 
 export function comparisonMarkdown(c: Comparison): string {

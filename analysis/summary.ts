@@ -1,8 +1,7 @@
 import type { ResultRow } from '../core/result-row.ts'
 import { formatBytes } from '../core/units.ts'
-import { median, spread, type Spread } from '../core/stats.ts'
-
-export { median }
+import { textTable } from '../core/text-table.ts'
+import { groupBy, median, medianInterval, type MedianInterval } from '../core/stats.ts'
 
 export interface SummaryLine {
   strategy: string
@@ -13,11 +12,11 @@ export interface SummaryLine {
   bytesDown: number
   bytesUp: number
   roundTrips: number
-  /** Medians per sync, with the spread across epochs, seeds and repeats. */
+  /** Medians per sync across epochs, seeds and repeats, with their 95% bootstrap intervals. */
   senderCpuMs: number
   receiverCpuMs: number
-  senderCpu: Spread
-  receiverCpu: Spread
+  senderCpuInterval: MedianInterval
+  receiverCpuInterval: MedianInterval
   repeats: number
   /** Σ bytes / Σ oracle over the group, or null with no oracle. */
   efficiency: number | null
@@ -40,13 +39,8 @@ export interface SummaryLine {
 
 /** Groups rows by strategy × workload × block size. */
 export function summarise(rows: readonly ResultRow[]): SummaryLine[] {
-  const groups = new Map<string, ResultRow[]>()
-  for (const r of rows) {
-    const k = JSON.stringify([r.strategy, r.workload, r.block_size])
-    groups.set(k, [...(groups.get(k) ?? []), r])
-  }
   const out: SummaryLine[] = []
-  for (const g of groups.values()) {
+  for (const { rows: g } of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
     const r0 = g[0]!
     const n = g.length
     const oracle = g.every((r) => r.oracle_bytes !== null) ? g.reduce((a, r) => a + (r.oracle_bytes ?? 0), 0) : null
@@ -62,8 +56,8 @@ export function summarise(rows: readonly ResultRow[]): SummaryLine[] {
       roundTrips: g.reduce((a, r) => a + r.round_trips, 0) / n,
       senderCpuMs: median(g.map((r) => r.sender_cpu_ms)),
       receiverCpuMs: median(g.map((r) => r.receiver_cpu_ms)),
-      senderCpu: spread(g.map((r) => r.sender_cpu_ms)),
-      receiverCpu: spread(g.map((r) => r.receiver_cpu_ms)),
+      senderCpuInterval: medianInterval(g.map((r) => r.sender_cpu_ms)),
+      receiverCpuInterval: medianInterval(g.map((r) => r.receiver_cpu_ms)),
       repeats: Math.max(...g.map((r) => r.repeat)),
       efficiency: oracle && oracle > 0 ? bytes / oracle : null,
       trackerStateBytes: tracker.length ? Math.max(...tracker) : null,
@@ -94,8 +88,8 @@ export function summaryTable(rows: readonly ResultRow[]): string {
     ['down/sync', true, (s) => formatBytes(Math.round(s.bytesDown))],
     ['up/sync', true, (s) => formatBytes(Math.round(s.bytesUp))],
     ['RTs', true, (s) => s.roundTrips.toFixed(1)],
-    ['send CPU ms', true, (s) => cpu(s.senderCpu, s.repeats)],
-    ['recv CPU ms', true, (s) => cpu(s.receiverCpu, s.repeats)],
+    ['send CPU ms', true, (s) => cpu(s.senderCpuMs, s.senderCpuInterval, s.repeats)],
+    ['recv CPU ms', true, (s) => cpu(s.receiverCpuMs, s.receiverCpuInterval, s.repeats)],
     [`est ms (${lines[0]?.estProfile ?? 'wan'})`, true, (s) => s.estMs.toFixed(1)],
     ['× oracle', true, (s) => orDash(s.efficiency, (x) => x.toFixed(2))],
     ['track ms', true, (s) => orDash(s.trackerMs, (x) => x.toFixed(2))],
@@ -108,12 +102,10 @@ export function summaryTable(rows: readonly ResultRow[]): string {
   ]
   const head = cols.map((c) => c[0])
   const body = lines.map((s) => cols.map((c) => c[2](s)))
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
-  const fmt = (cells: string[]) => cells.map((c, i) => (cols[i]![1] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
-  return [fmt(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(fmt)].join('\n')
+  return textTable([head, ...body], { columns: cols.map((c) => ({ align: c[1] ? 'right' : 'left' })), rule: true }).join('\n')
 }
 
 /** A CPU median; with repeats, its 95% bootstrap interval too. */
-function cpu(x: Spread, repeats: number): string {
-  return repeats > 1 ? `${x.median.toFixed(1)} [${x.lo.toFixed(1)}-${x.hi.toFixed(1)}]` : x.median.toFixed(1)
+function cpu(ms: number, x: MedianInterval, repeats: number): string {
+  return repeats > 1 ? `${ms.toFixed(1)} [${x.lo.toFixed(1)}-${x.hi.toFixed(1)}]` : ms.toFixed(1)
 }

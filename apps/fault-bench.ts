@@ -9,6 +9,7 @@ import { prepareWorkload } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { formatBytes } from '../core/units.ts'
+import { textTable } from '../core/text-table.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import type { OptionSpec } from '../core/strategy.ts'
 import { ConfigError } from '../core/errors.ts'
@@ -160,8 +161,6 @@ export function faultBenchTable(lines: readonly FaultBenchLine[]): string {
     formatBytes(Math.round(l.verifyBytesPerSync)),
     `${formatBytes(Math.round(l.bytesPlain))} → ${formatBytes(Math.round(l.bytesVerified))}`,
   ])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
   const numeric = new Set([1, 4, 5, 6, 7, 8, 9])
-  const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
-  return [fmt(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(fmt)].join('\n')
+  return textTable([head, ...body], { columns: head.map((_, i) => ({ align: numeric.has(i) ? 'right' : 'left' })), rule: true }).join('\n')
 }

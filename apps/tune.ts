@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { TopLevelSpec } from 'vega-lite'
 import { findStrategy, findWorkload, type RunConfig } from '../harness/config.ts'
 import { searchBlockSize, type Evaluation } from './block-size-search.ts'
@@ -7,6 +9,7 @@ import type { ResultRow } from '../core/result-row.ts'
 import { channelFor, runCell } from '../harness/run-cell.ts'
 import { median } from '../core/stats.ts'
 import { strategyScale } from '../analysis/charts/palette.ts'
+import { renderPng, renderSvg } from '../analysis/charts/render.ts'
 
 export interface TuneRequest {
   /** A resolved run config: its strategies, its one workload, sizes, seeds, compression. */
@@ -145,4 +148,23 @@ export function tuneChart(results: readonly TuneResult[]): TopLevelSpec {
       ],
     },
   }
+}
+
+/** What writeTuneResults writes into its directory. */
+export const TUNE_FILES = ['tune.json', 'rows.jsonl', 'tune.vl.json', 'tune.svg', 'tune.png'] as const
+
+/**
+ * Writes a tuning into `dir` (created if need be): the request and the results (tune.json), every row
+ * measured (rows.jsonl), and the chart as a Vega-Lite spec, an SVG and a PNG.
+ */
+export async function writeTuneResults(dir: string, req: Omit<TuneRequest, 'onEvaluate'>, tuned: { results: TuneResult[]; rows: ResultRow[] }): Promise<void> {
+  const { config, profiles, model, min, max } = req
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'tune.json'), JSON.stringify({ config, profiles, model, min, max, results: tuned.results }, null, 2) + '\n')
+  writeFileSync(join(dir, 'rows.jsonl'), tuned.rows.map((r) => JSON.stringify(r) + '\n').join(''))
+  const spec = tuneChart(tuned.results)
+  writeFileSync(join(dir, 'tune.vl.json'), JSON.stringify(spec, null, 2) + '\n')
+  const svg = await renderSvg(spec)
+  writeFileSync(join(dir, 'tune.svg'), svg)
+  writeFileSync(join(dir, 'tune.png'), renderPng(svg))
 }

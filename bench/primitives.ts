@@ -16,6 +16,7 @@ import { createStrongHasher, STRONG_HASHES } from '../strategies/shared/strong-h
 import { FrameReader, FrameWriter } from '../core/wire.ts'
 import { makeContent } from '../workloads/content.ts'
 import { Rng } from '../core/seeded-random.ts'
+import { textTable } from '../core/text-table.ts'
 import { extraPrimitives } from './primitives-extra.ts'
 import type { Primitive } from './primitive.ts'
 
@@ -100,9 +101,8 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''))
   writeFileSync(join(dir, 'rows.csv'), stringify(rows, { header: true, columns: [...COLUMNS] }))
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...environment(), kind: 'primitives', started: new Date().toISOString(), columns: COLUMNS }, null, 2) + '\n')
-  const w = Math.max(...rows.map((r) => `${r.group} ${r.variant}`.length))
-  process.stdout.write(`${'primitive'.padEnd(w)}  ${'block'.padStart(8)}  ${'MB/s (median)'.padStart(13)}  ±rme\n`)
-  for (const r of rows) process.stdout.write(`${`${r.group} ${r.variant}`.padEnd(w)}  ${String(r.block_size).padStart(8)}  ${r.mb_per_s.toFixed(1).padStart(13)}  ${r.rme_pct.toFixed(1)}%\n`)
+  const table = [['primitive', 'block', 'MB/s (median)', '±rme'], ...rows.map((r) => [`${r.group} ${r.variant}`, String(r.block_size), r.mb_per_s.toFixed(1), `${r.rme_pct.toFixed(1)}%`])]
+  process.stdout.write(textTable(table, { columns: [{}, { align: 'right', minWidth: 8 }, { align: 'right' }] }).join('\n') + '\n')
   process.stdout.write(`\nrows: ${dir}/ (rows.jsonl, rows.csv, manifest.json)\n`)
 }
 

@@ -13,7 +13,8 @@ import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseSize, formatBytes } from '../core/units.ts'
-import { median } from '../analysis/summary.ts'
+import { median } from '../core/stats.ts'
+import { textTable } from '../core/text-table.ts'
 import { benchInputs, CASES, type BenchCase } from './rsync-inputs.ts'
 
 interface CaseResult {
@@ -59,10 +60,9 @@ const ms = (x: number) => `${x.toFixed(0)} ms`
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '-')
 const pct = (a: number, b: number) => (b > 0 ? `${(((a - b) / b) * 100).toFixed(2)}%` : '-')
 
+/** The case name, then numbers. */
 function table(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')
-  return [line(head), w.map((n) => '─'.repeat(n)).join('  '), ...rows.map(line)].join('\n')
+  return textTable([head, ...rows], { columns: head.map((_, i) => ({ align: i === 0 ? 'left' : 'right' })), rule: true }).join('\n')
 }
 
 /**

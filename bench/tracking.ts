@@ -11,7 +11,8 @@ import { ChangeBitmap } from '../strategies/tracking/changed-block-bitmap.ts'
 import { JournalTracker } from '../strategies/tracking/journal-replay.ts'
 import { takeManifest } from '../strategies/tracking/block-manifest.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
-import { median } from '../analysis/summary.ts'
+import { median } from '../core/stats.ts'
+import { textTable } from '../core/text-table.ts'
 import { Rng } from '../core/seeded-random.ts'
 
 const VOLUME = 64 << 20
@@ -72,9 +73,6 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 process.stdout.write(`tracker cost per call, median of ${ROUNDS} interleaved rounds (Node ${process.version})\n\n`)
-const width = Math.max(...[...results.keys()].map((k) => k.length))
-for (const [name, ms] of results) {
-  const m = median(ms)
-  const shown = m >= 1 ? `${m.toFixed(2)} ms` : `${(m * 1000).toFixed(2)} µs`
-  process.stdout.write(`${name.padEnd(width)}  ${shown.padStart(10)}\n`)
-}
+const shown = (m: number) => (m >= 1 ? `${m.toFixed(2)} ms` : `${(m * 1000).toFixed(2)} µs`)
+const table = [...results].map(([name, ms]) => [name, shown(median(ms))])
+process.stdout.write(textTable(table, { columns: [{}, { align: 'right', minWidth: 10 }] }).join('\n') + '\n')

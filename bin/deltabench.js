@@ -3,4 +3,5 @@
 import { register } from 'tsx/esm/api'
 
 register()
-await import('../apps/cli.ts')
+const { main } = await import('../apps/cli.ts')
+process.exitCode = await main(process.argv.slice(2))

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs'
+import { readFully } from './read-fully.ts'
 
 /**
  * A byte-addressable image (block device, VM disk, database file). Strategies read it in chunks,
@@ -106,12 +107,8 @@ export class FileVolume implements Volume {
 
   private readRaw(offset: number, length: number): Uint8Array {
     const out = new Uint8Array(length)
-    let done = 0
-    while (done < length) {
-      const n = readSync(this.fd, out, done, length - done, offset + done)
-      if (n === 0) throw new Error(`file volume ${this.path}: unexpected end of file at ${offset + done}`)
-      done += n
-    }
+    const got = readFully(this.fd, out, 0, length, offset)
+    if (got < length) throw new Error(`file volume ${this.path}: unexpected end of file at ${offset + got}`)
     return out
   }
 

@@ -5,7 +5,7 @@ import { STRATEGIES } from '../strategies/index.ts'
 import { WORKLOADS } from '../workloads/index.ts'
 import { MAX_BLOCK_SIZE, type AnyStrategy, type OptionSpec } from '../core/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
-import { CONTENT_MODELS, parseContent, type ContentModel } from '../workloads/content.ts'
+import { parseContent, type ContentModel } from '../workloads/content.ts'
 import { compressionName, parseCompression } from './channel-codec.ts'
 import { parseCostModel, parseProfile, type CostModel } from '../core/network-profile.ts'
 import { resolveFault, type FaultSpec } from './faults.ts'
@@ -25,10 +25,11 @@ export interface RunRequest {
   workloads?: string[]
   blockSizes?: (number | string)[]
   size?: number | string
-  epochs?: number
+  /** Whole numbers; as typed on a command line they are checked here, like every other field. */
+  epochs?: number | string
   seeds?: (string | number)[]
   content?: string
-  repeat?: number
+  repeat?: number | string
   compression?: string
   profile?: string
   costModel?: string
@@ -166,5 +167,3 @@ function resolveStorage(text: string, size: number): 'memory' | 'file' {
   if (text === 'auto') return size >= AUTO_FILE_STORAGE_BYTES ? 'file' : 'memory'
   throw new ConfigError(`--storage ${text}: choose memory, file or auto`)
 }
-
-export { CONTENT_MODELS }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs'
+import { readFully } from '../core/read-fully.ts'
 
 /** Where a staged volume keeps the pages it has written. */
 export interface PageStore {
@@ -73,12 +74,8 @@ export class FilePageStore implements PageStore {
     const slot = this.slots.get(page)
     if (slot === undefined) return undefined
     const out = new Uint8Array(this.pageSize)
-    let done = 0
-    while (done < this.pageSize) {
-      const n = readSync(this.file(), out, done, this.pageSize - done, slot * this.pageSize + done)
-      if (n === 0) break
-      done += n
-    }
+    // Past the file's end (a slot not yet written out) the rest of the page reads as zeros.
+    readFully(this.file(), out, 0, this.pageSize, slot * this.pageSize)
     return out
   }
 

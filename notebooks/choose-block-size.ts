@@ -2,13 +2,13 @@
  * Notebook: choosing a block size. For each strategy, which block size sends least across the workloads,
  * what it costs in CPU, and how much of the bytes at small blocks are signatures rather than data.
  */
-import { groupBy } from '../analysis/charts/aggregate.ts'
+import { groupBy, median } from '../core/stats.ts'
 import { bytesVsBlockSize } from '../analysis/charts/bytes-vs-block-size.ts'
 import { cpuVsBlockSize } from '../analysis/charts/cpu-vs-block-size.ts'
 import { blockLabel, bytes, formatMs, formatRatio } from '../analysis/charts/format.ts'
 import { frameKinds } from '../analysis/charts/frame-kinds.ts'
 import { addChart, type Analysis } from './analysis.ts'
-import { configs, geomean, median, overlaps, type Config } from './facts.ts'
+import { configs, geomean, overlaps, type Config } from './facts.ts'
 import { mdTable } from './markdown.ts'
 import { NotebookBuilder } from './notebook.ts'
 import { runDescription, type RunData } from './run-data.ts'

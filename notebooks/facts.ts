@@ -2,7 +2,8 @@
  * The numbers the notebooks' conclusions are written from: every sentence a notebook prints is built from
  * these, never typed in.
  */
-import { acrossSeeds, efficiencyPerSeed, groupBy, meanPerSync, type Spread } from '../analysis/charts/aggregate.ts'
+import { acrossSeeds, efficiencyPerSeed, meanPerSync } from '../analysis/charts/aggregate.ts'
+import { groupBy, type Spread } from '../core/stats.ts'
 import type { ResultRow } from '../core/result-row.ts'
 
 export interface Config {
@@ -48,10 +49,4 @@ export function overlaps(a: Spread, b: Spread): boolean {
 
 export function geomean(xs: readonly number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length)
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }

@@ -4,7 +4,7 @@
  * self-verification sent, and what the faulted syncs sent compared with clean ones. Without them it says
  * so, and shows what tracking costs when nothing goes wrong.
  */
-import { groupBy } from '../analysis/charts/aggregate.ts'
+import { groupBy, median } from '../core/stats.ts'
 import { narrowContext } from '../analysis/charts/chart.ts'
 import { correctness } from '../analysis/charts/correctness.ts'
 import { faultCells, selfVerifyText, type FaultCell } from '../analysis/charts/fault-cells.ts'
@@ -14,7 +14,6 @@ import { trackingState } from '../analysis/charts/tracking-state.ts'
 import { trackingTime } from '../analysis/charts/tracking-time.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { addChart, type Analysis } from './analysis.ts'
-import { median } from './facts.ts'
 import { mdTable, mdText } from './markdown.ts'
 import { NotebookBuilder } from './notebook.ts'
 import { runDescription, type RunData } from './run-data.ts'

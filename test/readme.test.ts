@@ -1,8 +1,25 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { columnsMarkdown } from '../core/result-row.ts'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const contributing = readFileSync(new URL('../CONTRIBUTING.md', import.meta.url), 'utf8')
+const ROOT = new URL('..', import.meta.url)
+const SOURCE_ROOTS = ['core', 'strategies', 'workloads', 'harness', 'analysis', 'apps', 'notebooks', 'bench', 'scripts', 'test', 'bin']
+
+/** Paths into the repository that a document names in backticks (`harness/run-cell.ts`, `strategies/tracking/`). */
+function namedPaths(doc: string): string[] {
+  const out: string[] = []
+  for (const m of doc.matchAll(/`((?:[a-z]+)\/[A-Za-z0-9_./-]*)`/g)) if (SOURCE_ROOTS.includes(m[1]!.split('/')[0]!)) out.push(m[1]!)
+  return out
+}
+
+/** Folders under the source roots that hold code. */
+function codeFolders(dir: string): string[] {
+  const here = readdirSync(new URL(dir + '/', ROOT), { withFileTypes: true })
+  const sub = here.filter((d) => d.isDirectory()).flatMap((d) => codeFolders(`${dir}/${d.name}`))
+  return here.some((d) => d.isFile() && /\.(ts|js)$/.test(d.name)) ? [dir, ...sub] : sub
+}
 
 describe('README', () => {
   it('has the current column table (regenerate with: npx deltabench columns)', () => {
@@ -16,5 +33,21 @@ describe('README', () => {
     expect(readme).toContain('npm test')
     const ci = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')
     expect(ci).toMatch(/^npm test$/m)
+  })
+
+  it('names only files and folders that exist (no stale paths after a move)', () => {
+    const paths = [...namedPaths(readme), ...namedPaths(contributing)]
+    expect(paths.length).toBeGreaterThan(20)
+    const missing = paths.filter((p) => !existsSync(new URL(p, ROOT)))
+    expect(missing).toEqual([])
+  })
+
+  it('maps every folder that holds code in its Layout section', () => {
+    const layout = /## Layout\n([\s\S]*?)(\n## |$)/.exec(readme)?.[1] ?? ''
+    expect(layout.length).toBeGreaterThan(200)
+    const folders = SOURCE_ROOTS.filter((r) => existsSync(new URL(r, ROOT)) && statSync(new URL(r, ROOT)).isDirectory()).flatMap(codeFolders)
+    expect(folders).toContain('strategies/rolling')
+    const unmapped = folders.filter((f) => !layout.includes(`${f}/`))
+    expect(unmapped).toEqual([])
   })
 })

@@ -4,45 +4,9 @@
  * their min–max, so no single run is ever drawn as if it were the answer.
  */
 import type { ResultRow } from '../../core/result-row.ts'
+import { groupBy, spread, type Spread } from '../../core/stats.ts'
 
-export interface Spread {
-  median: number
-  min: number
-  max: number
-  /** How many seeds the spread is over. */
-  n: number
-}
-
-export function median(sorted: readonly number[]): number {
-  const m = sorted.length >> 1
-  return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2
-}
-
-/** Median, min and max of the values, or null when there are none. */
-export function spread(values: readonly number[]): Spread | null {
-  if (values.length === 0) return null
-  const s = [...values].sort((a, b) => a - b)
-  return { median: median(s), min: s[0]!, max: s[s.length - 1]!, n: s.length }
-}
-
-/** Rows grouped by the listed columns, groups in order of first appearance. */
-export function groupBy<K extends keyof ResultRow>(rows: readonly ResultRow[], keys: readonly K[]): { key: Pick<ResultRow, K>; rows: ResultRow[] }[] {
-  const groups = new Map<string, { key: Pick<ResultRow, K>; rows: ResultRow[] }>()
-  for (const r of rows) {
-    const id = JSON.stringify(keys.map((k) => r[k]))
-    let g = groups.get(id)
-    if (!g) {
-      const key = {} as Pick<ResultRow, K>
-      for (const k of keys) key[k] = r[k]
-      g = { key, rows: [] }
-      groups.set(id, g)
-    }
-    g.rows.push(r)
-  }
-  return [...groups.values()]
-}
-
-/** One value per seed (null values are left out), then their spread across seeds. */
+/** One value per seed (null values are left out), then their spread across seeds (n counts the seeds). */
 export function acrossSeeds(rows: readonly ResultRow[], perSeed: (seedRows: ResultRow[]) => number | null): Spread | null {
   const values: number[] = []
   for (const g of groupBy(rows, ['seed'])) {

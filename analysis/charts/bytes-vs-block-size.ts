@@ -4,7 +4,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
+import { acrossSeeds, meanPerSync } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { pickedLine, seedWhiskers } from './block-size-lines.ts'
 import { chartFrame, spreadNote, type ChartBuilder, type ChartContext } from './chart.ts'
 import { blockSizeX, CELL_TIPS, logEncoding, tooltip } from './encodings.ts'

@@ -3,7 +3,7 @@
  * replica. A cell with any wrong replica is solid red with the count in words; no average can hide it.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { groupBy } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { chartFrame, type ChartBuilder } from './chart.ts'
 import { CELL_TIPS, tooltip } from './encodings.ts'
 import { WRONG_COLOUR } from './palette.ts'

@@ -3,7 +3,8 @@
  * bytes sent over the oracle's lower bound (1× = as few as the edits allow), on a log colour scale.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { acrossSeeds, efficiencyPerSeed, groupBy } from './aggregate.ts'
+import { acrossSeeds, efficiencyPerSeed } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
 import { CELL_TIPS, tooltip } from './encodings.ts'
 import { formatRatio, formatSpread, logTicks } from './format.ts'

@@ -3,7 +3,7 @@
  * expression for axis labels (which Vega evaluates itself), so an axis and a tooltip never disagree.
  */
 import { formatBytes } from '../../core/units.ts'
-import type { Spread } from './aggregate.ts'
+import type { Spread } from '../../core/stats.ts'
 
 export { formatBytes }
 

@@ -5,7 +5,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, groupBy, meanPerSync } from './aggregate.ts'
+import { acrossSeeds, meanPerSync } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
 import { tooltip } from './encodings.ts'
 import { blockLabel, bytes, formatSpread } from './format.ts'

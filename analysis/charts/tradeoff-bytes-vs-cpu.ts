@@ -4,7 +4,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, groupBy, meanPerSync, paretoFront } from './aggregate.ts'
+import { acrossSeeds, meanPerSync, paretoFront } from './aggregate.ts'
+import { groupBy } from '../../core/stats.ts'
 import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
 import { CELL_TIPS, LEGEND_PICK, logEncoding, PICK_OPACITY, strategyColour, tooltip } from './encodings.ts'
 import { blockLabel, bytes, formatMs, formatSpread } from './format.ts'

@@ -2,7 +2,8 @@
  * The report's summary table: one line per workload × strategy × block size, every number the median over
  * seeds of that seed's mean per sync, with min–max beside it, as the charts show them.
  */
-import { acrossSeeds, efficiencyPerSeed, groupBy, meanPerSync, type Spread } from '../charts/aggregate.ts'
+import { acrossSeeds, efficiencyPerSeed, meanPerSync } from '../charts/aggregate.ts'
+import { groupBy, type Spread } from '../../core/stats.ts'
 import type { ChartContext } from '../charts/chart.ts'
 import { blockLabel, bytes, formatMs, formatRatio } from '../charts/format.ts'
 import type { ResultRow } from '../../core/result-row.ts'

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
+import { readFully } from '../../core/read-fully.ts'
 import { FileVolume, type ReadonlyVolume } from '../../core/volume.ts'
 
 /**
@@ -45,11 +46,8 @@ export class ChunkReader {
       this.fd = openSync((this.volume as FileVolume).path, 'r')
       ChunkReader.leaks.register(this, this.fd, this)
     }
-    for (let got = 0; got < length; ) {
-      const n = readSync(this.fd, into, got, length - got, offset + got)
-      if (n === 0) throw new Error(`chunk reader: ${(this.volume as FileVolume).path} ended at ${offset + got}, expected ${offset + length}`)
-      got += n
-    }
+    const got = readFully(this.fd, into, 0, length, offset)
+    if (got < length) throw new Error(`chunk reader: ${(this.volume as FileVolume).path} ended at ${offset + got}, expected ${offset + length}`)
   }
 
   close(): void {

@@ -10,10 +10,11 @@ import { ToolError } from '../../core/errors.ts'
  * ctx.telemetry.chargeChildCpu; bash's own start-up is not charged (it is not the tool's work).
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { accessSync, closeSync, constants, fstatSync, linkSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, fstatSync, linkSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { FileVolume, type ReadonlyVolume, type Volume } from '../../core/volume.ts'
+import { readFully } from '../../core/read-fully.ts'
 
 /** Where `cmd` is on PATH, or undefined. */
 export function findOnPath(cmd: string): string | undefined {
@@ -158,11 +159,8 @@ export function fileIntoStage(path: string, staged: Volume, replica: ReadonlyVol
     const buf = new Uint8Array(IO_CHUNK)
     for (let off = 0; off < size; off += IO_CHUNK) {
       const n = Math.min(IO_CHUNK, size - off)
-      for (let got = 0; got < n; ) {
-        const r = readSync(fd, buf, got, n - got, off + got)
-        if (r === 0) throw new Error(`${path}: ended early at ${off + got}`)
-        got += r
-      }
+      const got = readFully(fd, buf, 0, n, off)
+      if (got < n) throw new Error(`${path}: ended early at ${off + got}`)
       for (let p = 0; p < n; p += piece) {
         const len = Math.min(piece, n - p)
         const mine = buf.subarray(p, p + len)

@@ -3,9 +3,10 @@
  * with its size, then DATA frames of at most 1 MiB. The receiving half writes them to its own temp file,
  * checking every length against the announced size.
  */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs'
 import type { Frame, FrameKind } from '../../core/strategy.ts'
 import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
+import { readFully } from '../../core/read-fully.ts'
 
 export const TAG_FILE = 0x46 // 'F'
 export const TAG_DATA = 0x64 // 'd'
@@ -61,11 +62,7 @@ export class FileFrameStream {
         const n = Math.min(FRAME_PAYLOAD_LIMIT, this.size - this.off)
         const bytes = new Uint8Array(1 + n)
         bytes[0] = TAG_DATA
-        for (let got = 0; got < n; ) {
-          const r = readSync(this.fd!, bytes, 1 + got, n - got, this.off + got)
-          if (r === 0) throw new Error(`${this.path}: ended early`)
-          got += r
-        }
+        if (readFully(this.fd!, bytes, 1, n, this.off) < n) throw new Error(`${this.path}: ended early`)
         const split = this.kinds ? this.kinds(this.off, this.off + n) : { [this.kind]: n }
         split.control = (split.control ?? 0) + 1
         frames.push({ bytes, kind: this.kind, split })

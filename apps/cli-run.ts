@@ -1,0 +1,142 @@
+/** `deltabench run`: its flags, and running the matrix they describe. */
+import type { Command } from 'commander'
+import { availableParallelism } from 'node:os'
+import { ConfigError } from '../core/errors.ts'
+import { DEFAULT_REQUEST, type RunRequest } from '../harness/config.ts'
+import { FAULT_KINDS } from '../harness/faults.ts'
+import { parseOverrides, resolveUserRun, type OwnData } from '../harness/request.ts'
+import { runMatrix, type Shard } from '../harness/run-matrix.ts'
+import { summaryTable } from '../analysis/summary.ts'
+import { CONTENT_MODELS } from '../workloads/content.ts'
+import { commaList, repeatable, type SetExitCode } from './cli-flags.ts'
+import { printReport } from './cli-runs.ts'
+import { progressReporter } from './progress.ts'
+
+interface RunFlags extends OwnData {
+  strategies?: string[]
+  workloads?: string[]
+  blockSizes?: string[]
+  size?: string
+  epochs?: string
+  seeds?: string[]
+  content?: string
+  opt: string[]
+  out?: string
+  runId?: string
+  resume?: boolean
+  progress: boolean
+  report: boolean
+  failOnIncorrect?: boolean
+  repeat?: string
+  compress?: string
+  profile?: string
+  costModel?: string
+  shard?: string
+  storage?: string
+  workDir?: string
+  jobs?: string
+  fault?: string
+  faultRate?: string
+}
+
+export function addRunCommand(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('run')
+    .description('run a matrix of strategies × workloads × block sizes × seeds and write results/<run-id>/')
+    .option('--strategies <list>', 'comma-separated strategies (default: every registered strategy but the real-tool baselines rdiff, rsync, xdelta3, zstd-patch)', commaList)
+    .option('--workloads <list>', `comma-separated workloads (default: ${DEFAULT_REQUEST.workloads.join(',')})`, commaList)
+    .option('--block-sizes <list>', `comma-separated block sizes, units allowed (default: ${DEFAULT_REQUEST.blockSizes.join(',')})`, commaList)
+    .option('--size <size>', `base volume size, e.g. 64MiB, 1GiB (default: ${DEFAULT_REQUEST.size})`)
+    .option('--epochs <n>', `syncs after the base (default: ${DEFAULT_REQUEST.epochs})`)
+    .option('--seeds <list>', `comma-separated seeds (default: ${DEFAULT_REQUEST.seeds.join(',')})`, commaList)
+    .option('--content <model>', `content model: ${Object.keys(CONTENT_MODELS).join(', ')} (default: ${DEFAULT_REQUEST.content})`)
+    .option('--opt <name.key=value>', 'set a strategy or workload option (repeatable), e.g. --opt fixed-block-compare.strongBytes=8', repeatable, [])
+    .option('--base <file>', 'your own data: the old image (with --target; one sync, file-pair workload)')
+    .option('--target <file>', 'your own data: the new image (with --base)')
+    .option('--trace <file>', 'your own block trace (MSR Cambridge CSV, or offset,length CSV): its writes replayed (block-trace workload)')
+    .option('--out <dir>', 'run directory (default: results/<run-id>)')
+    .option('--run-id <id>', 'name of the run directory under results/')
+    .option('--resume', 'continue the run in --out (same config), skipping finished cells')
+    .option('--repeat <n>', 'run every cell n times: CPU gets median, min, max and a bootstrap interval; bytes must repeat exactly (default: 1)')
+    .option('--compress <stage>', 'compression on the channel: none, gzip[:1-9], brotli[:0-11], zstd[:1-22], adaptive (default: none)')
+    .option('--profile <name>', 'network for est_sync_ms and adaptive compression: lan, wan, mobile, cross-region, or name:down/up/rtt like sat:20M/2M/600ms (default: wan)')
+    .option('--cost-model <model>', 'serial (nothing overlaps) or pipelined (transfer and CPU overlap) (default: serial)')
+    .option('--storage <where>', 'where volumes live: memory, file, or auto (file from 512 MiB) (default: auto)')
+    .option('--work-dir <dir>', 'parent directory for file-backed volumes (default: the system temporary directory)')
+    .option('--jobs <n>', 'cells in parallel, each in its own child process (default: 1, serial, for clean timings)')
+    .option('--shard <i/n>', 'run only shard i of n of the matrix (cells dealt round-robin); join the shards with deltabench merge')
+    .option('--no-progress', 'no progress bar or per-cell lines')
+    .option('--no-report', 'do not write report.html and charts/ at the end')
+    .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
+    .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
+    .option('--fault-rate <p>', "probability of the fault per unit it applies to (default: the fault's own)")
+    .action(async (flags: RunFlags) => setExitCode(await run(flags)))
+}
+
+/** The request the flags make; resolveRun checks every value. */
+function requestOf(flags: RunFlags): RunRequest {
+  return {
+    strategies: flags.strategies,
+    workloads: flags.workloads,
+    blockSizes: flags.blockSizes,
+    size: flags.size,
+    epochs: flags.epochs,
+    seeds: flags.seeds,
+    content: flags.content,
+    repeat: flags.repeat,
+    compression: flags.compress,
+    profile: flags.profile,
+    costModel: flags.costModel,
+    storage: flags.storage,
+    overrides: parseOverrides(flags.opt),
+    fault: flags.fault,
+    faultRate: flags.faultRate,
+  }
+}
+
+function parseJobs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new ConfigError(`--jobs ${text}: a whole number from 1 to 256 (this machine has ${availableParallelism()} cores)`)
+  if (n > 1) process.stderr.write(`note: --jobs ${n} runs cells in parallel; each cell's CPU is its own process's, but cells share cores and caches, so timings are noisier than a serial run (the default)\n`)
+  return n
+}
+
+function parseShard(text: string | undefined): Shard | undefined {
+  if (text === undefined) return undefined
+  const m = /^(\d+)\/(\d+)$/.exec(text)
+  const index = Number(m?.[1])
+  const count = Number(m?.[2])
+  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError(`--shard ${text}: write i/n with 1 <= i <= n, e.g. --shard 2/4`)
+  return { index, count }
+}
+
+/** Runs the matrix, prints the summary, writes the report; exit 3 with --fail-on-incorrect when a replica came out wrong. */
+async function run(flags: RunFlags): Promise<number> {
+  const config = resolveUserRun(requestOf(flags), flags)
+  const result = await runMatrix(config, {
+    shard: parseShard(flags.shard),
+    jobs: parseJobs(flags.jobs),
+    workDir: flags.workDir,
+    outDir: flags.out,
+    runId: flags.runId,
+    resume: flags.resume ?? false,
+    onProgress: flags.progress ? progressReporter() : undefined,
+    onSkip: (_s, _w, reason) => process.stderr.write(`skipped: ${reason}\n`),
+    onWarn: (message) => process.stderr.write(`warning: ${message}\n`),
+  })
+  process.stdout.write(`\n${summaryTable(result.rows)}\n\n`)
+  const wrong = result.rows.filter((r) => !r.correct).length
+  process.stdout.write(`${result.rows.length} syncs, ${wrong === 0 ? 'every replica byte-exact' : `${wrong} WRONG replica(s): see the correct and error columns`}\n`)
+  process.stdout.write(`results: ${result.dir}/ (rows.csv, rows.jsonl, manifest.json)\n`)
+  if (flags.report) {
+    try {
+      await printReport(result.dir, result.rows)
+    } catch (err) {
+      // The rows are safe on disk whatever happened to the charts: say so, and how to retry.
+      process.stderr.write(`deltabench: the report could not be written (${err instanceof Error ? err.message : String(err)}); the results are complete, retry with: npx deltabench report ${result.dir}\n`)
+      return 1
+    }
+  }
+  return wrong > 0 && flags.failOnIncorrect ? 3 : 0
+}
