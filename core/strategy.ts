@@ -192,7 +192,3 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyStrategy = Strategy<any, any>
 
-/** Checks a value is a frame list; used by the harness around every step. */
-export function frameBytesByKind(frame: Frame): Partial<Record<FrameKind, number>> {
-  return frame.split ?? { [frame.kind]: frame.bytes.length }
-}
