@@ -3,14 +3,14 @@
  * syncs that ended with a wrong replica without and with the strategy's self-verification, on the same
  * seeded workloads and the same seeded faults.
  */
-import { coerceOption, findStrategy, findWorkload } from '../harness/config.ts'
+import { findStrategy, findWorkload } from '../harness/config.ts'
+import { coerceOption } from '../core/options.ts'
 import { FAULT_KINDS, FAULTS, type FaultKind } from '../harness/faults.ts'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { formatBytes } from '../core/units.ts'
 import { STRATEGIES } from '../strategies/index.ts'
-import type { OptionSpec } from '../core/strategy.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { ContentModel } from '../workloads/content.ts'
 
@@ -64,7 +64,7 @@ export function parseVariant(text: string): StrategyVariant {
     const eq = p.indexOf('=')
     if (eq < 0) throw new ConfigError(`strategy variant "${text}": write options as name:key=value, e.g. journal-replay:byteExact=true`)
     const key = p.slice(0, eq)
-    options[key] = coerceOption(strategy.name, key, (strategy.options as Record<string, OptionSpec>)[key], p.slice(eq + 1))
+    options[key] = coerceOption(strategy.name, strategy.options, key, p.slice(eq + 1))
   }
   return { name: strategy.name, options }
 }
