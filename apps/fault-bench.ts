@@ -21,7 +21,7 @@ export interface StrategyVariant {
 }
 
 export interface FaultBenchParams {
-  /** Strategies to test; default every registered one with a tracker and a selfVerify option, plus a byte-exact journal. */
+  /** Strategies to test; default every registered one with a tracker that can verify itself, plus a byte-exact journal. */
   strategies?: StrategyVariant[]
   workloads: string[]
   faults: FaultKind[]
@@ -50,7 +50,7 @@ export const DEFAULT_FAULT_BENCH: FaultBenchParams = {
  * small offset errors; a byte-exact one does not).
  */
 export function trackingStrategies(): StrategyVariant[] {
-  const out: StrategyVariant[] = STRATEGIES.filter((s) => s.tracker !== undefined && 'selfVerify' in (s.defaults as object)).map((s) => ({ name: s.name, options: {} }))
+  const out: StrategyVariant[] = STRATEGIES.filter((s) => s.tracker !== undefined && s.selfVerifies !== undefined).map((s) => ({ name: s.name, options: {} }))
   if (out.some((v) => v.name === 'journal-replay')) out.splice(out.findIndex((v) => v.name === 'journal-replay') + 1, 0, { name: 'journal-replay', options: { byteExact: true } })
   return out
 }
@@ -66,6 +66,7 @@ export function parseVariant(text: string): StrategyVariant {
     const key = p.slice(0, eq)
     options[key] = coerceOption(strategy.name, strategy.options, key, p.slice(eq + 1))
   }
+  if (!strategy.selfVerifies) throw new ConfigError(`strategy variant "${text}": ${strategy.name} cannot verify itself, and the fault bench compares each strategy without and with self-verification; choose one of ${STRATEGIES.filter((s) => s.selfVerifies).map((s) => s.name).join(', ')}`)
   return { name: strategy.name, options }
 }
 

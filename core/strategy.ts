@@ -182,6 +182,11 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
   readonly external?: boolean
   /** Why it cannot run on this machine (a missing tool, with the apt-get line), or undefined if it can. */
   unavailable?(): string | undefined
+  /**
+   * Whether these options make the strategy verify itself (exchange a whole-volume digest, repair on a
+   * mismatch, its frames marked with a phase); absent when it never does.
+   */
+  selfVerifies?(opts: O): boolean
   tracker?(ctx: TrackerContext, opts: O): T
   sender(ctx: SenderContext<T>, opts: O): Half | Promise<Half>
   receiver(ctx: ReceiverContext, opts: O): Half | Promise<Half>

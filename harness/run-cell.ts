@@ -87,7 +87,7 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
     tracker = newTracker()
     senderState.reset()
   }
-  const selfVerify = options.selfVerify === true
+  const selfVerify = strategy.selfVerifies?.(options) === true
   const rows: ResultRow[] = []
   for (let e = 0; e < prepared.epochs.length; e++) {
     let trackerMs = 0

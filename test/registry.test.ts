@@ -49,4 +49,14 @@ describe('registries', () => {
       }
     }
   })
+
+  it('a strategy with a selfVerify option says so through the contract, and follows the option', () => {
+    for (const s of STRATEGIES) {
+      expect(s.selfVerifies !== undefined, s.name).toBe('selfVerify' in s.options)
+      if (!s.selfVerifies) continue
+      expect(s.selfVerifies({ ...s.defaults, selfVerify: true }), s.name).toBe(true)
+      expect(s.selfVerifies({ ...s.defaults, selfVerify: false }), s.name).toBe(false)
+    }
+    expect(STRATEGIES.filter((s) => s.selfVerifies).map((s) => s.name).sort()).toEqual(['changed-block-bitmap', 'journal-replay', 'snapshot-diff'])
+  })
 })

@@ -78,6 +78,7 @@ export const changedBlockBitmap: Strategy<ChangedBlockBitmapOptions, ChangeBitma
   defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: true,
+  selfVerifies: (o) => o.selfVerify,
   tracker(ctx: TrackerContext, o) {
     return new ChangeBitmap(o.blockSize, ctx.geometry.size)
   },

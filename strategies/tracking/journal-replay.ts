@@ -112,6 +112,7 @@ export const journalReplay: Strategy<JournalReplayOptions, JournalTracker> = {
   defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: true,
+  selfVerifies: (o) => o.selfVerify,
   tracker(ctx: TrackerContext, o) {
     return new JournalTracker(ctx.device, ctx.source, o.blockSize, o.byteExact)
   },

@@ -84,6 +84,7 @@ export const snapshotDiff: Strategy<SnapshotDiffOptions, SnapshotTaker> = {
   defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: false,
+  selfVerifies: (o) => o.selfVerify,
   tracker(_ctx, o) {
     return new SnapshotTaker(o.blockSize, o.hash)
   },
