@@ -3,7 +3,8 @@
  * syncs that ended with a wrong replica without and with the strategy's self-verification, on the same
  * seeded workloads and the same seeded faults.
  */
-import { coerceOption, findStrategy, findWorkload } from '../harness/config.ts'
+import { findStrategy, findWorkload } from '../harness/config.ts'
+import { coerceOption } from '../core/options.ts'
 import { FAULT_KINDS, FAULTS, type FaultKind } from '../harness/faults.ts'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
@@ -11,7 +12,6 @@ import { runCell } from '../harness/run-cell.ts'
 import { formatBytes } from '../core/units.ts'
 import { textTable } from '../core/text-table.ts'
 import { STRATEGIES } from '../strategies/index.ts'
-import type { OptionSpec } from '../core/strategy.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { ContentModel } from '../workloads/content.ts'
 
@@ -22,7 +22,7 @@ export interface StrategyVariant {
 }
 
 export interface FaultBenchParams {
-  /** Strategies to test; default every registered one with a tracker and a selfVerify option, plus a byte-exact journal. */
+  /** Strategies to test; default every registered one with a tracker that can verify itself, plus a byte-exact journal. */
   strategies?: StrategyVariant[]
   workloads: string[]
   faults: FaultKind[]
@@ -51,7 +51,7 @@ export const DEFAULT_FAULT_BENCH: FaultBenchParams = {
  * small offset errors; a byte-exact one does not).
  */
 export function trackingStrategies(): StrategyVariant[] {
-  const out: StrategyVariant[] = STRATEGIES.filter((s) => s.tracker !== undefined && 'selfVerify' in (s.defaults as object)).map((s) => ({ name: s.name, options: {} }))
+  const out: StrategyVariant[] = STRATEGIES.filter((s) => s.tracker !== undefined && s.selfVerifies !== undefined).map((s) => ({ name: s.name, options: {} }))
   if (out.some((v) => v.name === 'journal-replay')) out.splice(out.findIndex((v) => v.name === 'journal-replay') + 1, 0, { name: 'journal-replay', options: { byteExact: true } })
   return out
 }
@@ -65,8 +65,9 @@ export function parseVariant(text: string): StrategyVariant {
     const eq = p.indexOf('=')
     if (eq < 0) throw new ConfigError(`strategy variant "${text}": write options as name:key=value, e.g. journal-replay:byteExact=true`)
     const key = p.slice(0, eq)
-    options[key] = coerceOption(strategy.name, key, (strategy.options as Record<string, OptionSpec>)[key], p.slice(eq + 1))
+    options[key] = coerceOption(strategy.name, strategy.options, key, p.slice(eq + 1))
   }
+  if (!strategy.selfVerifies) throw new ConfigError(`strategy variant "${text}": ${strategy.name} cannot verify itself, and the fault bench compares each strategy without and with self-verification; choose one of ${STRATEGIES.filter((s) => s.selfVerifies).map((s) => s.name).join(', ')}`)
   return { name: strategy.name, options }
 }
 

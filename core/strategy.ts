@@ -9,6 +9,7 @@
  *    saved state. The harness commits the stage only when the receiver finishes without an error.
  */
 import type { ReadonlyVolume, Volume } from './volume.ts'
+import type { SchemaFor } from './options.ts'
 
 /** Largest block size any strategy accepts (1 GiB): bounds what a decoder will size from a header. */
 export const MAX_BLOCK_SIZE = 1 << 30
@@ -157,23 +158,21 @@ export interface ReceiverContext {
   readonly telemetry: Telemetry
 }
 
-/** One documented option, for `deltabench list`, the README and config validation. */
-export interface OptionSpec {
-  readonly description: string
-  /** 'size' accepts units (4KiB); 'enum' lists its choices. */
-  readonly type: 'number' | 'size' | 'boolean' | 'string' | 'enum'
-  readonly choices?: readonly string[]
-}
-
 export interface StrategyOptions {
   blockSize: number
+}
+
+/** The block size every strategy declares (a run's --block-sizes sets it per cell): 1 B to MAX_BLOCK_SIZE. */
+export function blockSizeOption(description: string, defaultSize = 4096) {
+  return { type: 'size', default: defaultSize, min: 1, max: MAX_BLOCK_SIZE, description } as const
 }
 
 export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends Tracker | undefined = Tracker | undefined> {
   readonly name: string
   readonly summary: string
+  /** Derived from `options` (defaultsOf in core/options.ts). */
   readonly defaults: O
-  readonly options: { readonly [K in keyof O]: OptionSpec }
+  readonly options: SchemaFor<O>
   /** True when the strategy only works with a write trace (it has a tracker). */
   readonly needsWriteTrace: boolean
   /**
@@ -183,6 +182,11 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
   readonly external?: boolean
   /** Why it cannot run on this machine (a missing tool, with the apt-get line), or undefined if it can. */
   unavailable?(): string | undefined
+  /**
+   * Whether these options make the strategy verify itself (exchange a whole-volume digest, repair on a
+   * mismatch, its frames marked with a phase); absent when it never does.
+   */
+  selfVerifies?(opts: O): boolean
   tracker?(ctx: TrackerContext, opts: O): T
   sender(ctx: SenderContext<T>, opts: O): Half | Promise<Half>
   receiver(ctx: ReceiverContext, opts: O): Half | Promise<Half>
@@ -192,7 +196,3 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyStrategy = Strategy<any, any>
 
-/** Checks a value is a frame list; used by the harness around every step. */
-export function frameBytesByKind(frame: Frame): Partial<Record<FrameKind, number>> {
-  return frame.split ?? { [frame.kind]: frame.bytes.length }
-}

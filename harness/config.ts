@@ -1,9 +1,10 @@
 import { ConfigError } from '../core/errors.ts'
+import { coerceOption, type OptionSchema } from '../core/options.ts'
 import type { RecordedRunConfig } from '../core/run-files.ts'
 import { parseSize } from '../core/units.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { WORKLOADS } from '../workloads/index.ts'
-import { MAX_BLOCK_SIZE, type AnyStrategy, type OptionSpec } from '../core/strategy.ts'
+import { MAX_BLOCK_SIZE, type AnyStrategy } from '../core/strategy.ts'
 import type { AnyWorkload } from '../workloads/workload.ts'
 import { parseContent, type ContentModel } from '../workloads/content.ts'
 import { compressionName, parseCompression } from './channel-codec.ts'
@@ -68,33 +69,9 @@ export function findWorkload(name: string): AnyWorkload {
   return w
 }
 
-/** Coerces one option value to its declared type, or says what is wrong with it. */
-export function coerceOption(owner: string, key: string, spec: OptionSpec | undefined, value: unknown): unknown {
-  if (!spec) throw new ConfigError(`${owner} has no option "${key}"`)
-  const where = `${owner}.${key}`
-  switch (spec.type) {
-    case 'size':
-      return typeof value === 'number' ? value : parseSize(String(value), where)
-    case 'number': {
-      const n = typeof value === 'number' ? value : Number(value)
-      if (!Number.isFinite(n) || String(value).trim() === '') throw new ConfigError(`${where} must be a number, got "${value}"`)
-      return n
-    }
-    case 'boolean':
-      if (value === true || value === 'true' || value === '1' || value === 'on') return true
-      if (value === false || value === 'false' || value === '0' || value === 'off') return false
-      throw new ConfigError(`${where} must be true or false, got "${value}"`)
-    case 'enum':
-      if (!spec.choices?.includes(String(value))) throw new ConfigError(`${where} must be one of ${spec.choices?.join(', ')}, got "${value}"`)
-      return String(value)
-    case 'string':
-      return String(value)
-  }
-}
-
-function resolveOptions(owner: { name: string; defaults: object; options: Record<string, OptionSpec> }, overrides: OptionOverrides): Record<string, unknown> {
+function resolveOptions(owner: { name: string; defaults: object; options: OptionSchema }, overrides: OptionOverrides): Record<string, unknown> {
   const out: Record<string, unknown> = { ...owner.defaults }
-  for (const [k, v] of Object.entries(overrides[owner.name] ?? {})) out[k] = coerceOption(owner.name, k, owner.options[k], v)
+  for (const [k, v] of Object.entries(overrides[owner.name] ?? {})) out[k] = coerceOption(owner.name, owner.options, k, v)
   return out
 }
 

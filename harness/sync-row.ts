@@ -29,11 +29,6 @@ export interface EpochFacts {
   fault: { spec: FaultSpec; injected: number } | null
 }
 
-/** Whether the strategy checks its own result (a whole-volume digest, then a repair pass on a mismatch). */
-export function selfVerifies(_strategy: AnyStrategy, options: Record<string, unknown>): boolean {
-  return options.selfVerify === true
-}
-
 /** Columns that are all null when their group does not apply to a row, and all set when it does. */
 export const OPTIONAL_GROUPS = {
   /** The strategy has a tracker. */
@@ -62,7 +57,7 @@ export function syncRow(f: EpochFacts): ResultRow {
       ...trackerColumns(f.sync.tracker),
       ...outcomeColumns(f.sync, f.firstDiff),
       ...faultColumns(f.fault, f.sync, f.firstDiff),
-      ...selfVerifyColumns(selfVerifies(f.strategy, f.options), f.sync, f.firstDiff),
+      ...selfVerifyColumns(f.strategy.selfVerifies?.(f.options) === true, f.sync, f.firstDiff),
       ...telemetryColumns(f.sync.telemetry),
     }),
   )

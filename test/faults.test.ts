@@ -209,5 +209,6 @@ describe('fault configuration and reporting', () => {
     }
     expect(faultBenchTable(lines)).toMatch(/tracker-reset\s+1\s+epoch\s+changed-block-bitmap\s+2\/2 \(100%\)\s+\d\/2 \(\d+%\)\s+0\/2 \(0%\)/)
     expect(() => parseVariant('journal-replay:colour=red')).toThrow(/journal-replay has no option "colour"/)
+    expect(() => parseVariant('fixed-block-compare')).toThrow(/fixed-block-compare cannot verify itself.*choose one of changed-block-bitmap, journal-replay, snapshot-diff/)
   })
 })

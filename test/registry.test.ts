@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { STRATEGIES } from '../strategies/index.ts'
 import { WORKLOADS } from '../workloads/index.ts'
+import type { OptionSchema } from '../core/options.ts'
 
 /** Every value a module exports that has the shape of `probe`. */
 async function exported(dir: string, probe: (v: unknown) => boolean): Promise<[string, unknown][]> {
@@ -39,12 +40,23 @@ describe('registries', () => {
       const names = list.map((x) => x.name)
       expect(new Set(names).size).toBe(names.length)
       for (const x of list) {
-        for (const [k, spec] of Object.entries(x.options as Record<string, { description: string }>)) {
+        for (const [k, spec] of Object.entries(x.options as OptionSchema)) {
           expect(spec.description.length, `${x.name}.${k}`).toBeGreaterThan(3)
+          expect(spec, `${x.name}.${k} has no default`).toHaveProperty('default')
           expect(x.defaults as Record<string, unknown>, `${x.name}.${k} has no default`).toHaveProperty(k)
         }
         expect(Object.keys(x.defaults).sort()).toEqual(Object.keys(x.options).sort())
       }
     }
+  })
+
+  it('a strategy with a selfVerify option says so through the contract, and follows the option', () => {
+    for (const s of STRATEGIES) {
+      expect(s.selfVerifies !== undefined, s.name).toBe('selfVerify' in s.options)
+      if (!s.selfVerifies) continue
+      expect(s.selfVerifies({ ...s.defaults, selfVerify: true }), s.name).toBe(true)
+      expect(s.selfVerifies({ ...s.defaults, selfVerify: false }), s.name).toBe(false)
+    }
+    expect(STRATEGIES.filter((s) => s.selfVerifies).map((s) => s.name).sort()).toEqual(['changed-block-bitmap', 'journal-replay', 'snapshot-diff'])
   })
 })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { SyncSession } from '../harness/sync-session.ts'
 import type { HalfWrapper } from '../harness/run-sync.ts'
-import { OPTIONAL_GROUPS, selfVerifies, syncRow, type EpochFacts } from '../harness/sync-row.ts'
+import { OPTIONAL_GROUPS, syncRow, type EpochFacts } from '../harness/sync-row.ts'
 import { DEFAULT_CHANNEL } from '../harness/run-cell.ts'
 import { FaultInjector } from '../harness/faults.ts'
 import { findStrategy } from '../harness/config.ts'
@@ -127,10 +127,12 @@ describe('syncRow', () => {
     expect(groupsNull(syncRow(f))).toEqual({ tracker: false, fault: true, selfVerify: true, oracle: true })
   })
 
-  it('selfVerifies reads the selfVerify option', () => {
-    const strategy = findStrategy('snapshot-diff')
-    expect(selfVerifies(strategy, { selfVerify: true })).toBe(true)
-    expect(selfVerifies(strategy, { selfVerify: false })).toBe(false)
-    expect(selfVerifies(strategy, {})).toBe(false)
+  it('fills the self-verify group from the strategy contract, not from an option name', async () => {
+    const f = await facts('snapshot-diff')
+    expect(groupsNull(syncRow({ ...f, options: { ...f.options, selfVerify: true } })).selfVerify).toBe(false)
+    expect(groupsNull(syncRow({ ...f, options: { ...f.options, selfVerify: false } })).selfVerify).toBe(true)
+    // fixed-block-compare has no selfVerifies: an option of that name means nothing to the harness.
+    const g = await facts('fixed-block-compare')
+    expect(groupsNull(syncRow({ ...g, options: { ...g.options, selfVerify: true } })).selfVerify).toBe(true)
   })
 })

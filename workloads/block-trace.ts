@@ -1,47 +1,40 @@
 import { existsSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../core/errors.ts'
+import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import { parseBlockTrace, type BlockTrace, type ParseOptions } from './block-trace-parse.ts'
 import { makeContent } from './content.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface BlockTraceOptions {
-  /** The trace file ('': the small synthetic sample shipped in workloads/traces/sample-msr.csv). Default ''. */
-  path: string
-  /** 'auto' (by the number of fields), 'msr' or 'offset-length'. Default 'auto'. */
-  format: string
-  /** Keep only this MSR DiskNumber (-1: every disk). Default -1. */
-  disk: number
-  /** Cut epochs by 'writes' (a number of writes each) or by 'time' (a span of trace time each). Default 'writes'. */
-  cutBy: string
-  /** Writes per epoch when cutting by writes (0: the trace's writes split evenly over --epochs). Default 0. */
-  epochWrites: number
-  /** Seconds of trace time per epoch when cutting by time (0: the trace's span split evenly over --epochs). Default 0. */
-  epochSeconds: number
-  /** Replay at most this many writes (0: all). Default 0. */
-  limit: number
-  /** Largest volume to build; a trace that addresses more is refused unless fold is on. Default 1 GiB. */
-  maxSize: number
-  /** Wrap offsets past maxSize around (offset mod maxSize) instead of refusing the trace. Default false. */
-  fold: boolean
-}
-
 const NAME = 'block-trace'
+/** Volumes are whole 4 KiB pages, like the devices the traces come from. */
+const PAGE = 4096
+
+const OPTIONS = defineOptions({
+  path: { type: 'string', default: '', description: 'trace file (default: the synthetic sample workloads/traces/sample-msr.csv); also --trace <file>' },
+  format: { type: 'enum', choices: ['auto', 'msr', 'offset-length'], default: 'auto', description: 'trace format (auto: 7 fields is MSR, 2 is offset,length)' },
+  disk: { type: 'number', integer: true, min: -1, default: -1, description: 'keep only this MSR DiskNumber (-1: every disk)' },
+  cutBy: { type: 'enum', choices: ['writes', 'time'], default: 'writes', description: 'cut epochs by a number of writes or a span of trace time' },
+  epochWrites: { type: 'number', integer: true, min: 0, default: 0, description: 'writes per epoch when cutting by writes (0: all writes split evenly over --epochs)' },
+  epochSeconds: { type: 'number', min: 0, default: 0, description: 'trace seconds per epoch when cutting by time (0: the trace span split evenly over --epochs)' },
+  limit: { type: 'number', integer: true, min: 0, default: 0, description: 'replay at most this many writes (0: all)' },
+  maxSize: { type: 'size', min: PAGE, default: 1 << 30, description: 'largest volume to build (the harness holds a few copies in memory); a trace that addresses more is refused unless fold is on' },
+  fold: { type: 'boolean', default: false, description: 'wrap offsets past maxSize around (offset mod maxSize) instead of refusing the trace' },
+})
+export type BlockTraceOptions = OptionsOf<typeof OPTIONS>
+
 /** The shipped sample; from a build in dist/workloads/ the CSV is still beside the sources (tsc copies no data). */
 export const SAMPLE_TRACE = [new URL('./traces/sample-msr.csv', import.meta.url), new URL('../../workloads/traces/sample-msr.csv', import.meta.url)]
   .map((u) => fileURLToPath(u))
   .find((p) => existsSync(p)) ?? fileURLToPath(new URL('./traces/sample-msr.csv', import.meta.url))
-/** Volumes are whole 4 KiB pages, like the devices the traces come from. */
-const PAGE = 4096
 
 function tracePath(o: BlockTraceOptions): string {
   return o.path || SAMPLE_TRACE
 }
 
 function parseOptions(o: BlockTraceOptions): ParseOptions {
-  if (!['auto', 'msr', 'offset-length'].includes(o.format)) throw new ConfigError(`${NAME}.format must be auto, msr or offset-length, got "${o.format}"`)
-  return { format: o.format as ParseOptions['format'], disk: o.disk, limit: o.limit }
+  return { format: o.format, disk: o.disk, limit: o.limit }
 }
 
 /** Parsed traces by file and options: validate and create read the file once between them. */
@@ -100,25 +93,11 @@ function epochOfWrites(t: BlockTrace, o: BlockTraceOptions, epochs: number): Uin
 export const blockTrace: Workload<BlockTraceOptions> = {
   name: NAME,
   summary: 'replays a block I/O trace (MSR Cambridge CSV or offset,length CSV): writes overwrite seeded content',
-  defaults: { path: '', format: 'auto', disk: -1, cutBy: 'writes', epochWrites: 0, epochSeconds: 0, limit: 0, maxSize: 1 << 30, fold: false },
-  options: {
-    path: { type: 'string', description: 'trace file (default: the synthetic sample workloads/traces/sample-msr.csv); also --trace <file>' },
-    format: { type: 'enum', choices: ['auto', 'msr', 'offset-length'], description: 'trace format (auto: 7 fields is MSR, 2 is offset,length)' },
-    disk: { type: 'number', description: 'keep only this MSR DiskNumber (-1: every disk)' },
-    cutBy: { type: 'enum', choices: ['writes', 'time'], description: 'cut epochs by a number of writes or a span of trace time' },
-    epochWrites: { type: 'number', description: 'writes per epoch (0: all writes split evenly over --epochs)' },
-    epochSeconds: { type: 'number', description: 'trace seconds per epoch (0: the trace span split evenly over --epochs)' },
-    limit: { type: 'number', description: 'replay at most this many writes (0: all)' },
-    maxSize: { type: 'size', description: 'largest volume to build (the harness holds a few copies in memory)' },
-    fold: { type: 'boolean', description: 'wrap offsets past maxSize around instead of refusing the trace' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   validate(o) {
-    for (const k of ['epochWrites', 'epochSeconds', 'limit'] as const) {
-      if (!(o[k] >= 0)) throw new ConfigError(`${NAME}.${k} must be 0 or more, got ${o[k]}`)
-    }
-    if (!Number.isInteger(o.disk)) throw new ConfigError(`${NAME}.disk must be a whole number (-1: every disk), got ${o.disk}`)
-    if (!Number.isSafeInteger(o.maxSize) || o.maxSize < PAGE) throw new ConfigError(`${NAME}.maxSize must be at least 4 KiB, got ${o.maxSize}`)
+    checkOptions(NAME, OPTIONS, o)
     const t = load(o)
     if (o.cutBy === 'time' && t.format !== 'msr') throw new ConfigError(`${NAME}: ${tracePath(o)} has no timestamps (offset,length); cut it by writes (--opt ${NAME}.cutBy=writes)`)
     const size = Math.ceil(t.extent / PAGE) * PAGE

@@ -1,17 +1,16 @@
+import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { MemoryStorage } from '../core/storage.ts'
 import { CHUNK } from '../core/volume.ts'
 import { epochRng } from './base-volume.ts'
 import { Rng } from '../core/seeded-random.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface CollisionFloodOptions {
-  /** Block size the collisions are made for (the strategy's block size should match). Default 4096. */
-  blockSize: number
-  /** Share of the volume's blocks rewritten per epoch (each with a fresh colliding variant). Default 0.02. */
-  share: number
-  /** Perturbations per block: more makes blocks differ more, with the same weak sum. Default 4. */
-  perturbations: number
-}
+const OPTIONS = defineOptions({
+  blockSize: { type: 'size', min: 1, default: 4096, description: "block size the collisions are made for (the strategy's should match)" },
+  share: { type: 'number', min: 0, default: 0.02, description: 'share of blocks rewritten per epoch, each with a fresh colliding variant' },
+  perturbations: { type: 'number', integer: true, min: 0, default: 4, description: 'weak-sum-preserving edits per block variant: more makes blocks differ more' },
+})
+export type CollisionFloodOptions = OptionsOf<typeof OPTIONS>
 
 const NAME = 'collision-flood'
 
@@ -46,12 +45,8 @@ function perturb(block: Uint8Array, rng: Rng, count: number): void {
 export const collisionFlood: Workload<CollisionFloodOptions> = {
   name: NAME,
   summary: 'adversarial: every block a variant of one block with the same rsync weak sum (a collision flood)',
-  defaults: { blockSize: 4096, share: 0.02, perturbations: 4 },
-  options: {
-    blockSize: { type: 'size', description: 'block size the collisions are made for' },
-    share: { type: 'number', description: 'share of blocks rewritten per epoch' },
-    perturbations: { type: 'number', description: 'weak-sum-preserving edits per block variant' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   create(params, o) {
     const bs = Math.max(4, Math.floor(o.blockSize))

@@ -1,14 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { ConfigError } from '../core/errors.ts'
+import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { CHUNK, MemoryVolume } from '../core/volume.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface FilePairOptions {
-  /** Path of the old image (what the replica holds). Required. */
-  base: string
-  /** Path of the new image (what the source becomes). Required. */
-  target: string
-}
+// Both are required: validate refuses the empty default with the flag to give.
+const OPTIONS = defineOptions({
+  base: { type: 'string', default: '', description: 'the old image the replica holds' },
+  target: { type: 'string', default: '', description: 'the new image the source becomes' },
+})
+export type FilePairOptions = OptionsOf<typeof OPTIONS>
 
 function load(path: string): Uint8Array {
   const b = readFileSync(path)
@@ -22,11 +23,8 @@ function load(path: string): Uint8Array {
 export const filePair: Workload<FilePairOptions> = {
   name: 'file-pair',
   summary: 'your own data: --base old.img --target new.img, one sync (no write trace, no oracle)',
-  defaults: { base: '', target: '' },
-  options: {
-    base: { type: 'string', description: 'the old image the replica holds' },
-    target: { type: 'string', description: 'the new image the source becomes' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: false,
   validate(o) {
     for (const what of ['base', 'target'] as const) {

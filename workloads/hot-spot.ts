@@ -1,18 +1,16 @@
+import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { makeContent } from './content.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import { Rng } from '../core/seeded-random.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface HotSpotOptions {
-  /** Writes per epoch. Default 512. */
-  writes: number
-  /** Size of a region (the unit that is hot or cold). Default 4096. */
-  region: number
-  /** Zipf exponent over regions: higher means fewer, hotter regions. Default 1.1. */
-  skew: number
-  /** Longest write within a region. Default 4096. */
-  maxLength: number
-}
+const OPTIONS = defineOptions({
+  writes: { type: 'number', integer: true, min: 0, default: 512, description: 'writes per epoch' },
+  region: { type: 'size', min: 1, default: 4096, description: 'region size (the unit that is hot or cold)' },
+  skew: { type: 'number', default: 1.1, description: 'Zipf exponent over regions: higher means fewer, hotter regions' },
+  maxLength: { type: 'size', min: 1, default: 4096, description: 'longest write inside a region' },
+})
+export type HotSpotOptions = OptionsOf<typeof OPTIONS>
 
 /**
  * Zipf-skewed rewrites: a few regions (scattered by a seeded permutation) take most writes, many of
@@ -24,13 +22,8 @@ const NAME = 'hot-spot'
 export const hotSpot: Workload<HotSpotOptions> = {
   name: 'hot-spot',
   summary: 'Zipf-skewed rewrites of the same regions many times an epoch (hot database pages)',
-  defaults: { writes: 512, region: 4096, skew: 1.1, maxLength: 4096 },
-  options: {
-    writes: { type: 'number', description: 'writes per epoch' },
-    region: { type: 'size', description: 'region size (unit of hotness)' },
-    skew: { type: 'number', description: 'Zipf exponent over regions' },
-    maxLength: { type: 'size', description: 'longest write inside a region' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   create(params, o) {
     const regions = Math.max(1, Math.floor(params.size / o.region))

@@ -1,17 +1,15 @@
+import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { makeContent } from './content.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface InsertDeleteOptions {
-  /** Edits per epoch. Default 16. */
-  edits: number
-  /** Shortest insert or delete in bytes. Default 1. */
-  minLength: number
-  /** Longest insert or delete in bytes (uniform in between, as librsync's mutation test). Default 1000. */
-  maxLength: number
-  /** Share of edits that are inserts (the rest delete). Default 0.5. */
-  insertShare: number
-}
+const OPTIONS = defineOptions({
+  edits: { type: 'number', integer: true, min: 0, default: 16, description: 'inserts + deletes per epoch' },
+  minLength: { type: 'size', min: 1, default: 1, description: 'shortest edit' },
+  maxLength: { type: 'size', min: 1, default: 1000, description: "longest edit (uniform lengths, as librsync's mutation test)" },
+  insertShare: { type: 'number', min: 0, max: 1, default: 0.5, description: 'share of edits that insert (the rest delete)' },
+})
+export type InsertDeleteOptions = OptionsOf<typeof OPTIONS>
 
 /** Shifting edits as in librsync's tests/mutate.pl: everything after an edit moves. */
 const NAME = 'insert-delete'
@@ -19,13 +17,8 @@ const NAME = 'insert-delete'
 export const insertDelete: Workload<InsertDeleteOptions> = {
   name: 'insert-delete',
   summary: 'inserts and deletes of 1-1000 bytes at random offsets; the tail shifts',
-  defaults: { edits: 16, minLength: 1, maxLength: 1000, insertShare: 0.5 },
-  options: {
-    edits: { type: 'number', description: 'inserts + deletes per epoch' },
-    minLength: { type: 'size', description: 'shortest edit' },
-    maxLength: { type: 'size', description: 'longest edit (uniform lengths)' },
-    insertShare: { type: 'number', description: 'share of edits that insert (0-1)' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   create(params, o) {
     return {

@@ -1,19 +1,16 @@
+import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { makeContent } from './content.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface RandomOverwriteOptions {
-  /** Overwrites per epoch. Default 64. */
-  writes: number
-  /** Shortest write in bytes. Default 64. */
-  minLength: number
-  /** Longest write in bytes (lengths are log-uniform in between). Default 65536. */
-  maxLength: number
-  /** Share of writes aligned to `alignment` in offset and length, like a file system's. Default 0.5. */
-  alignedShare: number
-  /** Alignment of aligned writes in bytes. Default 4096. */
-  alignment: number
-}
+const OPTIONS = defineOptions({
+  writes: { type: 'number', integer: true, min: 0, default: 64, description: 'overwrites per epoch' },
+  minLength: { type: 'size', min: 1, default: 64, description: 'shortest write' },
+  maxLength: { type: 'size', min: 1, default: 65536, description: 'longest write (log-uniform lengths)' },
+  alignedShare: { type: 'number', min: 0, max: 1, default: 0.5, description: "share of writes aligned in offset and length, like a file system's" },
+  alignment: { type: 'size', min: 1, default: 4096, description: 'alignment of aligned writes' },
+})
+export type RandomOverwriteOptions = OptionsOf<typeof OPTIONS>
 
 /** Scattered in-place overwrites: the volume never changes size, nothing shifts. */
 const NAME = 'random-overwrite'
@@ -21,14 +18,8 @@ const NAME = 'random-overwrite'
 export const randomOverwrite: Workload<RandomOverwriteOptions> = {
   name: 'random-overwrite',
   summary: 'scattered in-place overwrites, aligned and unaligned, log-uniform lengths',
-  defaults: { writes: 64, minLength: 64, maxLength: 65536, alignedShare: 0.5, alignment: 4096 },
-  options: {
-    writes: { type: 'number', description: 'overwrites per epoch' },
-    minLength: { type: 'size', description: 'shortest write' },
-    maxLength: { type: 'size', description: 'longest write (log-uniform lengths)' },
-    alignedShare: { type: 'number', description: 'share of writes aligned in offset and length (0-1)' },
-    alignment: { type: 'size', description: 'alignment of aligned writes' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   create(params, o) {
     return {

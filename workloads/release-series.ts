@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { ConfigError, WorkloadError } from '../core/errors.ts'
+import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { firstDifference, MemoryVolume } from '../core/volume.ts'
 import { applyMutation, NO_OBSERVER } from './apply-mutations.ts'
 import { sectorDiff } from './image-diff.ts'
@@ -9,22 +10,17 @@ import { ensureReleases, loadRelease, releaseCacheDir } from './release-cache.ts
 import { findSeries, PINNED_SERIES, type PinnedRelease } from './release-pins.ts'
 import type { Workload } from './workload.ts'
 
-export interface ReleaseSeriesOptions {
-  /** Pinned package whose releases make the series. Default 'commander'. */
-  package: string
-  /** Index of the release the base volume holds (0: the first pinned one). Default 0. */
-  from: number
-  /** Release cache directory ('': DELTABENCH_RELEASE_CACHE, else ~/.cache/deltabench/releases). Default ''. */
-  cacheDir: string
-  /** Never fetch: use the cache only, and say what is missing. Default false. */
-  offline: boolean
-  /** Your own series instead: every file in this directory, in version order of the names (.tgz/.gz are gunzipped). Default ''. */
-  dir: string
-  /** Granularity of the synthesised write trace. Default 512 (a tar block). */
-  sector: number
-}
-
 const NAME = 'release-series'
+
+const OPTIONS = defineOptions({
+  package: { type: 'enum', choices: PINNED_SERIES.map((s) => s.name), default: 'commander', description: 'pinned package whose consecutive releases make the series' },
+  from: { type: 'number', integer: true, min: 0, default: 0, description: 'index of the release the base volume holds (0: the first pinned)' },
+  cacheDir: { type: 'string', default: '', description: 'release cache (default: $DELTABENCH_RELEASE_CACHE, else ~/.cache/deltabench/releases)' },
+  offline: { type: 'boolean', default: false, description: 'never fetch: use the cache only and say what is missing' },
+  dir: { type: 'string', default: '', description: 'your own series: every file in this directory in version order of names (.tgz/.gz gunzipped)' },
+  sector: { type: 'size', min: 1, default: 512, description: 'granularity of the synthesised write trace (512: a tar block)' },
+})
+export type ReleaseSeriesOptions = OptionsOf<typeof OPTIONS>
 
 /** Names in version order: 1.2.10 after 1.2.9 (numeric collation, one fixed locale for every machine). */
 const byVersion = new Intl.Collator('en', { numeric: true }).compare
@@ -50,8 +46,7 @@ function localSeries(dir: string): Release[] {
 
 /** The releases a run uses, from `from` to `from + epochs`; checks there are enough of them. */
 function pick(o: ReleaseSeriesOptions, epochs: number): { pkg: string; releases: PinnedRelease[] } | { local: Release[] } {
-  if (!Number.isInteger(o.from) || o.from < 0) throw new ConfigError(`${NAME}.from must be a release index from 0, got ${o.from}`)
-  if (!Number.isInteger(o.sector) || o.sector < 1) throw new ConfigError(`${NAME}.sector must be a whole number of bytes, got ${o.sector}`)
+  checkOptions(NAME, OPTIONS, o)
   const want = o.from + epochs + 1
   if (o.dir) {
     if (!existsSync(o.dir) || !statSync(o.dir).isDirectory()) throw new ConfigError(`${NAME}.dir ${o.dir}: no such directory`)
@@ -75,15 +70,8 @@ function pick(o: ReleaseSeriesOptions, epochs: number): { pkg: string; releases:
 export const releaseSeries: Workload<ReleaseSeriesOptions> = {
   name: NAME,
   summary: 'successive npm releases as uncompressed tars (fetched once, integrity-checked, cached); synthesised trace, no oracle',
-  defaults: { package: 'commander', from: 0, cacheDir: '', offline: false, dir: '', sector: 512 },
-  options: {
-    package: { type: 'enum', choices: PINNED_SERIES.map((s) => s.name), description: 'pinned package whose consecutive releases make the series' },
-    from: { type: 'number', description: 'index of the release the base volume holds (0: the first pinned)' },
-    cacheDir: { type: 'string', description: 'release cache (default: $DELTABENCH_RELEASE_CACHE, else ~/.cache/deltabench/releases)' },
-    offline: { type: 'boolean', description: 'never fetch: use the cache only and say what is missing' },
-    dir: { type: 'string', description: 'your own series: every file in this directory in version order of names (.tgz/.gz gunzipped)' },
-    sector: { type: 'size', description: 'granularity of the synthesised write trace' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   trace: 'synthesised',
   validate(o, run) {

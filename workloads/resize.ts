@@ -1,13 +1,13 @@
+import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { makeContent } from './content.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface ResizeOptions {
-  /** Largest growth or shrinkage per epoch, as a share of the base size. Default 0.25. */
-  share: number
-  /** Overwrites per epoch besides the resize. Default 4. */
-  writes: number
-}
+const OPTIONS = defineOptions({
+  share: { type: 'number', min: 0, default: 0.25, description: 'largest size change per epoch as a share of the base size' },
+  writes: { type: 'number', integer: true, min: 0, default: 4, description: 'overwrites per epoch besides the resize' },
+})
+export type ResizeOptions = OptionsOf<typeof OPTIONS>
 
 /** Growth and shrinkage: each epoch truncates or extends (sometimes to empty) and writes a little. */
 const NAME = 'resize'
@@ -15,11 +15,8 @@ const NAME = 'resize'
 export const resize: Workload<ResizeOptions> = {
   name: 'resize',
   summary: 'the volume grows and shrinks each epoch (sometimes to empty), with a few overwrites',
-  defaults: { share: 0.25, writes: 4 },
-  options: {
-    share: { type: 'number', description: 'largest size change per epoch as a share of the base size' },
-    writes: { type: 'number', description: 'overwrites per epoch' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   create(params, o) {
     const step = Math.max(1, Math.round(params.size * o.share))

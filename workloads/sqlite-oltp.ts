@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, WorkloadError } from '../core/errors.ts'
+import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
 import { firstDifference, MemoryVolume, type ReadonlyVolume } from '../core/volume.ts'
 import { applyMutation, NO_OBSERVER } from './apply-mutations.ts'
 import { epochRng } from './base-volume.ts'
@@ -10,32 +11,24 @@ import { OltpDatabase, sqlite, TRENDS } from './sqlite-oltp-db.ts'
 import { parseWal, walMutations } from './sqlite-wal.ts'
 import type { Mutation, Workload } from './workload.ts'
 
-export interface SqliteOltpOptions {
-  /** SQLite page size (a power of two from 512 to 65536). Default 4096. */
-  pageSize: number
-  /** Mean row payload in bytes (each row's is uniform in half to one and a half times this). Default 256. */
-  rowSize: number
-  /** Transactions per epoch. Default 100. */
-  transactions: number
-  /** Tables, each with two secondary indexes. Default 4. */
-  tables: number
-  /** Most statements in one transaction (uniform from 1). Default 5. */
-  statements: number
-  /** VACUUM at the end of every Nth epoch (0: never). Default 3. */
-  vacuumEvery: number
-}
-
 const NAME = 'sqlite-oltp'
+
+const OPTIONS = defineOptions({
+  // A power of two too, which validate checks.
+  pageSize: { type: 'size', min: 512, max: 65536, default: 4096, description: 'SQLite page size: a power of two from 512 B to 64 KiB' },
+  rowSize: { type: 'size', min: 1, max: 1 << 20, default: 256, description: 'mean row payload (each row uniform in 0.5-1.5 times it)' },
+  transactions: { type: 'number', integer: true, min: 1, max: 1_000_000, default: 100, description: 'transactions per epoch' },
+  tables: { type: 'number', integer: true, min: 1, max: 64, default: 4, description: 'tables, each with an index on a random key and one on (group, id)' },
+  statements: { type: 'number', integer: true, min: 1, max: 10_000, default: 5, description: 'most statements per transaction (uniform from 1)' },
+  vacuumEvery: { type: 'number', integer: true, min: 0, default: 3, description: 'VACUUM at the end of every Nth epoch (0: never)' },
+})
+export type SqliteOltpOptions = OptionsOf<typeof OPTIONS>
 
 /** Database files live here while the workload runs; removed after the last epoch or at exit. */
 const live = new Set<string>()
 process.once('exit', () => {
   for (const dir of live) rmSync(dir, { recursive: true, force: true })
 })
-
-function positiveInt(key: string, v: number, max: number): void {
-  if (!Number.isInteger(v) || v < 1 || v > max) throw new ConfigError(`${NAME}.${key} must be a whole number from 1 to ${max}, got ${v}`)
-}
 
 /**
  * A real SQLite database under a seeded OLTP mix: inserts, updates and deletes on indexed tables, epochs
@@ -48,24 +41,13 @@ function positiveInt(key: string, v: number, max: number): void {
 export const sqliteOltp: Workload<SqliteOltpOptions> = {
   name: NAME,
   summary: 'a real SQLite database (WAL mode) under a seeded OLTP mix; the trace is the pages SQLite wrote to its WAL',
-  defaults: { pageSize: 4096, rowSize: 256, transactions: 100, tables: 4, statements: 5, vacuumEvery: 3 },
-  options: {
-    pageSize: { type: 'size', description: 'SQLite page size: a power of two from 512 B to 64 KiB' },
-    rowSize: { type: 'size', description: 'mean row payload (each row uniform in 0.5-1.5 times it)' },
-    transactions: { type: 'number', description: 'transactions per epoch' },
-    tables: { type: 'number', description: 'tables, each with an index on a random key and one on (group, id)' },
-    statements: { type: 'number', description: 'most statements per transaction (uniform from 1)' },
-    vacuumEvery: { type: 'number', description: 'VACUUM at the end of every Nth epoch (0: never)' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   hasWriteTrace: true,
   validate(o) {
+    checkOptions(NAME, OPTIONS, o)
     const ps = o.pageSize
-    if (!Number.isInteger(ps) || ps < 512 || ps > 65536 || (ps & (ps - 1)) !== 0) throw new ConfigError(`${NAME}.pageSize must be a power of two from 512 to 65536, got ${ps}`)
-    positiveInt('rowSize', o.rowSize, 1 << 20)
-    positiveInt('transactions', o.transactions, 1_000_000)
-    positiveInt('tables', o.tables, 64)
-    positiveInt('statements', o.statements, 10_000)
-    if (!Number.isInteger(o.vacuumEvery) || o.vacuumEvery < 0) throw new ConfigError(`${NAME}.vacuumEvery must be 0 (never) or a whole number of epochs, got ${o.vacuumEvery}`)
+    if ((ps & (ps - 1)) !== 0) throw new ConfigError(`${NAME}.pageSize must be a power of two from 512 to 65536, got ${ps}`)
     sqlite(NAME)
   },
   create(params, o) {

@@ -2,7 +2,7 @@
  * The workload contract. A workload builds a base volume from a seed and then mutates it in epochs;
  * after each epoch the harness syncs the source to a replica that holds the previous epoch's state.
  */
-import type { OptionSpec } from '../core/strategy.ts'
+import type { SchemaFor } from '../core/options.ts'
 import type { ReadonlyVolume, Volume } from '../core/volume.ts'
 import type { ContentModel } from './content.ts'
 import type { Storage } from '../core/storage.ts'
@@ -42,8 +42,9 @@ export interface WorkloadInstance {
 export interface Workload<O extends object = object> {
   readonly name: string
   readonly summary: string
+  /** Derived from `options` (defaultsOf in core/options.ts). */
   readonly defaults: O
-  readonly options: { readonly [K in keyof O]: OptionSpec }
+  readonly options: SchemaFor<O>
   /**
    * False when the workload knows only before/after images (a file pair): no write trace for
    * trackers, and no edit list for the oracle.

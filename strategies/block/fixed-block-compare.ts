@@ -1,18 +1,18 @@
 import { ConfigError } from '../../core/errors.ts'
-import { MAX_BLOCK_SIZE, type Frame, type Half, type Strategy, type StrategyOptions } from '../../core/strategy.ts'
+import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, MAX_BLOCK_SIZE, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { blockHash, HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
-import { createStrongHasher, STRONG_HASHES, type StrongHashName } from '../shared/strong-hash.ts'
+import { createStrongHasher, MAX_DIGEST_BYTES, STRONG_HASHES } from '../shared/strong-hash.ts'
 
-export interface FixedBlockCompareOptions extends StrategyOptions {
-  /** Block size in bytes. Default 4096. */
-  blockSize: number
-  /** Strong hash of each block. Default xxh128. */
-  hash: StrongHashName
-  /** Bytes of each hash sent (truncated digest), 4 up to the digest length. Default 16. */
-  strongBytes: number
-}
+const OPTIONS = defineOptions({
+  blockSize: blockSizeOption('block size'),
+  hash: { type: 'enum', choices: STRONG_HASHES, default: 'xxh128', description: 'strong hash per block' },
+  // The sender also holds it to the chosen hash's digest length.
+  strongBytes: { type: 'number', integer: true, min: 4, max: MAX_DIGEST_BYTES, default: 16, description: 'bytes of each hash put on the wire (truncated digest), at most the digest length' },
+})
+export type FixedBlockCompareOptions = OptionsOf<typeof OPTIONS>
 
 const NAME = 'fixed-block-compare'
 const SIGNATURE: HashListFormat = { tag: 0x53 /* 'S' */, what: 'signature', kind: 'signature', namesHashLength: true }
@@ -26,12 +26,8 @@ const SIGNATURE: HashListFormat = { tag: 0x53 /* 'S' */, what: 'signature', kind
 export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = {
   name: NAME,
   summary: 'receiver sends per-block strong hashes; sender returns the blocks that differ',
-  defaults: { blockSize: 4096, hash: 'xxh128', strongBytes: 16 },
-  options: {
-    blockSize: { type: 'size', description: 'block size' },
-    hash: { type: 'enum', choices: STRONG_HASHES, description: 'strong hash per block' },
-    strongBytes: { type: 'number', description: 'bytes of each hash put on the wire (truncated digest)' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: false,
 
   async sender(ctx, o): Promise<Half> {

@@ -1,8 +1,12 @@
-import type { Half, Strategy, StrategyOptions } from '../../core/strategy.ts'
+import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
 
-export type WholeFileOptions = StrategyOptions
+const OPTIONS = defineOptions({
+  blockSize: blockSizeOption('chunk size of the data frames (does not change what is sent)', 1 << 20),
+})
+export type WholeFileOptions = OptionsOf<typeof OPTIONS>
 
 /**
  * The ceiling: the sender pushes the whole source, every sync, with no round trip. Any strategy that
@@ -11,8 +15,8 @@ export type WholeFileOptions = StrategyOptions
 export const wholeFile: Strategy<WholeFileOptions, undefined> = {
   name: 'whole-file',
   summary: 'send the whole volume every sync (the ceiling)',
-  defaults: { blockSize: 1 << 20 },
-  options: { blockSize: { type: 'size', description: 'chunk size of the data frames (does not change what is sent)' } },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: false,
   sender(ctx, o): Half {
     const push = new BlockPushSender(ctx.source, o.blockSize)

@@ -1,42 +1,36 @@
 import { ConfigError } from '../../core/errors.ts'
-import { MAX_BLOCK_SIZE, type Frame, type Half, type Strategy, type StrategyOptions } from '../../core/strategy.ts'
+import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockIndex } from './block-index.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
-import { BLOCK_RULES, blockSizeFor, rsyncStrongBytes, type BlockRule } from '../shared/block-size-rules.ts'
-import { WEAK_SUMS, type WeakSumName } from './rolling-checksum.ts'
+import { BLOCK_RULES, blockSizeFor, rsyncStrongBytes } from '../shared/block-size-rules.ts'
+import { WEAK_SUMS } from './rolling-checksum.ts'
 import { DeltaApplier, DeltaEncoder, TAG_ACK } from './rolling-delta.ts'
 import { RollingScanner, type ScanCounters } from './rolling-scan.ts'
 import { carrySums, computeSums, loadCachedSums, signatureFrames, SignatureReader, type BlockSums } from './rolling-signature.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
-import { createStrongHasher, STRONG_HASHES, type StrongHashName } from '../shared/strong-hash.ts'
+import { createStrongHasher, MAX_DIGEST_BYTES, STRONG_HASHES } from '../shared/strong-hash.ts'
 
-export interface RsyncRollingOptions extends StrategyOptions {
-  /** Block size in bytes when blockRule is `fixed`. Default 4096. */
-  blockSize: number
-  /** `fixed` (blockSize), or pick it from the replica's size as `rsync` or `librsync` do. Default fixed. */
-  blockRule: BlockRule
-  /** Rolling sum: rsync's s1/s2 over signed chars (bit-exact), librsync's `rollsum`, or `rabin-karp`. Default rsync. */
-  weakSum: WeakSumName
-  /** Strong hash of each block (and of the whole-volume digest). Default xxh128. */
-  hash: StrongHashName
-  /** Strong-sum bytes per block on the wire: 1 up to the digest length, or `auto` (rsync's s2length rule). Default auto. */
-  strongBytes: number | 'auto'
-  /** Most candidate blocks checked at one offset (rsync caps at 1024). Default 1024. */
-  maxCandidates: number
-  /** Keep block sums across syncs and rehash only the blocks this receiver wrote. Default true. */
-  cache: boolean
-}
+const OPTIONS = defineOptions({
+  blockSize: blockSizeOption('block size when blockRule is fixed'),
+  blockRule: { type: 'enum', choices: BLOCK_RULES, default: 'fixed', description: "fixed (blockSize), or from the replica's size: rsync (700 B to 700² B, then sqrt rounded down to ×8, max 128 KiB), librsync (256 B to 64 KiB, then sqrt rounded down to ×128)" },
+  weakSum: { type: 'enum', choices: WEAK_SUMS, default: 'rsync', description: "rolling sum: rsync (s1/s2 over signed chars, bit-exact), rollsum (librsync's s1/s2, unsigned +31), rabin-karp (librsync's default)" },
+  hash: { type: 'enum', choices: STRONG_HASHES, default: 'xxh128', description: 'strong hash per block and for the whole-volume digest' },
+  // Held to the chosen hash's digest length when a half starts (strongBytesFor).
+  strongBytes: { type: 'number', words: ['auto'], integer: true, min: 1, max: MAX_DIGEST_BYTES, default: 'auto', description: "strong-sum bytes per block on the wire: 1 to the digest length, or auto (rsync's s2length rule)" },
+  maxCandidates: { type: 'number', integer: true, min: 1, default: 1024, description: 'most candidate blocks checked at one offset (rsync: 1024)' },
+  cache: { type: 'boolean', default: true, description: 'keep block sums between syncs; rehash only blocks the receiver wrote' },
+})
+export type RsyncRollingOptions = OptionsOf<typeof OPTIONS>
 
 const NAME = 'rsync-rolling'
 const CACHE_KEY = 'sums'
 /** Most blocks a target may have (bounds the receiver's written-blocks bitmap). */
 const MAX_TARGET_BLOCKS = 2 ** 31
 
-function checkOptions(o: RsyncRollingOptions, digestLength: number): void {
-  if (!(BLOCK_RULES as readonly string[]).includes(o.blockRule)) throw new ConfigError(`${NAME}: blockRule must be one of ${BLOCK_RULES.join(', ')}, got "${o.blockRule}"`)
-  if (!(WEAK_SUMS as readonly string[]).includes(o.weakSum)) throw new ConfigError(`${NAME}: weakSum must be one of ${WEAK_SUMS.join(', ')}, got "${o.weakSum}"`)
-  if (!Number.isSafeInteger(o.blockSize) || o.blockSize < 1 || o.blockSize > MAX_BLOCK_SIZE) throw new ConfigError(`${NAME}: block size ${o.blockSize} must be 1 B to 1 GiB`)
-  if (!Number.isSafeInteger(o.maxCandidates) || o.maxCandidates < 1) throw new ConfigError(`${NAME}: maxCandidates must be a whole number ≥ 1, got ${o.maxCandidates}`)
+/** Refuses options out of their declared range, and strongBytes past the chosen hash's digest. */
+function refuseBadOptions(o: RsyncRollingOptions, digestLength: number): void {
+  checkOptions(NAME, OPTIONS, o)
   strongBytesFor(o, 0, 1, digestLength)
 }
 
@@ -59,21 +53,13 @@ function strongBytesFor(o: RsyncRollingOptions, size: number, blockSize: number,
 export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
   name: NAME,
   summary: "rsync's rolling checksum: signature up, literal runs and block copies down, whole-volume digest",
-  defaults: { blockSize: 4096, blockRule: 'fixed', weakSum: 'rsync', hash: 'xxh128', strongBytes: 'auto', maxCandidates: 1024, cache: true },
-  options: {
-    blockSize: { type: 'size', description: 'block size when blockRule is fixed' },
-    blockRule: { type: 'enum', choices: BLOCK_RULES, description: "fixed (blockSize), or from the replica's size: rsync (700 B to 700² B, then sqrt rounded down to ×8, max 128 KiB), librsync (256 B to 64 KiB, then sqrt rounded down to ×128)" },
-    weakSum: { type: 'enum', choices: WEAK_SUMS, description: "rolling sum: rsync (s1/s2 over signed chars, bit-exact), rollsum (librsync's s1/s2, unsigned +31), rabin-karp (librsync's default)" },
-    hash: { type: 'enum', choices: STRONG_HASHES, description: 'strong hash per block and for the whole-volume digest' },
-    strongBytes: { type: 'string', description: "strong-sum bytes per block on the wire: 1 to the digest length, or auto (rsync's s2length rule)" },
-    maxCandidates: { type: 'number', description: 'most candidate blocks checked at one offset (rsync: 1024)' },
-    cache: { type: 'boolean', description: 'keep block sums between syncs; rehash only blocks the receiver wrote' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: false,
 
   async sender(ctx, o): Promise<Half> {
     const hasher = await createStrongHasher(o.hash)
-    checkOptions(o, hasher.digestLength)
+    refuseBadOptions(o, hasher.digestLength)
     const reader = new SignatureReader(NAME, hasher.digestLength)
     const counters: ScanCounters = { weakHits: 0, falseAlarms: 0, matches: 0, maxChain: 0 }
     let pass = 0
@@ -130,7 +116,7 @@ export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
 
   async receiver(ctx, o): Promise<Half> {
     const hasher = await createStrongHasher(o.hash)
-    checkOptions(o, hasher.digestLength)
+    refuseBadOptions(o, hasher.digestLength)
     let sums: BlockSums | undefined
     let applier: DeltaApplier | undefined
     let pass = 0

@@ -8,6 +8,8 @@ import { ConfigError } from '../../core/errors.ts'
  */
 export const STRONG_HASHES = ['xxh128', 'xxh3', 'blake3', 'md5', 'sha1', 'sha256', 'blake2b'] as const
 export type StrongHashName = (typeof STRONG_HASHES)[number]
+/** The longest digest of them (blake2b's): the most a strongBytes option can ask for. */
+export const MAX_DIGEST_BYTES = 64
 
 export interface StrongHasher {
   readonly name: StrongHashName

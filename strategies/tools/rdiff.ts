@@ -1,24 +1,20 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError } from '../../core/errors.ts'
-import type { Frame, Half, Strategy, StrategyOptions } from '../../core/strategy.ts'
+import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { cleaningUp, fileIntoStage, makeTempDir, missingTools, runTool, volumeAsFile } from './child-tool.ts'
 import { FileFrameStream, FileReceiver, fileFrames } from './file-frames.ts'
 import { layoutKinds, readDeltaLayout } from './rdiff-delta-format.ts'
 
-export interface RdiffOptions extends StrategyOptions {
-  /** Block size passed as `-b` when blockRule is fixed. Default 4096. */
-  blockSize: number
-  /** `fixed` (-b blockSize) or `librsync` (-b 0: rdiff picks from the file size). Default fixed. */
-  blockRule: 'fixed' | 'librsync'
-  /** `-S`: strong-sum bytes; 0 is rdiff's default (the full digest), -1 its recommended minimum. Default 0. */
-  strongBytes: number
-  /** `-H`: strong hash. Default blake2. */
-  hash: 'blake2' | 'md4'
-  /** `-R`: rolling sum. Default rabinkarp. */
-  rollsum: 'rabinkarp' | 'rollsum'
-}
+const OPTIONS = defineOptions({
+  blockSize: blockSizeOption('block size (-b) when blockRule is fixed'),
+  blockRule: { type: 'enum', choices: ['fixed', 'librsync'], default: 'fixed', description: "fixed (-b blockSize) or librsync (-b 0: rdiff's own rule from the file size)" },
+  strongBytes: { type: 'number', integer: true, min: -1, max: 32, default: 0, description: "strong-sum bytes (-S): 0 rdiff's default (full digest), -1 its recommended minimum; at most 16 for md4" },
+  hash: { type: 'enum', choices: ['blake2', 'md4'], default: 'blake2', description: 'strong hash (-H)' },
+  rollsum: { type: 'enum', choices: ['rabinkarp', 'rollsum'], default: 'rabinkarp', description: 'rolling sum (-R)' },
+})
+export type RdiffOptions = OptionsOf<typeof OPTIONS>
 
 const NAME = 'rdiff'
 const TOOLS = [{ cmd: 'rdiff', apt: 'rdiff' }]
@@ -34,20 +30,14 @@ const MAX_FILE = 2 ** 40
 export const rdiff: Strategy<RdiffOptions, undefined> = {
   name: NAME,
   summary: "librsync's rdiff (signature, delta, patch) as a child process: the rsync-family reference",
-  defaults: { blockSize: 4096, blockRule: 'fixed', strongBytes: 0, hash: 'blake2', rollsum: 'rabinkarp' },
-  options: {
-    blockSize: { type: 'size', description: 'block size (-b) when blockRule is fixed' },
-    blockRule: { type: 'enum', choices: ['fixed', 'librsync'], description: "fixed (-b blockSize) or librsync (-b 0: rdiff's own rule)" },
-    strongBytes: { type: 'number', description: "strong-sum bytes (-S): 0 rdiff's default (full digest), -1 its recommended minimum" },
-    hash: { type: 'enum', choices: ['blake2', 'md4'], description: 'strong hash (-H)' },
-    rollsum: { type: 'enum', choices: ['rabinkarp', 'rollsum'], description: 'rolling sum (-R)' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: false,
   external: true,
   unavailable: () => missingTools(NAME, TOOLS),
 
   sender(ctx, o): Half {
-    checkOptions(o)
+    checkOptions(NAME, OPTIONS, o)
     let dir: string | undefined
     let sig: FileReceiver | undefined
     /** The delta on its way, handed over STEP_BUDGET bytes a step so a big one is never held whole. */
@@ -89,7 +79,7 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
   },
 
   receiver(ctx, o): Half {
-    checkOptions(o)
+    checkOptions(NAME, OPTIONS, o)
     const dir = makeTempDir('rdiff-recv')
     let replica: string | undefined
     let delta: FileReceiver | undefined
@@ -128,7 +118,3 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
   },
 }
 
-function checkOptions(o: RdiffOptions): void {
-  if (!Number.isInteger(o.strongBytes) || o.strongBytes < -1 || o.strongBytes > 32) throw new ConfigError(`${NAME}: strongBytes must be -1, 0 or 1-32 (16 for md4), got ${o.strongBytes}`)
-  if (o.blockRule === 'fixed' && (!Number.isSafeInteger(o.blockSize) || o.blockSize < 1 || o.blockSize > 2 ** 31 - 1)) throw new ConfigError(`${NAME}: block size ${o.blockSize} out of range`)
-}

@@ -1,19 +1,20 @@
 import { chmodSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, WireFormatError, ToolError } from '../../core/errors.ts'
-import type { Frame, Half, Strategy, StrategyOptions } from '../../core/strategy.ts'
+import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
 import { fileIntoStage, makeTempDir, missingTools, removeTempDir, volumeAsFile } from './child-tool.ts'
 import { LiveTool } from './live-tool.ts'
 import { FRAME_PAYLOAD_LIMIT } from '../../core/wire.ts'
 import { RSYNC_MAX_BLOCK } from '../shared/block-size-rules.ts'
 
-export interface RsyncOptions extends StrategyOptions {
-  /** Block size passed as `-B` when blockRule is fixed (at most 128 KiB, rsync's limit). Default 4096. */
-  blockSize: number
-  /** `fixed` (-B blockSize) or `rsync` (no -B: rsync's own rule). Default fixed. */
-  blockRule: 'fixed' | 'rsync'
-}
+const OPTIONS = defineOptions({
+  // The 128 KiB limit applies only with blockRule fixed, so checkOptions below holds it.
+  blockSize: blockSizeOption('block size (-B) when blockRule is fixed; at most 128 KiB'),
+  blockRule: { type: 'enum', choices: ['fixed', 'rsync'], default: 'fixed', description: "fixed (-B blockSize) or rsync (no -B: rsync's own rule)" },
+})
+export type RsyncOptions = OptionsOf<typeof OPTIONS>
 
 /** Modification time given to rsync's files (2020-01-01): rsync puts it on the wire. */
 const FIXED_MTIME = 1_577_836_800
@@ -54,11 +55,8 @@ const LONG_OPTIONS = new Set(['--stats', '--no-whole-file', '--ignore-times'])
 export const rsync: Strategy<RsyncOptions, undefined> = {
   name: NAME,
   summary: 'real rsync (client and --server) with its protocol stream relayed through the metered channel',
-  defaults: { blockSize: 4096, blockRule: 'fixed' },
-  options: {
-    blockSize: { type: 'size', description: 'block size (-B) when blockRule is fixed; at most 128 KiB' },
-    blockRule: { type: 'enum', choices: ['fixed', 'rsync'], description: "fixed (-B blockSize) or rsync (rsync's own rule)" },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: false,
   external: true,
   unavailable: () => missingTools(NAME, TOOLS),

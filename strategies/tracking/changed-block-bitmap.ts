@@ -1,16 +1,16 @@
-import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker, TrackerContext } from '../../core/strategy.ts'
+import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type Tracker, type TrackerContext } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver, type BlockScan } from '../shared/block-push.ts'
 import { blockCount, unknownFrame } from '../shared/block-stream.ts'
 import { answerUntilAck, verifiedAck } from './ack.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 
-export interface ChangedBlockBitmapOptions extends StrategyOptions {
-  /** Block size in bytes: one bit per block. Default 4096. */
-  blockSize: number
-  /** Exchange a whole-volume digest after the push and repair by block hashes on a mismatch. Default false. */
-  selfVerify: boolean
-}
+const OPTIONS = defineOptions({
+  blockSize: blockSizeOption('tracking granularity: one bit per block'),
+  selfVerify: { type: 'boolean', default: false, description: 'send a whole-volume digest after the push; on a mismatch the receiver asks for a block-hash repair pass' },
+})
+export type ChangedBlockBitmapOptions = OptionsOf<typeof OPTIONS>
 
 const NAME = 'changed-block-bitmap'
 
@@ -76,12 +76,10 @@ export class ChangeBitmap implements Tracker {
 export const changedBlockBitmap: Strategy<ChangedBlockBitmapOptions, ChangeBitmap> = {
   name: NAME,
   summary: 'CBT: a bitmap of written blocks; push dirty blocks, clear bits on acknowledgement',
-  defaults: { blockSize: 4096, selfVerify: false },
-  options: {
-    blockSize: { type: 'size', description: 'tracking granularity: one bit per block' },
-    selfVerify: { type: 'boolean', description: 'send a whole-volume digest after the push; on a mismatch the receiver asks for a block-hash repair pass' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: true,
+  selfVerifies: (o) => o.selfVerify,
   tracker(ctx: TrackerContext, o) {
     return new ChangeBitmap(o.blockSize, ctx.geometry.size)
   },

@@ -1,5 +1,6 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions, Tracker, TrackerContext, TrackerDevice } from '../../core/strategy.ts'
+import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type Tracker, type TrackerContext, type TrackerDevice } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
 import { coalesce } from './coalesce.ts'
 import { encodeRecord, MAX_JOURNAL_OFFSET, MAX_RECORD_DATA, readRecord, readRecords, REC_RESIZE, REC_WRITE, type JournalRecord } from './journal-records.ts'
@@ -9,16 +10,13 @@ import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import { FramePacker } from '../shared/frame-packer.ts'
 import { answerUntilAck, verifiedAck } from './ack.ts'
 
-export interface JournalReplayOptions extends StrategyOptions {
-  /** Records cover whole blocks of this size around each write (unless byteExact). Default 4096. */
-  blockSize: number
-  /** Log exactly the bytes written instead of the whole blocks around them. Default false. */
-  byteExact: boolean
-  /** Ship the final state of the records since the last acknowledged sync (last write wins) instead of every record. Default true. */
-  coalesce: boolean
-  /** Exchange a whole-volume digest after the replay and repair by block hashes on a mismatch. Default false. */
-  selfVerify: boolean
-}
+const OPTIONS = defineOptions({
+  blockSize: blockSizeOption('records cover whole blocks of this size around each write (unless byteExact)'),
+  byteExact: { type: 'boolean', default: false, description: 'log exactly the bytes written, not the blocks around them' },
+  coalesce: { type: 'boolean', default: true, description: 'ship the final state of the records since the last acknowledged sync (last write wins); false replays every record as written' },
+  selfVerify: { type: 'boolean', default: false, description: 'send a whole-volume digest after the replay; on a mismatch the receiver asks for a block-hash repair pass' },
+})
+export type JournalReplayOptions = OptionsOf<typeof OPTIONS>
 
 const NAME = 'journal-replay'
 const TAG_HEADER = 0x48 // 'H': first LSN, last LSN, record count, flags
@@ -110,14 +108,10 @@ export class JournalTracker implements Tracker {
 export const journalReplay: Strategy<JournalReplayOptions, JournalTracker> = {
   name: NAME,
   summary: 'a write journal (LSN, offset, data, CRC per record); ship records since the last ack, replay in order',
-  defaults: { blockSize: 4096, byteExact: false, coalesce: true, selfVerify: false },
-  options: {
-    blockSize: { type: 'size', description: 'records cover whole blocks of this size around each write (unless byteExact)' },
-    byteExact: { type: 'boolean', description: 'log exactly the bytes written, not the blocks around them' },
-    coalesce: { type: 'boolean', description: 'ship the final state of the records (last write wins); false replays every record as written' },
-    selfVerify: { type: 'boolean', description: 'send a whole-volume digest after the replay; on a mismatch the receiver asks for a block-hash repair pass' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: true,
+  selfVerifies: (o) => o.selfVerify,
   tracker(ctx: TrackerContext, o) {
     return new JournalTracker(ctx.device, ctx.source, o.blockSize, o.byteExact)
   },

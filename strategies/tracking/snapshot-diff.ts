@@ -1,5 +1,6 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import { MAX_BLOCK_SIZE, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type StrategyOptions, type Tracker } from '../../core/strategy.ts'
+import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, MAX_BLOCK_SIZE, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type Tracker } from '../../core/strategy.ts'
 import { blockCount, blockLength, BlockStreamReader, BlockStreamWriter, unknownFrame, type BlockEntryReader, type BlockStreamFormat } from '../shared/block-stream.ts'
 import { HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
 import { ContentIndex, MAX_MANIFEST_BYTES, MAX_VOLUME_BYTES, parseManifest, serializeManifest, takeManifest, type BlockManifest } from './block-manifest.ts'
@@ -9,16 +10,13 @@ import { bytesEqual, createStrongHasher, STRONG_HASHES, type StrongHasher, type 
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import { ConfigError } from '../../core/errors.ts'
 
-export interface SnapshotDiffOptions extends StrategyOptions {
-  /** Block size in bytes: one manifest entry per block. Default 4096. */
-  blockSize: number
-  /** Content hash of each block in the manifest. Default xxh128. */
-  hash: StrongHashName
-  /** Send a block whose content the receiver already holds as a reference to it. Default true. */
-  dedup: boolean
-  /** Exchange a whole-volume digest after the sync and repair by block hashes on a mismatch. Default false. */
-  selfVerify: boolean
-}
+const OPTIONS = defineOptions({
+  blockSize: blockSizeOption('block size: one manifest entry per block'),
+  hash: { type: 'enum', choices: STRONG_HASHES, default: 'xxh128', description: 'content hash of each block in the manifest' },
+  dedup: { type: 'boolean', default: true, description: 'send a block whose content the receiver already holds as a reference' },
+  selfVerify: { type: 'boolean', default: false, description: 'send a whole-volume digest after the sync; on a mismatch the receiver asks for a block-hash repair pass' },
+})
+export type SnapshotDiffOptions = OptionsOf<typeof OPTIONS>
 
 const NAME = 'snapshot-diff'
 const TAG_HEADER = 0x48 // 'H': base manifest id (or none), target size, block size, new manifest id, sync token
@@ -83,14 +81,10 @@ export class SnapshotTaker implements Tracker {
 export const snapshotDiff: Strategy<SnapshotDiffOptions, SnapshotTaker> = {
   name: NAME,
   summary: 'per-sync manifest of block hashes; send blocks that changed since the acknowledged manifest, moved/duplicate blocks as references',
-  defaults: { blockSize: 4096, hash: 'xxh128', dedup: true, selfVerify: false },
-  options: {
-    blockSize: { type: 'size', description: 'block size: one manifest entry per block' },
-    hash: { type: 'enum', choices: STRONG_HASHES, description: 'content hash of each block in the manifest' },
-    dedup: { type: 'boolean', description: 'send a block whose content the receiver already holds as a reference' },
-    selfVerify: { type: 'boolean', description: 'send a whole-volume digest after the sync; on a mismatch the receiver asks for a block-hash repair pass' },
-  },
+  defaults: defaultsOf(OPTIONS),
+  options: OPTIONS,
   needsWriteTrace: false,
+  selfVerifies: (o) => o.selfVerify,
   tracker(_ctx, o) {
     return new SnapshotTaker(o.blockSize, o.hash)
   },
