@@ -1,8 +1,8 @@
-import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { defineOptions } from '../core/options.ts'
 import { makeContent } from './content.ts'
-import { epochRng, seededBase } from './base-volume.ts'
+import { seededEditsWorkload } from './seeded-edits.ts'
 import { Rng } from '../core/seeded-random.ts'
-import type { Mutation, Workload } from './workload.ts'
+import type { Mutation } from './workload.ts'
 
 const OPTIONS = defineOptions({
   writes: { type: 'number', integer: true, min: 0, default: 512, description: 'writes per epoch' },
@@ -10,22 +10,17 @@ const OPTIONS = defineOptions({
   skew: { type: 'number', default: 1.1, description: 'Zipf exponent over regions: higher means fewer, hotter regions' },
   maxLength: { type: 'size', min: 1, default: 4096, description: 'longest write inside a region' },
 })
-export type HotSpotOptions = OptionsOf<typeof OPTIONS>
 
 /**
  * Zipf-skewed rewrites: a few regions (scattered by a seeded permutation) take most writes, many of
  * them several times an epoch, as a database's hot pages do. Tracking pays once per block, a journal
  * once per write.
  */
-const NAME = 'hot-spot'
-
-export const hotSpot: Workload<HotSpotOptions> = {
+export const hotSpot = seededEditsWorkload({
   name: 'hot-spot',
   summary: 'Zipf-skewed rewrites of the same regions many times an epoch (hot database pages)',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
-  hasWriteTrace: true,
-  create(params, o) {
+  edits(params, o) {
     const regions = Math.max(1, Math.floor(params.size / o.region))
     // Cumulative Zipf weights, searched by bisection per write.
     const cdf = new Float64Array(regions)
@@ -41,30 +36,25 @@ export const hotSpot: Workload<HotSpotOptions> = {
       place[i] = place[j]!
       place[j] = t
     }
-    return {
-      epochs: params.epochs,
-      base: () => seededBase(NAME, params),
-      epoch(index, source) {
-        const rng = epochRng('hot-spot', params.seed, index)
-        const out: Mutation[] = []
-        if (source.size === 0) return out
-        for (let i = 0; i < o.writes; i++) {
-          const u = rng.float() * total
-          let lo = 0
-          let hi = regions - 1
-          while (lo < hi) {
-            const mid = (lo + hi) >>> 1
-            if (cdf[mid]! < u) lo = mid + 1
-            else hi = mid
-          }
-          const start = place[lo]! * o.region
-          const room = Math.min(o.region, source.size - start)
-          if (room <= 0) continue
-          const len = rng.range(1, Math.min(o.maxLength, room))
-          out.push({ kind: 'overwrite', at: start + rng.int(room - len + 1), bytes: makeContent(rng, params.content, len) })
+    return (rng, source) => {
+      const out: Mutation[] = []
+      if (source.size === 0) return out
+      for (let i = 0; i < o.writes; i++) {
+        const u = rng.float() * total
+        let lo = 0
+        let hi = regions - 1
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1
+          if (cdf[mid]! < u) lo = mid + 1
+          else hi = mid
         }
-        return out
-      },
+        const start = place[lo]! * o.region
+        const room = Math.min(o.region, source.size - start)
+        if (room <= 0) continue
+        const len = rng.range(1, Math.min(o.maxLength, room))
+        out.push({ kind: 'overwrite', at: start + rng.int(room - len + 1), bytes: makeContent(rng, params.content, len) })
+      }
+      return out
     }
   },
-}
+})

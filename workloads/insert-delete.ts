@@ -1,7 +1,7 @@
-import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { defineOptions } from '../core/options.ts'
 import { makeContent } from './content.ts'
-import { epochRng, seededBase } from './base-volume.ts'
-import type { Mutation, Workload } from './workload.ts'
+import { seededEditsWorkload } from './seeded-edits.ts'
+import type { Mutation } from './workload.ts'
 
 const OPTIONS = defineOptions({
   edits: { type: 'number', integer: true, min: 0, default: 16, description: 'inserts + deletes per epoch' },
@@ -9,38 +9,28 @@ const OPTIONS = defineOptions({
   maxLength: { type: 'size', min: 1, default: 1000, description: "longest edit (uniform lengths, as librsync's mutation test)" },
   insertShare: { type: 'number', min: 0, max: 1, default: 0.5, description: 'share of edits that insert (the rest delete)' },
 })
-export type InsertDeleteOptions = OptionsOf<typeof OPTIONS>
 
 /** Shifting edits as in librsync's tests/mutate.pl: everything after an edit moves. */
-const NAME = 'insert-delete'
-
-export const insertDelete: Workload<InsertDeleteOptions> = {
+export const insertDelete = seededEditsWorkload({
   name: 'insert-delete',
   summary: 'inserts and deletes of 1-1000 bytes at random offsets; the tail shifts',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
-  hasWriteTrace: true,
-  create(params, o) {
-    return {
-      epochs: params.epochs,
-      base: () => seededBase(NAME, params),
-      epoch(index, source) {
-        const rng = epochRng('insert-delete', params.seed, index)
-        let size = source.size
-        const out: Mutation[] = []
-        for (let i = 0; i < o.edits; i++) {
-          const len = rng.range(o.minLength, o.maxLength)
-          if (rng.float() < o.insertShare || size === 0) {
-            out.push({ kind: 'insert', at: rng.int(size + 1), bytes: makeContent(rng, params.content, len) })
-            size += len
-          } else {
-            const n = Math.min(len, size)
-            out.push({ kind: 'delete', at: rng.int(size - n + 1), length: n })
-            size -= n
-          }
+  edits(params, o) {
+    return (rng, source) => {
+      let size = source.size
+      const out: Mutation[] = []
+      for (let i = 0; i < o.edits; i++) {
+        const len = rng.range(o.minLength, o.maxLength)
+        if (rng.float() < o.insertShare || size === 0) {
+          out.push({ kind: 'insert', at: rng.int(size + 1), bytes: makeContent(rng, params.content, len) })
+          size += len
+        } else {
+          const n = Math.min(len, size)
+          out.push({ kind: 'delete', at: rng.int(size - n + 1), length: n })
+          size -= n
         }
-        return out
-      },
+      }
+      return out
     }
   },
-}
+})

@@ -1,48 +1,38 @@
-import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { defineOptions } from '../core/options.ts'
 import { makeContent } from './content.ts'
-import { epochRng, seededBase } from './base-volume.ts'
-import type { Mutation, Workload } from './workload.ts'
+import { seededEditsWorkload } from './seeded-edits.ts'
+import type { Mutation } from './workload.ts'
 
 const OPTIONS = defineOptions({
   share: { type: 'number', min: 0, default: 0.25, description: 'largest size change per epoch as a share of the base size' },
   writes: { type: 'number', integer: true, min: 0, default: 4, description: 'overwrites per epoch besides the resize' },
 })
-export type ResizeOptions = OptionsOf<typeof OPTIONS>
 
 /** Growth and shrinkage: each epoch truncates or extends (sometimes to empty) and writes a little. */
-const NAME = 'resize'
-
-export const resize: Workload<ResizeOptions> = {
+export const resize = seededEditsWorkload({
   name: 'resize',
   summary: 'the volume grows and shrinks each epoch (sometimes to empty), with a few overwrites',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
-  hasWriteTrace: true,
-  create(params, o) {
+  edits(params, o) {
     const step = Math.max(1, Math.round(params.size * o.share))
-    return {
-      epochs: params.epochs,
-      base: () => seededBase(NAME, params),
-      epoch(index, source) {
-        const rng = epochRng('resize', params.seed, index)
-        const out: Mutation[] = []
-        let size = source.size
-        const roll = rng.float()
-        if (roll < 0.1) size = 0
-        else if (roll < 0.55) size = Math.max(0, size - rng.range(1, step))
-        else {
-          // Grow with data (an overwrite past the end) or with a hole (a truncate up reads zeros).
-          const grow = rng.range(1, step)
-          if (rng.float() < 0.5) out.push({ kind: 'overwrite', at: size, bytes: makeContent(rng, params.content, grow) })
-          size += grow
-        }
-        out.push({ kind: 'truncate', size })
-        for (let i = 0; i < o.writes && size > 0; i++) {
-          const len = Math.min(size, rng.logRange(1, 8192))
-          out.push({ kind: 'overwrite', at: rng.int(size - len + 1), bytes: makeContent(rng, params.content, len) })
-        }
-        return out
-      },
+    return (rng, source) => {
+      const out: Mutation[] = []
+      let size = source.size
+      const roll = rng.float()
+      if (roll < 0.1) size = 0
+      else if (roll < 0.55) size = Math.max(0, size - rng.range(1, step))
+      else {
+        // Grow with data (an overwrite past the end) or with a hole (a truncate up reads zeros).
+        const grow = rng.range(1, step)
+        if (rng.float() < 0.5) out.push({ kind: 'overwrite', at: size, bytes: makeContent(rng, params.content, grow) })
+        size += grow
+      }
+      out.push({ kind: 'truncate', size })
+      for (let i = 0; i < o.writes && size > 0; i++) {
+        const len = Math.min(size, rng.logRange(1, 8192))
+        out.push({ kind: 'overwrite', at: rng.int(size - len + 1), bytes: makeContent(rng, params.content, len) })
+      }
+      return out
     }
   },
-}
+})
