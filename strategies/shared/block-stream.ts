@@ -34,14 +34,39 @@ export function blockLength(index: number, size: number, blockSize: number): num
 export const STEP_BUDGET = 8 << 20
 
 /**
+ * The entry headers both ends agree on: the gap to the previous entry's block index, times `ops`, plus the
+ * entry's op; and how many entries went by (END carries the count).
+ */
+class EntryHeaders {
+  private prev = -1
+  count = 0
+
+  constructor(private readonly ops: number) {}
+
+  /** The header of an entry for block `index` (indices strictly increase) under `op`. */
+  encode(index: number, op: number): number {
+    const header = (index - this.prev - 1) * this.ops + op
+    this.prev = index
+    this.count++
+    return header
+  }
+
+  /** The block index a header names (its op is header % ops). */
+  decode(header: number): number {
+    const index = this.prev + 1 + Math.floor(header / this.ops)
+    this.prev = index
+    this.count++
+    return index
+  }
+}
+
+/**
  * Writes blocks of the source as a block stream, in increasing index order, streamed across steps: push
  * until `full`, hand the frames over with `take()`, go on next step; `finish()` adds the END frame.
  */
 export class BlockStreamWriter {
   private readonly packer: FramePacker
-  private prev = -1
-  /** Entries written so far (END carries the count). */
-  private sent = 0
+  private readonly headers: EntryHeaders
 
   constructor(
     private readonly format: BlockStreamFormat,
@@ -49,12 +74,13 @@ export class BlockStreamWriter {
     private readonly blockSize: number,
   ) {
     this.packer = new FramePacker(format.blocksTag, format.phase)
+    this.headers = new EntryHeaders(format.ops)
   }
 
   /** Block `index` as its bytes, under op `op`. */
   data(index: number, op = 0): void {
     const len = blockLength(index, this.source.size, this.blockSize)
-    this.packer.entry().varint(this.header(index, op)).bytes(this.source.read(index * this.blockSize, len))
+    this.packer.entry().varint(this.headers.encode(index, op)).bytes(this.source.read(index * this.blockSize, len))
     this.packer.added(len, 0)
   }
 
@@ -62,15 +88,8 @@ export class BlockStreamWriter {
   reference(index: number, op: number, code: number): void {
     const w = this.packer.entry()
     const before = w.length
-    w.varint(this.header(index, op)).varint(code)
+    w.varint(this.headers.encode(index, op)).varint(code)
     this.packer.added(0, w.length - before)
-  }
-
-  private header(index: number, op: number): number {
-    const gap = index - this.prev - 1
-    this.prev = index
-    this.sent++
-    return gap * this.format.ops + op
   }
 
   /** True once a step's worth of frames is waiting. */
@@ -96,7 +115,7 @@ export class BlockStreamWriter {
   /** Closes the stream: the frames not yet taken, then the END frame. */
   finish(): Frame[] {
     const out = this.take()
-    out.push({ bytes: new FrameWriter(8).u8(this.format.endTag).varint(this.sent).finish(), kind: 'control', phase: this.format.phase })
+    out.push({ bytes: new FrameWriter(8).u8(this.format.endTag).varint(this.headers.count).finish(), kind: 'control', phase: this.format.phase })
     return out
   }
 }
@@ -106,15 +125,13 @@ export type BlockEntryReader = (r: FrameReader, index: number, length: number, o
 
 /** Reads a block stream into a staged volume; the caller dispatches on the frame tag. */
 export class BlockStreamReader {
-  private prev = -1
-  /** Entries read so far. */
-  private received = 0
+  private readonly headers: EntryHeaders
+  private readonly ops: number
 
-  constructor(
-    private readonly format: BlockStreamFormat,
-    private readonly blockSize: number,
-    private readonly staged: Volume,
-  ) {}
+  constructor(format: BlockStreamFormat, private readonly blockSize: number, private readonly staged: Volume) {
+    this.ops = format.ops
+    this.headers = new EntryHeaders(format.ops)
+  }
 
   /** The entry body of a data op: the block's bytes, written into the stage. */
   readonly data: BlockEntryReader = (r, index, length) => this.staged.write(index * this.blockSize, r.bytes(length))
@@ -122,14 +139,11 @@ export class BlockStreamReader {
   /** Reads the entries of a BLOCKS frame (its tag already read) for a target of `size` bytes. */
   blocks(r: FrameReader, size: number, entry: BlockEntryReader = this.data): void {
     const n = blockCount(size, this.blockSize)
-    const ops = this.format.ops
     while (r.remaining > 0) {
       const header = r.varint()
-      const index = this.prev + 1 + Math.floor(header / ops)
+      const index = this.headers.decode(header)
       if (index >= n) r.fail(`block ${index} past the last block ${n - 1}`)
-      entry(r, index, blockLength(index, size, this.blockSize), header % ops)
-      this.prev = index
-      this.received++
+      entry(r, index, blockLength(index, size, this.blockSize), header % this.ops)
     }
   }
 
@@ -137,7 +151,7 @@ export class BlockStreamReader {
   end(r: FrameReader, size: number): void {
     const sent = r.varint()
     r.end()
-    if (sent !== this.received) r.fail(`sender sent ${sent} blocks, ${this.received} arrived`)
+    if (sent !== this.headers.count) r.fail(`sender sent ${sent} blocks, ${this.headers.count} arrived`)
     this.staged.truncate(size)
   }
 }
