@@ -4,7 +4,7 @@
  * seeded workloads and the same seeded faults.
  */
 import { findStrategy, findWorkload } from '../harness/config.ts'
-import { coerceOption } from '../core/options.ts'
+import { coerceOption, defaultOptions } from '../core/options.ts'
 import { FAULT_KINDS, FAULTS, type FaultKind } from '../harness/faults.ts'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
@@ -101,7 +101,7 @@ export async function runFaultBench(p: FaultBenchParams, onCell?: () => void): P
   for (const w of p.workloads) {
     const workload = findWorkload(w)
     for (const seed of p.seeds) {
-      const prepared = prepareWorkload(workload, workload.defaults, { size: p.size, epochs: p.epochs, seed, content: p.content })
+      const prepared = prepareWorkload(workload, defaultOptions(workload), { size: p.size, epochs: p.epochs, seed, content: p.content })
       for (const fault of ['none' as const, ...p.faults]) {
         const spec = fault === 'none' ? undefined : { kind: fault, rate: p.rate ?? FAULTS[fault].defaultRate }
         for (const variant of variants) {
@@ -110,7 +110,7 @@ export async function runFaultBench(p: FaultBenchParams, onCell?: () => void): P
           const acc = rows.get(key) ?? { plain: [], verified: [] }
           rows.set(key, acc)
           for (const selfVerify of [false, true]) {
-            const options = { ...strategy.defaults, ...variant.options, blockSize: p.blockSize, selfVerify }
+            const options = { ...defaultOptions(strategy), ...variant.options, blockSize: p.blockSize, selfVerify }
             const out = await runCell({ runId: 'bench-faults', strategy, options, prepared, fault: spec })
             ;(selfVerify ? acc.verified : acc.plain).push(...out)
             onCell?.()

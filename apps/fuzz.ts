@@ -14,6 +14,7 @@ import type { HalfWrapper, SyncOutcome } from '../harness/run-sync.ts'
 import type { Direction } from '../harness/metered-channel.ts'
 import { SyncSession } from '../harness/sync-session.ts'
 import { MemoryVolume } from '../core/volume.ts'
+import { defaultOptions } from '../core/options.ts'
 
 export const MUTATORS = ['bitflip', 'truncate', 'extend', 'forge-length', 'drop', 'duplicate', 'garbage', 'empty'] as const
 export type Mutator = (typeof MUTATORS)[number]
@@ -178,7 +179,7 @@ export interface CutReport {
  * next sync, uncut, must leave it correct.
  */
 export async function cutTransfers(strategy: AnyStrategy, offsetsPerFrame = 3, seed = 'cut'): Promise<CutReport> {
-  const sc = defaultScenario('cut', 1024, strategy.defaults)
+  const sc = defaultScenario('cut', 1024, defaultOptions(strategy))
   const ref = await replay(strategy, sc)
   if (ref.outcome.error) throw new Error(`cut: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
   const frames = ref.received.down + ref.received.up
@@ -226,7 +227,7 @@ export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 
     const scSeed = String(i % 8) // a few scenarios, each replayed with many mutations
     let entry = scenarios.get(scSeed)
     if (!entry) {
-      const sc = defaultScenario(scSeed, blockSize, strategy.defaults)
+      const sc = defaultScenario(scSeed, blockSize, defaultOptions(strategy))
       const ref = await replay(strategy, sc)
       if (ref.outcome.error) throw new Error(`fuzz: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
       entry = { sc, received: ref.received }

@@ -10,6 +10,7 @@ import { channelFor, runCell } from '../harness/run-cell.ts'
 import { median } from '../core/stats.ts'
 import { strategyScale } from '../analysis/charts/palette.ts'
 import { renderPng, renderSvg } from '../analysis/charts/render.ts'
+import { defaultOptions } from '../core/options.ts'
 
 export interface TuneRequest {
   /** A resolved run config: its strategies, its one workload, sizes, seeds, compression. */
@@ -74,7 +75,7 @@ export async function tune(req: TuneRequest): Promise<{ results: TuneResult[]; r
   const results: TuneResult[] = []
   for (const s of config.strategies) {
     const strategy = findStrategy(s.name)
-    const defaultBlockSize = strategy.defaults.blockSize as number
+    const defaultBlockSize = defaultOptions(strategy).blockSize as number
     for (const name of req.profiles) {
       const profile = parseProfile(name)
       // With repeats, the median of the repeats' mean estimates: one slow repeat does not move the choice.

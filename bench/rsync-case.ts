@@ -18,6 +18,7 @@ import { FileVolume, firstDifference, MemoryVolume } from '../core/volume.ts'
 import { makeTempDir, removeTempDir } from '../strategies/tools/child-tool.ts'
 import { peakRssBytes } from '../harness/peak-rss.ts'
 import { timed } from '../harness/cpu-clock.ts'
+import { defaultOptions } from '../core/options.ts'
 
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const blockSize = Number(arg('block-size', '16384'))
   const strongBytes = Number(arg('strong-bytes', '8'))
   const extra = JSON.parse(arg('options', '{}')) as Record<string, unknown>
-  const options = { ...strategy.defaults, blockSize, ...(strategy.name === 'rsync' ? {} : { strongBytes }), ...extra }
+  const options = { ...defaultOptions(strategy), blockSize, ...(strategy.name === 'rsync' ? {} : { strongBytes }), ...extra }
   const basePath = arg('base')
   const targetPath = arg('target')
 

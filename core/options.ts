@@ -68,6 +68,11 @@ export function defaultsOf<S extends OptionSchema>(schema: S): OptionsOf<S> {
   return Object.fromEntries(Object.entries(schema).map(([key, spec]) => [key, spec.default])) as OptionsOf<S>
 }
 
+/** The defaults of a strategy's or a workload's options, typed as its options (derived, never declared). */
+export function defaultOptions<O>(owner: { readonly options: SchemaFor<O> }): O {
+  return defaultsOf(owner.options as OptionSchema) as O
+}
+
 const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
   ['true', true],
   ['1', true],

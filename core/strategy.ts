@@ -170,8 +170,6 @@ export function blockSizeOption(description: string, defaultSize = 4096) {
 export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends Tracker | undefined = Tracker | undefined> {
   readonly name: string
   readonly summary: string
-  /** Derived from `options` (defaultsOf in core/options.ts). */
-  readonly defaults: O
   readonly options: SchemaFor<O>
   /** True when the strategy only works with a write trace (it has a tracker). */
   readonly needsWriteTrace: boolean

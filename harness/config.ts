@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.ts'
-import { coerceOption, type OptionSchema } from '../core/options.ts'
+import { coerceOption, type OptionSchema, defaultsOf } from '../core/options.ts'
 import type { RecordedRunConfig } from '../core/run-files.ts'
 import { parseSize } from '../core/units.ts'
 import { STRATEGIES } from '../strategies/index.ts'
@@ -69,8 +69,8 @@ export function findWorkload(name: string): AnyWorkload {
   return w
 }
 
-function resolveOptions(owner: { name: string; defaults: object; options: OptionSchema }, overrides: OptionOverrides): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...owner.defaults }
+function resolveOptions(owner: { name: string; options: OptionSchema }, overrides: OptionOverrides): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...defaultsOf(owner.options) }
   for (const [k, v] of Object.entries(overrides[owner.name] ?? {})) out[k] = coerceOption(owner.name, owner.options, k, v)
   return out
 }

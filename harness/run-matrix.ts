@@ -10,6 +10,7 @@ import { runInChildren } from './child-pool.ts'
 import type { StrategyOptions } from '../core/strategy.ts'
 import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
 import { peakRssBytes } from './peak-rss.ts'
+import { defaultOptions } from '../core/options.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -142,7 +143,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
 /** One small untimed cell per strategy and block size: the first timed cell then runs optimised code. */
 export async function warmUp(config: RunConfig): Promise<void> {
   const workload = findWorkload('random-overwrite')
-  const prepared = prepareWorkload(workload, workload.defaults, { size: 256 << 10, epochs: 2, seed: 'warm-up', content: 'mixed' })
+  const prepared = prepareWorkload(workload, defaultOptions(workload), { size: 256 << 10, epochs: 2, seed: 'warm-up', content: 'mixed' })
   for (const s of config.strategies) {
     // A strategy that cannot run here (a missing tool) is skipped with its reason in the matrix itself.
     if (cellUnsupported(findStrategy(s.name), workload)) continue

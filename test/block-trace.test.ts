@@ -8,6 +8,7 @@ import { prepareWorkload } from '../harness/prepare-workload.ts'
 import { blockTrace, SAMPLE_TRACE } from '../workloads/block-trace.ts'
 import { parseBlockTrace } from '../workloads/block-trace-parse.ts'
 import { fingerprint } from './workload-fingerprint.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'deltabench-trace-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -31,7 +32,7 @@ function sampleWrites(): [number, number, number][] {
 describe('block-trace', () => {
   it('replays the sample: one overwrite per write, of its size at its offset; the volume sized from the largest request', () => {
     const writes = sampleWrites()
-    const p = prepareWorkload(blockTrace, { ...blockTrace.defaults }, params())
+    const p = prepareWorkload(blockTrace, { ...defaultOptions(blockTrace) }, params())
     expect(p.base.size).toBe(4 << 20)
     const replayed = p.epochs.flat()
     expect(replayed.map((m) => (m.kind === 'overwrite' ? [m.at, m.bytes.length] : m))).toEqual(writes.map(([, o, s]) => [o, s]))
@@ -46,10 +47,10 @@ describe('block-trace', () => {
     const span = (writes.at(-1)![0] - first) / 4
     const want = [0, 0, 0, 0]
     for (const [t] of writes) want[Math.min(3, Math.floor((t - first) / span))]!++
-    const p = prepareWorkload(blockTrace, { ...blockTrace.defaults, cutBy: 'time' }, params(4))
+    const p = prepareWorkload(blockTrace, { ...defaultOptions(blockTrace), cutBy: 'time' }, params(4))
     expect(p.epochs.map((e) => e.length)).toEqual(want)
     // A fixed span of 60 s: only the first four minutes of the trace are replayed.
-    const fixed = prepareWorkload(blockTrace, { ...blockTrace.defaults, cutBy: 'time', epochSeconds: 60 }, params(4))
+    const fixed = prepareWorkload(blockTrace, { ...defaultOptions(blockTrace), cutBy: 'time', epochSeconds: 60 }, params(4))
     expect(fixed.epochs.map((e) => e.length)).toEqual([0, 1, 2, 3].map((e) => writes.filter(([t]) => t - first >= 60 * e && t - first < 60 * (e + 1)).length))
   })
 
@@ -57,8 +58,8 @@ describe('block-trace', () => {
     const f = (seed: string) => fingerprint('block-trace', seed, 0, 3, {}, 'random')
     expect(f('1')).toBe(f('1'))
     expect(f('1')).not.toBe(f('2'))
-    const a = prepareWorkload(blockTrace, { ...blockTrace.defaults }, params(3, '1'))
-    const b = prepareWorkload(blockTrace, { ...blockTrace.defaults }, params(3, '2'))
+    const a = prepareWorkload(blockTrace, { ...defaultOptions(blockTrace) }, params(3, '1'))
+    const b = prepareWorkload(blockTrace, { ...defaultOptions(blockTrace) }, params(3, '2'))
     const where = (p: typeof a) => p.epochs.flat().map((m) => (m.kind === 'overwrite' ? m.at : -1))
     expect(where(a)).toEqual(where(b))
   })
@@ -67,7 +68,7 @@ describe('block-trace', () => {
     const plain = file('plain.csv', 'offset,length\r\n# a comment\r\n0,4096\r\n1048576,512\r\n\r\n8192,100\r\n')
     const t = parseBlockTrace(plain, { format: 'auto', disk: -1, limit: 0 })
     expect([t.format, t.writes, t.extent, [...t.offset.subarray(0, 3)]]).toEqual(['offset-length', 3, 1049088, [0, 1048576, 8192]])
-    const p = prepareWorkload(blockTrace, { ...blockTrace.defaults, path: plain }, params(2))
+    const p = prepareWorkload(blockTrace, { ...defaultOptions(blockTrace), path: plain }, params(2))
     expect(p.base.size).toBe(1052672) // rounded up to whole 4 KiB pages
     expect(p.epochs.map((e) => e.length)).toEqual([2, 1])
     const msr = file('disks.csv', '128480000000000000,h,0,Write,0,4096,10\n128480000010000000,h,1,Write,4096,4096,10\n128480000020000000,h,1,Read,65536,4096,10\n')
@@ -93,7 +94,7 @@ describe('block-trace', () => {
 
   it('fold wraps offsets past maxSize, splitting a write that crosses the end', () => {
     const path = file('fold.csv', `${(1 << 20) - 1024},4096\n${3 << 20},4096\n`)
-    const p = prepareWorkload(blockTrace, { ...blockTrace.defaults, path, maxSize: 1 << 20, fold: true }, params(1))
+    const p = prepareWorkload(blockTrace, { ...defaultOptions(blockTrace), path, maxSize: 1 << 20, fold: true }, params(1))
     expect(p.base.size).toBe(1 << 20)
     expect(p.epochs[0]!.map((m) => (m.kind === 'overwrite' ? [m.at, m.bytes.length] : m))).toEqual([[(1 << 20) - 1024, 1024], [0, 3072], [0, 4096]])
   })

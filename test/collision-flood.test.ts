@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
 import { collisionFlood } from '../workloads/collision-flood.ts'
 import { imageBytes, quickRun } from './helpers.ts'
+import { defaultOptions } from '../core/options.ts'
 
 /** rsync's weak sum of a block (s1, s2), with bytes read as signed chars when `signed`. */
 function weak(b: Uint8Array, signed: boolean): [number, number] {
@@ -18,7 +19,7 @@ function weak(b: Uint8Array, signed: boolean): [number, number] {
 describe('collision-flood', () => {
   it('every block has the same rsync weak sum (signed and unsigned) and nearly every block differs', () => {
     const bs = 1024
-    const p = prepareWorkload(collisionFlood, { ...collisionFlood.defaults, blockSize: bs }, { size: 256 * bs, epochs: 2, seed: '1', content: 'random' })
+    const p = prepareWorkload(collisionFlood, { ...defaultOptions(collisionFlood), blockSize: bs }, { size: 256 * bs, epochs: 2, seed: '1', content: 'random' })
     const bytes = imageBytes(p.base)
     const blocks = Array.from({ length: 256 }, (_, i) => bytes.subarray(i * bs, (i + 1) * bs))
     for (const signed of [false, true]) {

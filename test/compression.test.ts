@@ -9,6 +9,7 @@ import { quickRun } from './helpers.ts'
 import { channelFor, runCell } from '../harness/run-cell.ts'
 import { findStrategy, findWorkload, resolveRun } from '../harness/config.ts'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const text = makeContent(new Rng('z'), 'text', 200_000)
 const random = makeContent(new Rng('z'), 'random', 200_000)
@@ -53,7 +54,7 @@ describe('compression on the channel', () => {
     const plain = await quickRun({ strategy: 'whole-file', workload: 'append', blockSize: 65536, size: 1 << 20, content: 'text', epochs: 1 })
     const config = resolveRun({ strategies: ['whole-file'], workloads: ['append'], compression: 'zstd:3' })
     const w = findWorkload('append')
-    const prepared = prepareWorkload(w, w.defaults, { size: 1 << 20, epochs: 1, seed: '1', content: 'text' })
+    const prepared = prepareWorkload(w, defaultOptions(w), { size: 1 << 20, epochs: 1, seed: '1', content: 'text' })
     const [row] = await runCell({ runId: 't', strategy: findStrategy('whole-file'), options: { blockSize: 65536 }, prepared, channel: channelFor(config) })
     expect(row!.correct).toBe(true)
     expect(row!.compression).toBe('zstd:3')

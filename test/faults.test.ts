@@ -14,6 +14,7 @@ import { resolveFault, type FaultKind } from '../harness/faults.ts'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
+import { defaultOptions } from '../core/options.ts'
 
 interface FaultRun {
   strategy: string
@@ -29,9 +30,9 @@ interface FaultRun {
 async function faultRun(f: FaultRun): Promise<ResultRow[]> {
   const strategy = findStrategy(f.strategy)
   const workload = findWorkload(f.workload ?? 'random-overwrite')
-  const prepared = prepareWorkload(workload, workload.defaults, { size: 256 << 10, epochs: f.epochs ?? 4, seed: f.seed ?? '1', content: 'mixed' })
+  const prepared = prepareWorkload(workload, defaultOptions(workload), { size: 256 << 10, epochs: f.epochs ?? 4, seed: f.seed ?? '1', content: 'mixed' })
   const fault = f.fault ? { kind: f.fault, rate: f.rate ?? 1 } : undefined
-  return runCell({ runId: 't', strategy, options: { ...strategy.defaults, ...f.options, blockSize: f.blockSize ?? 4096 }, prepared, fault })
+  return runCell({ runId: 't', strategy, options: { ...defaultOptions(strategy), ...f.options, blockSize: f.blockSize ?? 4096 }, prepared, fault })
 }
 
 const where = (r: ResultRow) => `${r.strategy} ${r.strategy_options} ${r.workload} epoch ${r.epoch}: ${r.error ?? ''}`

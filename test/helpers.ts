@@ -9,6 +9,7 @@ import type { AnyStrategy } from '../core/strategy.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { it } from 'vitest'
 import type { ContentModel } from '../workloads/content.ts'
+import { defaultOptions } from '../core/options.ts'
 
 export interface QuickRun {
   strategy: string | AnyStrategy
@@ -26,13 +27,13 @@ export interface QuickRun {
 export async function quickRun(q: QuickRun): Promise<ResultRow[]> {
   const strategy = typeof q.strategy === 'string' ? findStrategy(q.strategy) : q.strategy
   const workload = findWorkload(q.workload)
-  const prepared = prepareWorkload(workload, { ...workload.defaults, ...q.workloadOptions }, {
+  const prepared = prepareWorkload(workload, { ...defaultOptions(workload), ...q.workloadOptions }, {
     size: q.size,
     epochs: q.epochs ?? 3,
     seed: q.seed ?? '1',
     content: q.content ?? 'mixed',
   })
-  return runCell({ runId: 'test', strategy, options: { ...strategy.defaults, ...q.strategyOptions, blockSize: q.blockSize }, prepared })
+  return runCell({ runId: 'test', strategy, options: { ...defaultOptions(strategy), ...q.strategyOptions, blockSize: q.blockSize }, prepared })
 }
 
 /** A PreparedWorkload from hand-made bytes and epochs (no oracle), for tests that script their own edits. */

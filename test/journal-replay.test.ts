@@ -10,6 +10,7 @@ import { encodeRecord, MAX_RECORD_DATA, readRecords, REC_RESIZE, REC_WRITE } fro
 import { FrameWriter } from '../core/wire.ts'
 import type { AnyStrategy, Half } from '../core/strategy.ts'
 import { quickRun } from './helpers.ts'
+import { defaultOptions } from '../core/options.ts'
 
 type Op = { kind: 'write'; offset: number; data: Uint8Array } | { kind: 'resize'; size: number }
 
@@ -148,7 +149,7 @@ describe('journal-replay', () => {
 
   it('skips records at or below the LSN the replica already holds (no double apply after a crash)', async () => {
     const replica = new MemoryVolume(new Uint8Array(64))
-    const options = { ...journalReplay.defaults, blockSize: 1, byteExact: true, coalesce: false }
+    const options = { ...defaultOptions(journalReplay), blockSize: 1, byteExact: true, coalesce: false }
     const session = new SyncSession({ strategy: journalReplay, options, source: new MemoryVolume(new Uint8Array(64)), replica })
     expect(session.tracker).toBeInstanceOf(JournalTracker)
     session.apply(([[0, 1], [16, 2], [32, 3]] as const).map(([at, fill]) => ({ kind: 'overwrite' as const, at, bytes: new Uint8Array(8).fill(fill) })))

@@ -7,6 +7,7 @@ import { MeteredChannel } from '../harness/metered-channel.ts'
 import type { Frame } from '../core/strategy.ts'
 import { varintLength } from '../core/varint.ts'
 import { Rng } from '../core/seeded-random.ts'
+import { defaultOptions } from '../core/options.ts'
 
 /** Wraps the halves so every frame either returns is recorded before the channel sees it. */
 function spy(log: { down: Frame[]; up: Frame[] }): HalfWrapper {
@@ -31,7 +32,7 @@ describe('metered channel', () => {
     const source = new MemoryVolume(base)
     const replica = new MemoryVolume(base)
     const log = { down: [] as Frame[], up: [] as Frame[] }
-    const session = new SyncSession({ strategy, options: { ...strategy.defaults, blockSize: 4096 }, source, replica })
+    const session = new SyncSession({ strategy, options: { ...defaultOptions(strategy), blockSize: 4096 }, source, replica })
     session.apply([{ kind: 'overwrite', at: 70_000, bytes: next.subarray(70_000, 75_000) }])
     const out = await session.sync(spy(log))
     expect(out.error).toBeUndefined()

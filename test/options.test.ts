@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../core/errors.ts'
-import { acceptedText, checkOptions, coerceOption, defaultsOf, defineOptions, type OptionSchema } from '../core/options.ts'
+import { acceptedText, checkOptions, coerceOption, defaultOptions, defaultsOf, defineOptions, type OptionSchema } from '../core/options.ts'
 import { resolveRun } from '../harness/config.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { createStrongHasher, MAX_DIGEST_BYTES, STRONG_HASHES } from '../strategies/shared/strong-hash.ts'
@@ -50,9 +50,8 @@ describe('option schemas', () => {
   it('derive the defaults every strategy and workload declared, each within its own range', () => {
     expect(owners.map((x) => x.name).sort()).toEqual(Object.keys(DECLARED_DEFAULTS).sort())
     for (const x of owners) {
-      expect(x.defaults, x.name).toEqual(DECLARED_DEFAULTS[x.name])
-      expect(defaultsOf(x.options as OptionSchema), x.name).toEqual(x.defaults)
-      expect(() => checkOptions(x.name, x.options as OptionSchema, x.defaults), x.name).not.toThrow()
+      expect(defaultOptions(x), x.name).toEqual(DECLARED_DEFAULTS[x.name])
+      expect(() => checkOptions(x.name, x.options as OptionSchema, defaultOptions(x)), x.name).not.toThrow()
     }
   })
 
@@ -110,8 +109,8 @@ describe('option schemas', () => {
     const [row] = await quickRun({ strategy: 'rsync-rolling', workload: 'random-overwrite', blockSize: 4096, size: 64 << 10, epochs: 1, strategyOptions: { maxCandidates: 0 } })
     expect(row!.error).toMatch(/rsync-rolling\.maxCandidates must be a whole number of at least 1, got 0/)
     const sqlite = WORKLOADS.find((w) => w.name === 'sqlite-oltp')!
-    expect(refusal(() => sqlite.validate!({ ...sqlite.defaults, statements: 0 }, { epochs: 1, size: 0 }))).toMatch(/sqlite-oltp\.statements must be a whole number from 1 to 10000, got 0/)
-    expect(refusal(() => checkOptions('xdelta3', find('xdelta3').options as OptionSchema, { ...find('xdelta3').defaults, level: 12 }))).toMatch(/xdelta3\.level must be a whole number from 0 to 9, got 12/)
+    expect(refusal(() => sqlite.validate!({ ...defaultOptions(sqlite), statements: 0 }, { epochs: 1, size: 0 }))).toMatch(/sqlite-oltp\.statements must be a whole number from 1 to 10000, got 0/)
+    expect(refusal(() => checkOptions('xdelta3', find('xdelta3').options as OptionSchema, { ...defaultOptions(find('xdelta3')), level: 12 }))).toMatch(/xdelta3\.level must be a whole number from 0 to 9, got 12/)
   })
 
   it('derive the options type and the defaults from one declaration', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { runnableStrategies } from './helpers.ts'
 import { runCell } from '../harness/run-cell.ts'
 import type { Mutation } from '../workloads/workload.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const bytesArb = (max: number) => fc.uint8Array({ maxLength: max })
 
@@ -55,7 +56,7 @@ describe.each(runnableStrategies('property').map((s) => [s.name, s] as const))('
           muts.push(m)
         }
         const prepared = preparedFrom(base, muts)
-        const rows = await runCell({ runId: 'p', strategy, options: { ...strategy.defaults, blockSize }, prepared })
+        const rows = await runCell({ runId: 'p', strategy, options: { ...defaultOptions(strategy), blockSize }, prepared })
         for (const r of rows) {
           expect(r.error).toBeNull()
           expect(r.correct).toBe(true)

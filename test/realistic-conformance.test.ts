@@ -13,6 +13,7 @@ import { prepareWorkload, type PreparedWorkload } from '../harness/prepare-workl
 import { runCell } from '../harness/run-cell.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { writeReleaseSeries } from './tar-fixture.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'deltabench-realistic-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -38,7 +39,7 @@ function prepare(c: (typeof CASES)[number], seed: string): PreparedWorkload {
   let p = prepared.get(key)
   if (!p) {
     const w = findWorkload(c.workload)
-    p = prepareWorkload(w, { ...w.defaults, ...c.options }, { size: c.size, epochs: EPOCHS, seed, content: 'mixed' })
+    p = prepareWorkload(w, { ...defaultOptions(w), ...c.options }, { size: c.size, epochs: EPOCHS, seed, content: 'mixed' })
     prepared.set(key, p)
   }
   return p
@@ -52,7 +53,7 @@ describe.each(STRATEGIES.map((s) => [s.name, s] as const))('realistic workloads:
         for (const blockSize of BLOCK_SIZES) {
           // Block size 7 over a volume of megabytes is slow for no extra coverage.
           if (blockSize === 7 && p.base.size > 300_000) continue
-          const rows = await runCell({ runId: 'test', strategy, options: { ...strategy.defaults, blockSize }, prepared: p })
+          const rows = await runCell({ runId: 'test', strategy, options: { ...defaultOptions(strategy), blockSize }, prepared: p })
           expect(rows).toHaveLength(EPOCHS)
           for (const r of rows) {
             const where = `${strategy.name} ${c.label} bs=${blockSize} seed=${seed} epoch=${r.epoch}`

@@ -17,6 +17,7 @@ import { WORKLOADS } from '../workloads/index.ts'
 import { traceOf } from '../workloads/workload.ts'
 import { quickRun, imageBytes } from './helpers.ts'
 import { writeReleaseSeries } from './tar-fixture.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'deltabench-releases-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -34,7 +35,7 @@ function replay(base: Uint8Array, epochs: readonly (readonly Parameters<typeof a
 
 describe('release-series', () => {
   it('a local series: each volume is the next release (version order of names), trace synthesised, no oracle', () => {
-    const p = prepareWorkload(releaseSeries, { ...releaseSeries.defaults, dir: seriesDir, from: 7 }, { size: 0, epochs: 3, seed: '1', content: 'mixed' })
+    const p = prepareWorkload(releaseSeries, { ...defaultOptions(releaseSeries), dir: seriesDir, from: 7 }, { size: 0, epochs: 3, seed: '1', content: 'mixed' })
     // pkg-1.0.7, 1.0.8, 1.0.9, 1.0.10: numeric order, where string order would put 1.0.10 before 1.0.2.
     expect(Buffer.from(imageBytes(p.base)).equals(tars[7]!)).toBe(true)
     const after = replay(imageBytes(p.base), p.epochs)
@@ -50,8 +51,8 @@ describe('release-series', () => {
   })
 
   it('the seed does not change a release series (the bytes are the releases)', () => {
-    const a = prepareWorkload(releaseSeries, { ...releaseSeries.defaults, dir: seriesDir }, { size: 0, epochs: 2, seed: '1', content: 'mixed' })
-    const b = prepareWorkload(releaseSeries, { ...releaseSeries.defaults, dir: seriesDir }, { size: 1 << 20, epochs: 2, seed: '2', content: 'random' })
+    const a = prepareWorkload(releaseSeries, { ...defaultOptions(releaseSeries), dir: seriesDir }, { size: 0, epochs: 2, seed: '1', content: 'mixed' })
+    const b = prepareWorkload(releaseSeries, { ...defaultOptions(releaseSeries), dir: seriesDir }, { size: 1 << 20, epochs: 2, seed: '2', content: 'random' })
     expect(Buffer.from(imageBytes(a.base)).equals(imageBytes(b.base))).toBe(true)
     expect(a.epochs.map((e) => e.length)).toEqual(b.epochs.map((e) => e.length))
   })

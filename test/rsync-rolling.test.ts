@@ -15,6 +15,7 @@ import { FrameWriter } from '../core/wire.ts'
 import { Rng } from '../core/seeded-random.ts'
 import type { Mutation } from '../workloads/workload.ts'
 import { preparedFrom, quickRun } from './helpers.ts'
+import { defaultOptions } from '../core/options.ts'
 
 /** One cell over a hand-made base and epochs of edits (no oracle). */
 function prepared(base: Uint8Array, epochs: Mutation[][]): PreparedWorkload {
@@ -47,7 +48,7 @@ describe('rsync-rolling: whole-volume digest and second pass', () => {
       edits.push({ kind: 'overwrite', at: i * B, bytes: block.slice() })
     }
     expect(weakSum('rsync', target, 0, B)).toBe(weakSum('rsync', base, 0, B))
-    const opts = { ...rsyncRolling.defaults, blockSize: B, strongBytes: 1 }
+    const opts = { ...defaultOptions(rsyncRolling), blockSize: B, strongBytes: 1 }
     const [weakRow] = await runCell({ runId: 't', strategy: rsyncRolling, options: opts, prepared: prepared(base, [edits]) })
     expect(weakRow!.error).toBeNull()
     expect(weakRow!.correct).toBe(true)
@@ -89,7 +90,7 @@ describe('rsync-rolling: candidate cap', () => {
     blocks.forEach((b, i) => base.set(b, i * B))
     const edit: Mutation = { kind: 'overwrite', at: 0, bytes: foreign }
     for (const [cap, expected] of [[1024, 1024], [5000, blocks.length]] as const) {
-      const [row] = await runCell({ runId: 't', strategy: rsyncRolling, options: { ...rsyncRolling.defaults, blockSize: B, strongBytes: 16, maxCandidates: cap }, prepared: prepared(base, [[edit]]) })
+      const [row] = await runCell({ runId: 't', strategy: rsyncRolling, options: { ...defaultOptions(rsyncRolling), blockSize: B, strongBytes: 16, maxCandidates: cap }, prepared: prepared(base, [[edit]]) })
       expect(row!.correct).toBe(true)
       expect(row!.max_chain).toBe(expected)
     }

@@ -12,6 +12,7 @@ import type { Half } from '../core/strategy.ts'
 import type { Mutation } from '../workloads/workload.ts'
 import { Rng } from '../core/seeded-random.ts'
 import { preparedFrom, quickRun } from './helpers.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const BS = 4096
 const base = new Rng('snapshot-diff').bytes(32 * BS)
@@ -20,7 +21,7 @@ const block = (i: number) => base.slice(i * BS, (i + 1) * BS)
 /** Runs snapshot-diff over hand-made epochs of mutations on `base`. */
 async function run(epochs: Mutation[][], options: Record<string, unknown> = {}) {
   const prepared = preparedFrom(base, epochs)
-  return runCell({ runId: 't', strategy: snapshotDiff, options: { ...snapshotDiff.defaults, blockSize: BS, ...options }, prepared })
+  return runCell({ runId: 't', strategy: snapshotDiff, options: { ...defaultOptions(snapshotDiff), blockSize: BS, ...options }, prepared })
 }
 
 describe('snapshot-diff', () => {
@@ -87,7 +88,7 @@ describe('snapshot-diff', () => {
     state.set('base', id)
     state.commit()
     const staged = new StagedVolume(replica)
-    const half: Half = await snapshotDiff.receiver({ replica, staged, state, syncIndex: 1, telemetry: new SyncTelemetry('snapshot-diff').side('receiver') }, { ...snapshotDiff.defaults, blockSize: BS })
+    const half: Half = await snapshotDiff.receiver({ replica, staged, state, syncIndex: 1, telemetry: new SyncTelemetry('snapshot-diff').side('receiver') }, { ...defaultOptions(snapshotDiff), blockSize: BS })
     const header = new FrameWriter().u8(0x48).u8(1).bytes(id).varint(2 * BS).varint(BS).bytes(new Uint8Array(16)).varint(1).finish()
     // Block 0 as a copy of replica block 99 (op 1).
     const blocks = new FrameWriter().u8(0x42).varint(0 * 4 + 1).varint(99).finish()

@@ -14,6 +14,7 @@ import { sqliteOltp } from '../workloads/sqlite-oltp.ts'
 import { parseWal, walMutations, WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '../workloads/sqlite-wal.ts'
 import type { Mutation } from '../workloads/workload.ts'
 import { fingerprint } from './workload-fingerprint.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'deltabench-sqlite-test-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -93,7 +94,7 @@ describe('SQLite WAL reader', () => {
 })
 
 describe('sqlite-oltp', () => {
-  const opts = { ...sqliteOltp.defaults, transactions: 40, vacuumEvery: 3 }
+  const opts = { ...defaultOptions(sqliteOltp), transactions: 40, vacuumEvery: 3 }
 
   it('is deterministic for a seed: the same base and trace in another process; another seed differs', () => {
     const here = fingerprint('sqlite-oltp', '5', 200_000, 3, opts)

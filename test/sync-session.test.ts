@@ -11,6 +11,7 @@ import { firstDifference, MemoryVolume } from '../core/volume.ts'
 import { Rng } from '../core/seeded-random.ts'
 import type { Mutation } from '../workloads/workload.ts'
 import { preparedFrom } from './helpers.ts'
+import { defaultOptions } from '../core/options.ts'
 
 const BS = 4096
 const rng = new Rng('sync-session')
@@ -24,7 +25,7 @@ function session(name: string, extra: Record<string, unknown> = {}, faults?: Fau
   const strategy = findStrategy(name)
   const source = new MemoryVolume(base)
   const replica = new MemoryVolume(base)
-  const options = { ...strategy.defaults, blockSize: BS, ...extra }
+  const options = { ...defaultOptions(strategy), blockSize: BS, ...extra }
   return { strategy, options, source, replica, session: new SyncSession({ strategy, options, source, replica, faults }) }
 }
 

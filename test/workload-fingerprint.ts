@@ -8,10 +8,11 @@ import { findWorkload } from '../harness/config.ts'
 import { prepareWorkload } from '../harness/prepare-workload.ts'
 import { imageBytes } from './helpers.ts'
 import type { ContentModel } from '../workloads/content.ts'
+import { defaultOptions } from '../core/options.ts'
 
 export function fingerprint(name: string, seed: string, size: number, epochs: number, options: Record<string, unknown> = {}, content: ContentModel = 'mixed'): string {
   const w = findWorkload(name)
-  const p = prepareWorkload(w, { ...w.defaults, ...options }, { size, epochs, seed, content })
+  const p = prepareWorkload(w, { ...defaultOptions(w), ...options }, { size, epochs, seed, content })
   const h = createHash('sha256').update(imageBytes(p.base))
   p.epochs.forEach((muts, e) => {
     h.update(`epoch ${e + 1}\n`)

@@ -9,13 +9,14 @@ import { Rng } from '../core/seeded-random.ts'
 import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
 import { MemoryVolume } from '../core/volume.ts'
 import { gzipSync } from 'node:zlib'
+import { defaultOptions } from '../core/options.ts'
 
 // Workloads whose bytes come from the seed (a release series' bytes are the releases').
 const synthetic = WORKLOADS.filter((w) => traceOf(w) === 'recorded')
 
 function fingerprint(seed: string, name: string, content: ContentModel = 'mixed'): string {
   const w = WORKLOADS.find((x) => x.name === name)!
-  const p = prepareWorkload(w, w.defaults, { size: 200_000, epochs: 3, seed, content })
+  const p = prepareWorkload(w, defaultOptions(w), { size: 200_000, epochs: 3, seed, content })
   const b = p.base.clone()
   const h = createHash('sha256').update(b.read(0, b.size))
   for (const epoch of p.epochs) for (const m of epoch) h.update(JSON.stringify({ ...m, bytes: m.kind === 'overwrite' || m.kind === 'insert' ? createHash('sha256').update(m.bytes).digest('hex') : undefined }))
@@ -57,11 +58,11 @@ describe('workloads', () => {
 
   it('insert-delete shifts the tail; append grows by the share asked; random-overwrite keeps the size', () => {
     const get = (n: string) => WORKLOADS.find((w) => w.name === n)!
-    const id = prepareWorkload(get('insert-delete'), get('insert-delete').defaults, { size: 100_000, epochs: 1, seed: '1', content: 'random' })
+    const id = prepareWorkload(get('insert-delete'), defaultOptions(get('insert-delete')), { size: 100_000, epochs: 1, seed: '1', content: 'random' })
     expect(id.epochs[0]!.every((m) => m.kind === 'insert' || m.kind === 'delete')).toBe(true)
     const ap = prepareWorkload(get('append'), { share: 0.1, minBytes: 1 }, { size: 100_000, epochs: 2, seed: '1', content: 'random' })
     expect(ap.epochs.flat().map((m) => (m.kind === 'overwrite' ? m.bytes.length : -1))).toEqual([10_000, 10_000])
-    const ro = prepareWorkload(get('random-overwrite'), get('random-overwrite').defaults, { size: 100_000, epochs: 2, seed: '1', content: 'random' })
+    const ro = prepareWorkload(get('random-overwrite'), defaultOptions(get('random-overwrite')), { size: 100_000, epochs: 2, seed: '1', content: 'random' })
     const v = ro.base.clone()
     for (const m of ro.epochs.flat()) applyMutation(v, m, NO_OBSERVER)
     expect(v.size).toBe(100_000)

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../core/errors.ts'
-import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../core/options.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import { parseBlockTrace, type BlockTrace, type ParseOptions } from './block-trace-parse.ts'
 import { makeContent } from './content.ts'
@@ -93,7 +93,6 @@ function epochOfWrites(t: BlockTrace, o: BlockTraceOptions, epochs: number): Uin
 export const blockTrace: Workload<BlockTraceOptions> = {
   name: NAME,
   summary: 'replays a block I/O trace (MSR Cambridge CSV or offset,length CSV): writes overwrite seeded content',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   hasWriteTrace: true,
   validate(o) {

@@ -1,4 +1,4 @@
-import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { defineOptions, type OptionsOf } from '../core/options.ts'
 import { MemoryStorage } from '../core/storage.ts'
 import { CHUNK } from '../core/volume.ts'
 import { epochRng } from './base-volume.ts'
@@ -45,7 +45,6 @@ function perturb(block: Uint8Array, rng: Rng, count: number): void {
 export const collisionFlood: Workload<CollisionFloodOptions> = {
   name: NAME,
   summary: 'adversarial: every block a variant of one block with the same rsync weak sum (a collision flood)',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   hasWriteTrace: true,
   create(params, o) {

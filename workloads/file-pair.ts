@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { ConfigError } from '../core/errors.ts'
-import { defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { defineOptions, type OptionsOf } from '../core/options.ts'
 import { CHUNK, MemoryVolume } from '../core/volume.ts'
 import type { Mutation, Workload } from './workload.ts'
 
@@ -23,7 +23,6 @@ function load(path: string): Uint8Array {
 export const filePair: Workload<FilePairOptions> = {
   name: 'file-pair',
   summary: 'your own data: --base old.img --target new.img, one sync (no write trace, no oracle)',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   hasWriteTrace: false,
   validate(o) {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { ConfigError, WorkloadError } from '../core/errors.ts'
-import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../core/options.ts'
 import { firstDifference, MemoryVolume } from '../core/volume.ts'
 import { applyMutation, NO_OBSERVER } from './apply-mutations.ts'
 import { sectorDiff } from './image-diff.ts'
@@ -70,7 +70,6 @@ function pick(o: ReleaseSeriesOptions, epochs: number): { pkg: string; releases:
 export const releaseSeries: Workload<ReleaseSeriesOptions> = {
   name: NAME,
   summary: 'successive npm releases as uncompressed tars (fetched once, integrity-checked, cached); synthesised trace, no oracle',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   hasWriteTrace: true,
   trace: 'synthesised',

@@ -3,7 +3,7 @@
  * epoch's edits drawn from a random stream of its own (epochRng), so an epoch never depends on replaying
  * the ones before it. A workload gives its options and the function that draws one epoch.
  */
-import { defaultsOf, type OptionSchema, type OptionsOf } from '../core/options.ts'
+import { type OptionSchema, type OptionsOf } from '../core/options.ts'
 import type { Rng } from '../core/seeded-random.ts'
 import type { ReadonlyVolume } from '../core/volume.ts'
 import { epochRng, seededBase } from './base-volume.ts'
@@ -24,7 +24,6 @@ export function seededEditsWorkload<const S extends OptionSchema>(spec: SeededEd
   return {
     name: spec.name,
     summary: spec.summary,
-    defaults: defaultsOf(spec.options),
     options: spec.options,
     hasWriteTrace: true,
     create(params, o) {

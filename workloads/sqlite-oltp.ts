@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, WorkloadError } from '../core/errors.ts'
-import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../core/options.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../core/options.ts'
 import { firstDifference, MemoryVolume, type ReadonlyVolume } from '../core/volume.ts'
 import { applyMutation, NO_OBSERVER } from './apply-mutations.ts'
 import { epochRng } from './base-volume.ts'
@@ -41,7 +41,6 @@ process.once('exit', () => {
 export const sqliteOltp: Workload<SqliteOltpOptions> = {
   name: NAME,
   summary: 'a real SQLite database (WAL mode) under a seeded OLTP mix; the trace is the pages SQLite wrote to its WAL',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   hasWriteTrace: true,
   validate(o) {

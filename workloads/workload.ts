@@ -42,8 +42,6 @@ export interface WorkloadInstance {
 export interface Workload<O extends object = object> {
   readonly name: string
   readonly summary: string
-  /** Derived from `options` (defaultsOf in core/options.ts). */
-  readonly defaults: O
   readonly options: SchemaFor<O>
   /**
    * False when the workload knows only before/after images (a file pair): no write trace for

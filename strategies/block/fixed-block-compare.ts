@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.ts'
-import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, MAX_BLOCK_SIZE, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
@@ -26,7 +26,6 @@ const SIGNATURE: HashListFormat = { tag: 0x53 /* 'S' */, what: 'signature', kind
 export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = {
   name: NAME,
   summary: 'receiver sends per-block strong hashes; sender returns the blocks that differ',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: false,
 

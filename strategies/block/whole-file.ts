@@ -1,4 +1,4 @@
-import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
@@ -15,7 +15,6 @@ export type WholeFileOptions = OptionsOf<typeof OPTIONS>
 export const wholeFile: Strategy<WholeFileOptions, undefined> = {
   name: 'whole-file',
   summary: 'send the whole volume every sync (the ceiling)',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: false,
   sender(ctx, o): Half {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.ts'
-import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockIndex } from './block-index.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
@@ -53,7 +53,6 @@ function strongBytesFor(o: RsyncRollingOptions, size: number, blockSize: number,
 export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
   name: NAME,
   summary: "rsync's rolling checksum: signature up, literal runs and block copies down, whole-volume digest",
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: false,
 

@@ -1,4 +1,5 @@
 import { ToolError } from '../../core/errors.ts'
+import type { Frame, Half } from '../../core/strategy.ts'
 /**
  * Running real tools (rdiff, rsync, xdelta3, zstd) as baselines: finding them, running them on temp
  * files, and measuring their CPU.
@@ -175,17 +176,48 @@ export function fileIntoStage(path: string, staged: Volume, replica: ReadonlyVol
   }
 }
 
+/** What a tool half's step gets besides its inbox: its temporary directory, and a way to say it is done. */
+export interface ToolStep {
+  /** The half's own temporary directory, made the first time it is asked for. */
+  readonly dir: string
+  /** Marks the half done; its directory goes once the step returns. */
+  finish(): void
+}
+
 /**
- * Runs one step of a tool half in its temporary directory: the directory goes when the step fails, or
- * once the half is done, so neither an error nor a finished sync leaves files behind.
+ * A half of a real-tool strategy: `work` runs each step in the half's own temporary directory. The directory
+ * goes (after `onError`, e.g. killing a tool still running) when a step throws, and once the half is done, so
+ * neither an error nor a finished sync leaves a file or a process behind; a half that never needed a
+ * directory never makes one.
  */
-export async function cleaningUp<T>(dir: string, isDone: () => boolean, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step()
-  } catch (err) {
-    removeTempDir(dir)
-    throw err
-  } finally {
-    if (isDone()) removeTempDir(dir)
+export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step: ToolStep) => Promise<Frame[]>, onError?: () => void): Half {
+  let dir: string | undefined
+  let done = false
+  const step: ToolStep = {
+    get dir() {
+      return (dir ??= makeTempDir(name))
+    },
+    finish: () => {
+      done = true
+    },
+  }
+  const cleanUp = () => {
+    if (dir !== undefined) removeTempDir(dir)
+  }
+  return {
+    get done() {
+      return done
+    },
+    async step(inbox) {
+      try {
+        return await work(inbox, step)
+      } catch (err) {
+        onError?.()
+        cleanUp()
+        throw err
+      } finally {
+        if (done) cleanUp()
+      }
+    },
   }
 }

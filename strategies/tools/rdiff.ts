@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
-import { cleaningUp, fileIntoStage, makeTempDir, missingTools, runTool, volumeAsFile } from './child-tool.ts'
+import { fileIntoStage, missingTools, runTool, toolHalf, volumeAsFile, type ToolStep } from './child-tool.ts'
 import { FileFrameStream, FileReceiver, fileFrames } from './file-frames.ts'
 import { layoutKinds, readDeltaLayout } from './rdiff-delta-format.ts'
 
@@ -30,7 +30,6 @@ const MAX_FILE = 2 ** 40
 export const rdiff: Strategy<RdiffOptions, undefined> = {
   name: NAME,
   summary: "librsync's rdiff (signature, delta, patch) as a child process: the rsync-family reference",
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: false,
   external: true,
@@ -38,83 +37,63 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
 
   sender(ctx, o): Half {
     checkOptions(NAME, OPTIONS, o)
-    let dir: string | undefined
     let sig: FileReceiver | undefined
     /** The delta on its way, handed over STEP_BUDGET bytes a step so a big one is never held whole. */
     let delta: FileFrameStream | undefined
-    let done = false
-    const more = (stream: FileFrameStream): Frame[] => {
+    const more = (stream: FileFrameStream, step: ToolStep): Frame[] => {
       const frames = stream.next(STEP_BUDGET)
-      done = stream.done
+      if (stream.done) step.finish()
       return frames
     }
-    return {
-      get done() {
-        return done
-      },
-      async step(inbox): Promise<Frame[]> {
-        if (delta) {
-          if (inbox.length > 0) throw unknownFrame(NAME, inbox[0]!) // the receiver speaks again only when it has it all
-          const stream = delta
-          return cleaningUp(dir!, () => done, async () => more(stream))
-        }
-        if (inbox.length === 0) return []
-        const tmp = (dir ??= makeTempDir('rdiff-send'))
-        const sigFile = (sig ??= new FileReceiver(NAME, join(tmp, 'sig'), MAX_FILE))
-        return cleaningUp(tmp, () => done, async () => {
-          for (const f of inbox) if (!sigFile.accept(f)) throw unknownFrame(NAME, f)
-          if (!sigFile.complete) return []
-          const source = volumeAsFile(ctx.source, join(tmp, 'source'))
-          const deltaPath = join(tmp, 'delta')
-          const run = await runTool(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, deltaPath])
-          ctx.telemetry.chargeChildCpu(run.cpuMs)
-          const layout = readDeltaLayout(deltaPath)
-          ctx.telemetry.add('literal_data', layout.literalData)
-          ctx.telemetry.add('matched_data', layout.matchedData)
-          delta = new FileFrameStream(deltaPath, 'literal', layoutKinds(layout))
-          return more(delta)
-        })
-      },
-    }
+    return toolHalf('rdiff-send', async (inbox, step) => {
+      if (delta) {
+        if (inbox.length > 0) throw unknownFrame(NAME, inbox[0]!) // the receiver speaks again only when it has it all
+        return more(delta, step)
+      }
+      if (inbox.length === 0) return []
+      const sigFile = (sig ??= new FileReceiver(NAME, join(step.dir, 'sig'), MAX_FILE))
+      for (const f of inbox) if (!sigFile.accept(f)) throw unknownFrame(NAME, f)
+      if (!sigFile.complete) return []
+      const source = volumeAsFile(ctx.source, join(step.dir, 'source'))
+      const deltaPath = join(step.dir, 'delta')
+      const run = await runTool(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, deltaPath])
+      ctx.telemetry.chargeChildCpu(run.cpuMs)
+      const layout = readDeltaLayout(deltaPath)
+      ctx.telemetry.add('literal_data', layout.literalData)
+      ctx.telemetry.add('matched_data', layout.matchedData)
+      delta = new FileFrameStream(deltaPath, 'literal', layoutKinds(layout))
+      return more(delta, step)
+    })
   },
 
   receiver(ctx, o): Half {
     checkOptions(NAME, OPTIONS, o)
-    const dir = makeTempDir('rdiff-recv')
     let replica: string | undefined
     let delta: FileReceiver | undefined
-    let done = false
-    return {
-      get done() {
-        return done
-      },
-      async step(inbox): Promise<Frame[]> {
-        return cleaningUp(dir, () => done, async () => {
-          if (!replica) {
-            replica = volumeAsFile(ctx.replica, join(dir, 'replica'))
-            const sigPath = join(dir, 'sig')
-            const b = o.blockRule === 'librsync' ? 0 : o.blockSize
-            const run = await runTool(NAME, ['rdiff', '-f', '-b', String(b), '-S', String(o.strongBytes), '-H', o.hash, '-R', o.rollsum, 'signature', replica, sigPath])
-            ctx.telemetry.chargeChildCpu(run.cpuMs)
-            // The signature header (magic, block length, strong length; big-endian) names what rdiff chose.
-            const head = readFileSync(sigPath).subarray(0, 12)
-            const dv = new DataView(head.buffer, head.byteOffset, head.length)
-            ctx.telemetry.set('effective_block_size', dv.getUint32(4))
-            ctx.telemetry.set('strong_bytes', dv.getUint32(8))
-            delta = new FileReceiver(NAME, join(dir, 'delta'), MAX_FILE)
-            return fileFrames(sigPath, 'signature')
-          }
-          for (const f of inbox) if (!delta!.accept(f)) throw unknownFrame(NAME, f)
-          if (!delta!.complete) return []
-          const out = join(dir, 'out')
-          const run = await runTool(NAME, ['rdiff', '-f', 'patch', replica, delta!.path, out])
-          ctx.telemetry.chargeChildCpu(run.cpuMs)
-          fileIntoStage(out, ctx.staged, ctx.replica)
-          done = true
-          return []
-        })
-      },
-    }
+    return toolHalf('rdiff-recv', async (inbox, step) => {
+      if (!replica) {
+        replica = volumeAsFile(ctx.replica, join(step.dir, 'replica'))
+        const sigPath = join(step.dir, 'sig')
+        const b = o.blockRule === 'librsync' ? 0 : o.blockSize
+        const run = await runTool(NAME, ['rdiff', '-f', '-b', String(b), '-S', String(o.strongBytes), '-H', o.hash, '-R', o.rollsum, 'signature', replica, sigPath])
+        ctx.telemetry.chargeChildCpu(run.cpuMs)
+        // The signature header (magic, block length, strong length; big-endian) names what rdiff chose.
+        const head = readFileSync(sigPath).subarray(0, 12)
+        const dv = new DataView(head.buffer, head.byteOffset, head.length)
+        ctx.telemetry.set('effective_block_size', dv.getUint32(4))
+        ctx.telemetry.set('strong_bytes', dv.getUint32(8))
+        delta = new FileReceiver(NAME, join(step.dir, 'delta'), MAX_FILE)
+        return fileFrames(sigPath, 'signature')
+      }
+      for (const f of inbox) if (!delta!.accept(f)) throw unknownFrame(NAME, f)
+      if (!delta!.complete) return []
+      const out = join(step.dir, 'out')
+      const run = await runTool(NAME, ['rdiff', '-f', 'patch', replica, delta!.path, out])
+      ctx.telemetry.chargeChildCpu(run.cpuMs)
+      fileIntoStage(out, ctx.staged, ctx.replica)
+      step.finish()
+      return []
+    })
   },
 }
 

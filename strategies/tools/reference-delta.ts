@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import type { ReadonlyVolume } from '../../core/volume.ts'
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
-import { cleaningUp, fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, volumeAsFile } from './child-tool.ts'
+import { fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, toolHalf, volumeAsFile } from './child-tool.ts'
 import { FileReceiver, fileFrames } from './file-frames.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
@@ -35,7 +35,6 @@ export interface ReferenceTool<O> {
   name: string
   summary: string
   tools: readonly { cmd: string; apt: string }[]
-  defaults: O
   options: Strategy<O & StrategyOptions, undefined>['options']
   encode(o: O, ref: string, input: string, output: string): string[]
   decode(o: O, ref: string, input: string, output: string): string[]
@@ -57,7 +56,6 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
   return {
     name: NAME,
     summary: t.summary,
-    defaults: t.defaults,
     options: t.options as Strategy<O, undefined>['options'],
     needsWriteTrace: false,
     external: true,
@@ -125,36 +123,27 @@ async function answerVersion<O>(t: ReferenceTool<O>, ctx: SenderContext, o: O, t
 
 /** The receiver: sends its VERSION, takes MODE and the file, and stages the result. */
 function referenceReceiver<O>(t: ReferenceTool<O>, ctx: ReceiverContext, o: O): Half {
-  const dir = makeTempDir(`${t.name}-recv`)
   let asked = false
   let mode = -1
   let file: FileReceiver | undefined
-  let done = false
-  return {
-    get done() {
-      return done
-    },
-    async step(inbox): Promise<Frame[]> {
-      return cleaningUp(dir, () => done, async () => {
-        if (!asked) {
-          asked = true
-          // The digest of what this receiver committed last time, or of its replica as it stands.
-          const version = ctx.state.get('digest') ?? (await digestOf(ctx.replica))
-          return [{ bytes: new FrameWriter(1 + DIGEST_BYTES).u8(TAG_VERSION).bytes(version).finish(), kind: 'control' }]
-        }
-        for (const f of inbox) {
-          if (mode < 0) {
-            mode = readMode(t.name, f)
-            file = new FileReceiver(t.name, join(dir, 'in'), MAX_FILE)
-          } else if (!file!.accept(f)) throw unknownFrame(t.name, f)
-        }
-        if (!file?.complete) return []
-        await stageResult(t, ctx, o, mode === MODE_DELTA, file.path, dir)
-        done = true
-        return []
-      })
-    },
-  }
+  return toolHalf(`${t.name}-recv`, async (inbox, step) => {
+    if (!asked) {
+      asked = true
+      // The digest of what this receiver committed last time, or of its replica as it stands.
+      const version = ctx.state.get('digest') ?? (await digestOf(ctx.replica))
+      return [{ bytes: new FrameWriter(1 + DIGEST_BYTES).u8(TAG_VERSION).bytes(version).finish(), kind: 'control' }]
+    }
+    for (const f of inbox) {
+      if (mode < 0) {
+        mode = readMode(t.name, f)
+        file = new FileReceiver(t.name, join(step.dir, 'in'), MAX_FILE)
+      } else if (!file!.accept(f)) throw unknownFrame(t.name, f)
+    }
+    if (!file?.complete) return []
+    await stageResult(t, ctx, o, mode === MODE_DELTA, file.path, step.dir)
+    step.finish()
+    return []
+  })
 }
 
 function readMode(who: string, frame: Uint8Array): number {

@@ -1,10 +1,10 @@
 import { chmodSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, WireFormatError, ToolError } from '../../core/errors.ts'
-import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
-import { fileIntoStage, makeTempDir, missingTools, removeTempDir, volumeAsFile } from './child-tool.ts'
+import { fileIntoStage, missingTools, toolHalf, volumeAsFile } from './child-tool.ts'
 import { LiveTool } from './live-tool.ts'
 import { FRAME_PAYLOAD_LIMIT } from '../../core/wire.ts'
 import { RSYNC_MAX_BLOCK } from '../shared/block-size-rules.ts'
@@ -55,7 +55,6 @@ const LONG_OPTIONS = new Set(['--stats', '--no-whole-file', '--ignore-times'])
 export const rsync: Strategy<RsyncOptions, undefined> = {
   name: NAME,
   summary: 'real rsync (client and --server) with its protocol stream relayed through the metered channel',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: false,
   external: true,
@@ -63,126 +62,106 @@ export const rsync: Strategy<RsyncOptions, undefined> = {
 
   sender(ctx, o): Half {
     checkOptions(o)
-    let dir: string | undefined
     let tool: LiveTool | undefined
     let command: Promise<string[]> | undefined
     let commandSent = false
     let stdout = ''
-    let done = false
-    return {
-      get done() {
-        return done
-      },
-      async step(inbox): Promise<Frame[]> {
-        try {
-          if (!tool) {
-            dir = makeTempDir('rsync-send')
-            const relay = join(dir, 'relay.sh')
-            writeFileSync(relay, RELAY)
-            chmodSync(relay, 0o755)
-            const source = volumeAsFile(ctx.source, join(dir, 'vol'))
-            // rsync sends the file's mtime: a fixed one keeps the bytes the same on every run.
-            utimesSync(source, FIXED_MTIME, FIXED_MTIME)
-            const bs = o.blockRule === 'fixed' ? ['-B', String(o.blockSize)] : []
-            const t = new LiveTool(['rsync', '-I', '--no-whole-file', '--stats', '--blocking-io', ...bs, '-e', relay, source, 'deltabench:vol'], ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], 3, 4, dir)
-            tool = t
-            t.child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
-            command = new Promise<string[]>((resolve, reject) => {
-              let text = ''
-              ;(t.child.stdio as unknown as NodeJS.ReadableStream[])[5]!.on('data', (d: Buffer) => {
-                text += d.toString()
-                if (text.endsWith('\n\n')) resolve(text.slice(0, -2).split('\n'))
-              })
-              t.exit.then((e) => reject(new ToolError(`${NAME}: rsync exited before starting its remote shell: ${e.stderr || `exit ${e.code}`}`)), reject)
+    return toolHalf(
+      'rsync-send',
+      async (inbox, step) => {
+        if (!tool) {
+          const dir = step.dir
+          const relay = join(dir, 'relay.sh')
+          writeFileSync(relay, RELAY)
+          chmodSync(relay, 0o755)
+          const source = volumeAsFile(ctx.source, join(dir, 'vol'))
+          // rsync sends the file's mtime: a fixed one keeps the bytes the same on every run.
+          utimesSync(source, FIXED_MTIME, FIXED_MTIME)
+          const bs = o.blockRule === 'fixed' ? ['-B', String(o.blockSize)] : []
+          const t = new LiveTool(['rsync', '-I', '--no-whole-file', '--stats', '--blocking-io', ...bs, '-e', relay, source, 'deltabench:vol'], ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], 3, 4, dir)
+          tool = t
+          t.child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+          command = new Promise<string[]>((resolve, reject) => {
+            let text = ''
+            ;(t.child.stdio as unknown as NodeJS.ReadableStream[])[5]!.on('data', (d: Buffer) => {
+              text += d.toString()
+              if (text.endsWith('\n\n')) resolve(text.slice(0, -2).split('\n'))
             })
-          }
-          let hungUp = false
-          for (const f of inbox) {
-            if (f[0] === TAG_STREAM) tool.send(f.subarray(1))
-            else if (f.length === 1 && f[0] === TAG_HANGUP) hungUp = true
-            else throw unknownFrame(NAME, f)
-          }
-          if (hungUp) {
-            // The server is gone: let the client finish; anything it still writes has nowhere to go.
-            tool.endInput()
-            const e = await tool.exit
-            if (e.code !== 0) throw new ToolError(`${NAME}: rsync client failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
-            ctx.telemetry.chargeChildCpu(e.cpuMs)
-            ctx.telemetry.add('literal_data', statsNumber(stdout, 'Literal data'))
-            ctx.telemetry.add('matched_data', statsNumber(stdout, 'Matched data'))
-            done = true
-            removeTempDir(dir!)
-            return []
-          }
-          const frames: Frame[] = []
-          if (!commandSent) {
-            const argv = await command!
-            commandSent = true
-            const text = Buffer.from(argv.join('\0'))
-            const bytes = new Uint8Array(1 + text.length)
-            bytes[0] = TAG_COMMAND
-            bytes.set(text, 1)
-            frames.push({ bytes, kind: 'control' })
-          }
-          await tool.settle(inbox.length > 0)
-          frames.push(...streamFrames(tool.take(), 'literal'))
-          if (tool.exited) {
-            const e = tool.exited
-            throw new ToolError(`${NAME}: rsync client exited before the server (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
-          }
-          return frames
-        } catch (err) {
-          tool?.kill()
-          if (dir) removeTempDir(dir)
-          throw err
+            t.exit.then((e) => reject(new ToolError(`${NAME}: rsync exited before starting its remote shell: ${e.stderr || `exit ${e.code}`}`)), reject)
+          })
         }
+        let hungUp = false
+        for (const f of inbox) {
+          if (f[0] === TAG_STREAM) tool.send(f.subarray(1))
+          else if (f.length === 1 && f[0] === TAG_HANGUP) hungUp = true
+          else throw unknownFrame(NAME, f)
+        }
+        if (hungUp) {
+          // The server is gone: let the client finish; anything it still writes has nowhere to go.
+          tool.endInput()
+          const e = await tool.exit
+          if (e.code !== 0) throw new ToolError(`${NAME}: rsync client failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
+          ctx.telemetry.chargeChildCpu(e.cpuMs)
+          ctx.telemetry.add('literal_data', statsNumber(stdout, 'Literal data'))
+          ctx.telemetry.add('matched_data', statsNumber(stdout, 'Matched data'))
+          step.finish()
+          return []
+        }
+        const frames: Frame[] = []
+        if (!commandSent) {
+          const argv = await command!
+          commandSent = true
+          const text = Buffer.from(argv.join('\0'))
+          const bytes = new Uint8Array(1 + text.length)
+          bytes[0] = TAG_COMMAND
+          bytes.set(text, 1)
+          frames.push({ bytes, kind: 'control' })
+        }
+        await tool.settle(inbox.length > 0)
+        frames.push(...streamFrames(tool.take(), 'literal'))
+        if (tool.exited) {
+          const e = tool.exited
+          throw new ToolError(`${NAME}: rsync client exited before the server (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
+        }
+        return frames
       },
-    }
+      () => tool?.kill(),
+    )
   },
 
   receiver(ctx, o): Half {
     checkOptions(o)
-    const dir = makeTempDir('rsync-recv')
     let tool: LiveTool | undefined
     let replica: string | undefined
-    let done = false
-    return {
-      get done() {
-        return done
-      },
-      async step(inbox): Promise<Frame[]> {
-        try {
-          for (const f of inbox) {
-            if (f[0] === TAG_COMMAND) {
-              if (tool) throw new WireFormatError(NAME, 'a second server command line')
-              replica = volumeAsFile(copyOf(ctx.replica), join(dir, 'vol'))
-              utimesSync(replica, FIXED_MTIME - 1, FIXED_MTIME - 1)
-              tool = new LiveTool(serverCommand(f, replica), ['pipe', 'pipe', 'pipe'], 0, 1, dir)
-            } else if (f[0] === TAG_STREAM) {
-              if (!tool) throw new WireFormatError(NAME, 'stream bytes before the server command line')
-              tool.send(f.subarray(1))
-            } else {
-              throw unknownFrame(NAME, f)
-            }
+    return toolHalf(
+      'rsync-recv',
+      async (inbox, step) => {
+        for (const f of inbox) {
+          if (f[0] === TAG_COMMAND) {
+            if (tool) throw new WireFormatError(NAME, 'a second server command line')
+            replica = volumeAsFile(copyOf(ctx.replica), join(step.dir, 'vol'))
+            utimesSync(replica, FIXED_MTIME - 1, FIXED_MTIME - 1)
+            tool = new LiveTool(serverCommand(f, replica), ['pipe', 'pipe', 'pipe'], 0, 1, step.dir)
+          } else if (f[0] === TAG_STREAM) {
+            if (!tool) throw new WireFormatError(NAME, 'stream bytes before the server command line')
+            tool.send(f.subarray(1))
+          } else {
+            throw unknownFrame(NAME, f)
           }
-          if (!tool) return []
-          await tool.settle(inbox.length > 0)
-          const frames = streamFrames(tool.take(), 'signature')
-          const e = tool.exited
-          if (!e) return frames
-          if (e.code !== 0) throw new ToolError(`${NAME}: rsync server failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
-          ctx.telemetry.chargeChildCpu(e.cpuMs)
-          fileIntoStage(replica!, ctx.staged, ctx.replica)
-          done = true
-          removeTempDir(dir)
-          return [...frames, { bytes: Uint8Array.of(TAG_HANGUP), kind: 'control' }]
-        } catch (err) {
-          tool?.kill()
-          removeTempDir(dir)
-          throw err
         }
+        if (!tool) return []
+        await tool.settle(inbox.length > 0)
+        const frames = streamFrames(tool.take(), 'signature')
+        const e = tool.exited
+        if (!e) return frames
+        if (e.code !== 0) throw new ToolError(`${NAME}: rsync server failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
+        ctx.telemetry.chargeChildCpu(e.cpuMs)
+        fileIntoStage(replica!, ctx.staged, ctx.replica)
+        step.finish()
+        return [...frames, { bytes: Uint8Array.of(TAG_HANGUP), kind: 'control' }]
       },
-    }
+      () => tool?.kill(),
+    )
   },
 }
 

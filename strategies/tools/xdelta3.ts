@@ -1,4 +1,4 @@
-import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption } from '../../core/strategy.ts'
 import { referenceDeltaStrategy } from './reference-delta.ts'
 
@@ -16,7 +16,6 @@ export const xdelta3 = referenceDeltaStrategy<Xdelta3Options>({
   name: NAME,
   summary: 'xdelta3 -e -s old new: both versions in one place (the sender keeps the old one); the first sync sends the whole volume',
   tools: [{ cmd: 'xdelta3', apt: 'xdelta3' }],
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   check: (o) => checkOptions(NAME, OPTIONS, o),
   // -D -R: never run an external gzip/xz on inputs that look compressed (compressed content would break it).

@@ -1,4 +1,4 @@
-import { checkOptions, defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption } from '../../core/strategy.ts'
 import { referenceDeltaStrategy } from './reference-delta.ts'
 
@@ -15,7 +15,6 @@ export const zstdPatch = referenceDeltaStrategy<ZstdPatchOptions>({
   name: NAME,
   summary: 'zstd --patch-from=old new: both versions in one place (the sender keeps the old one); the first sync sends the whole volume',
   tools: [{ cmd: 'zstd', apt: 'zstd' }],
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   check: (o) => checkOptions(NAME, OPTIONS, o),
   // --memory lets the decoder accept the window --patch-from sizes to the reference (up to 2 GiB).

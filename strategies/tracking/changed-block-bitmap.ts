@@ -1,4 +1,4 @@
-import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type Tracker, type TrackerContext } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver, type BlockScan } from '../shared/block-push.ts'
 import { blockCount, unknownFrame } from '../shared/block-stream.ts'
@@ -76,7 +76,6 @@ export class ChangeBitmap implements Tracker {
 export const changedBlockBitmap: Strategy<ChangedBlockBitmapOptions, ChangeBitmap> = {
   name: NAME,
   summary: 'CBT: a bitmap of written blocks; push dirty blocks, clear bits on acknowledgement',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: true,
   selfVerifies: (o) => o.selfVerify,

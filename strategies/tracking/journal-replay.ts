@@ -1,5 +1,5 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type Tracker, type TrackerContext, type TrackerDevice } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
 import { coalesce } from './coalesce.ts'
@@ -108,7 +108,6 @@ export class JournalTracker implements Tracker {
 export const journalReplay: Strategy<JournalReplayOptions, JournalTracker> = {
   name: NAME,
   summary: 'a write journal (LSN, offset, data, CRC per record); ship records since the last ack, replay in order',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: true,
   selfVerifies: (o) => o.selfVerify,

@@ -1,5 +1,5 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
-import { defaultsOf, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, MAX_BLOCK_SIZE, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type Tracker } from '../../core/strategy.ts'
 import { blockCount, blockLength, BlockStreamReader, BlockStreamWriter, unknownFrame, type BlockEntryReader, type BlockStreamFormat } from '../shared/block-stream.ts'
 import { HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
@@ -81,7 +81,6 @@ export class SnapshotTaker implements Tracker {
 export const snapshotDiff: Strategy<SnapshotDiffOptions, SnapshotTaker> = {
   name: NAME,
   summary: 'per-sync manifest of block hashes; send blocks that changed since the acknowledged manifest, moved/duplicate blocks as references',
-  defaults: defaultsOf(OPTIONS),
   options: OPTIONS,
   needsWriteTrace: false,
   selfVerifies: (o) => o.selfVerify,
