@@ -48,21 +48,18 @@ async function primitives(): Promise<Primitive[]> {
     }
   }
   const values = Array.from({ length: 100_000 }, (_, i) => (i * 2654435761) % 2 ** 40)
-  const encoded = (() => {
+  const encodeAll = () => {
     const w = new FrameWriter(1 << 20)
     for (const v of values) w.varint(v)
     return w.finish()
-  })()
+  }
+  const encoded = encodeAll()
   out.push({
     group: 'varint',
     variant: 'encode',
     blockSize: 0,
     bytesPerOp: encoded.length,
-    fn: () => {
-      const w = new FrameWriter(1 << 20)
-      for (const v of values) w.varint(v)
-      return w.finish()
-    },
+    fn: encodeAll,
   })
   out.push({
     group: 'varint',

@@ -3,30 +3,16 @@ import { describe, expect, it } from 'vitest'
 import { fixedBlockCompare } from '../strategies/block/fixed-block-compare.ts'
 import { changedBlockBitmap } from '../strategies/tracking/changed-block-bitmap.ts'
 import type { AnyStrategy, Half } from '../core/strategy.ts'
-import { quickRun } from './helpers.ts'
+import { afterEachStep, quickRun } from './helpers.ts'
 
 /** A receiver that flips one byte of what it stages after the real receiver is done. */
-const corrupting: AnyStrategy = {
-  ...fixedBlockCompare,
-  name: 'corrupting',
-  async receiver(ctx, o) {
-    const inner: Half = await fixedBlockCompare.receiver(ctx, o)
-    return {
-      get done() {
-        return inner.done
-      },
-      async step(inbox) {
-        const out = await inner.step(inbox)
-        if (inner.done && ctx.staged.size > 1234) {
-          const b = ctx.staged.read(1234, 1).slice()
-          b[0] = b[0]! ^ 0xff
-          ctx.staged.write(1234, b)
-        }
-        return out
-      },
-    }
-  },
-}
+const corrupting = afterEachStep(fixedBlockCompare, 'corrupting', 'receiver', (_out, done, ctx) => {
+  if (done && ctx.staged.size > 1234) {
+    const b = ctx.staged.read(1234, 1).slice()
+    b[0] = b[0]! ^ 0xff
+    ctx.staged.write(1234, b)
+  }
+})
 
 /** A receiver that throws half-way through applying the delta. */
 const dying: AnyStrategy = {

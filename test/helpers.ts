@@ -5,7 +5,7 @@ import { randomOverwrite } from '../workloads/random-overwrite.ts'
 import type { AnyWorkload, Mutation } from '../workloads/workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
-import type { AnyStrategy } from '../core/strategy.ts'
+import type { AnyStrategy, Frame, Half, ReceiverContext, SenderContext } from '../core/strategy.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { it } from 'vitest'
 import type { ContentModel } from '../workloads/content.ts'
@@ -67,4 +67,30 @@ export function runnableStrategies(suite: string): AnyStrategy[] {
     else out.push(s)
   }
   return out
+}
+
+/**
+ * A strategy broken on purpose: its `side` half runs as before, and `after` sees what each step returned
+ * (and may change it, or the stage), with whether the half is now done.
+ */
+export function afterEachStep<S extends 'sender' | 'receiver'>(
+  strategy: AnyStrategy,
+  name: string,
+  side: S,
+  after: (out: Frame[], done: boolean, ctx: S extends 'sender' ? SenderContext : ReceiverContext) => void,
+): AnyStrategy {
+  const wrap = async (ctx: SenderContext & ReceiverContext, o: Parameters<AnyStrategy['sender']>[1]): Promise<Half> => {
+    const inner: Half = await (side === 'sender' ? strategy.sender(ctx, o) : strategy.receiver(ctx, o))
+    return {
+      get done() {
+        return inner.done
+      },
+      async step(inbox) {
+        const out = await inner.step(inbox)
+        after(out, inner.done, ctx)
+        return out
+      },
+    }
+  }
+  return { ...strategy, name, [side]: wrap }
 }

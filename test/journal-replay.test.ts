@@ -8,8 +8,7 @@ import { journalReplay, JournalTracker } from '../strategies/tracking/journal-re
 import { coalesce } from '../strategies/tracking/coalesce.ts'
 import { encodeRecord, MAX_RECORD_DATA, readRecords, REC_RESIZE, REC_WRITE } from '../strategies/tracking/journal-records.ts'
 import { FrameWriter } from '../core/wire.ts'
-import type { AnyStrategy, Half } from '../core/strategy.ts'
-import { quickRun } from './helpers.ts'
+import { afterEachStep, quickRun } from './helpers.ts'
 import { defaultOptions } from '../core/options.ts'
 
 type Op = { kind: 'write'; offset: number; data: Uint8Array } | { kind: 'resize'; size: number }
@@ -117,28 +116,14 @@ describe('journal-replay', () => {
 
   it('refuses a record that fails its checksum: the replica is untouched and the next sync resends it', async () => {
     let flipped = false
-    const corrupting: AnyStrategy = {
-      ...journalReplay,
-      name: 'journal-replay',
-      async sender(ctx, o) {
-        const inner: Half = await journalReplay.sender(ctx, o)
-        return {
-          get done() {
-            return inner.done
-          },
-          async step(inbox) {
-            const out = await inner.step(inbox)
-            // Flip the last byte of the first records frame once (a data byte of its last record).
-            const f = out.find((x) => x.bytes[0] === 0x4a)
-            if (f && !flipped) {
-              flipped = true
-              f.bytes[f.bytes.length - 1]! ^= 0x01
-            }
-            return out
-          },
-        }
-      },
-    }
+    // Flip the last byte of the first records frame once (a data byte of its last record).
+    const corrupting = afterEachStep(journalReplay, 'journal-replay', 'sender', (out) => {
+      const f = out.find((x) => x.bytes[0] === 0x4a)
+      if (f && !flipped) {
+        flipped = true
+        f.bytes[f.bytes.length - 1]! ^= 0x01
+      }
+    })
     const rows = await quickRun({ strategy: corrupting, workload: 'random-overwrite', blockSize: 4096, size: 256 << 10, epochs: 2, strategyOptions: { byteExact: true, coalesce: false } })
     expect(rows[0]!.error).toMatch(/journal-replay: malformed frame: journal record \d+ fails its checksum/)
     expect(rows[0]!.correct).toBe(false)
