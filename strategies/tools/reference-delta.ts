@@ -22,6 +22,7 @@ import { FileReceiver, fileFrames } from './file-frames.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import { FileVolume } from '../../core/volume.ts'
+import { checkOptions, type OptionSchema } from '../../core/options.ts'
 
 const TAG_VERSION = 0x56 // 'V'
 const TAG_MODE = 0x4d // 'M'
@@ -38,7 +39,6 @@ export interface ReferenceTool<O> {
   options: Strategy<O & StrategyOptions, undefined>['options']
   encode(o: O, ref: string, input: string, output: string): string[]
   decode(o: O, ref: string, input: string, output: string): string[]
-  check?(o: O): void
 }
 
 async function digestOf(vol: ReadonlyVolume): Promise<Uint8Array> {
@@ -62,12 +62,12 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
   unavailable: () => missingTools(NAME, t.tools),
 
     sender(ctx, o): Half {
-      t.check?.(o)
+      checkOptions(NAME, t.options as OptionSchema, o)
       return referenceSender(t, ctx, o)
     },
 
     receiver(ctx, o): Half {
-      t.check?.(o)
+      checkOptions(NAME, t.options as OptionSchema, o)
       return referenceReceiver(t, ctx, o)
     },
   }

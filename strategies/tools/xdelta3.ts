@@ -1,4 +1,4 @@
-import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption } from '../../core/strategy.ts'
 import { referenceDeltaStrategy } from './reference-delta.ts'
 
@@ -11,13 +11,12 @@ const OPTIONS = defineOptions({
 })
 export type Xdelta3Options = OptionsOf<typeof OPTIONS>
 
-/** xdelta3 (VCDIFF) against the sender's kept copy of the old version: see shared/reference-delta.ts. */
+/** xdelta3 (VCDIFF) against the sender's kept copy of the old version: see tools/reference-delta.ts. */
 export const xdelta3 = referenceDeltaStrategy<Xdelta3Options>({
   name: NAME,
   summary: 'xdelta3 -e -s old new: both versions in one place (the sender keeps the old one); the first sync sends the whole volume',
   tools: [{ cmd: 'xdelta3', apt: 'xdelta3' }],
   options: OPTIONS,
-  check: (o) => checkOptions(NAME, OPTIONS, o),
   // -D -R: never run an external gzip/xz on inputs that look compressed (compressed content would break it).
   encode: (o, ref, input, output) => ['xdelta3', '-e', '-f', '-q', '-D', '-R', `-${o.level}`, ...(o.sourceWindow ? ['-B', String(o.sourceWindow)] : []), '-s', ref, input, output],
   decode: (o, ref, input, output) => ['xdelta3', '-d', '-f', '-q', '-D', '-R', ...(o.sourceWindow ? ['-B', String(o.sourceWindow)] : []), '-s', ref, input, output],
