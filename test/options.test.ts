@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.ts'
 import { acceptedText, checkOptions, coerceOption, defaultOptions, defaultsOf, defineOptions, type OptionSchema } from '../core/options.ts'
 import { resolveRun } from '../harness/config.ts'
 import { STRATEGIES } from '../strategies/index.ts'
-import { createStrongHasher, MAX_DIGEST_BYTES, STRONG_HASHES } from '../strategies/shared/strong-hash.ts'
+import { createStrongHasher, MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../strategies/shared/strong-hash.ts'
 import { WORKLOADS } from '../workloads/index.ts'
 import { quickRun } from './helpers.ts'
 
@@ -129,5 +129,14 @@ describe('option schemas', () => {
   it('bound strongBytes by the longest digest of any strong hash', async () => {
     const lengths = await Promise.all(STRONG_HASHES.map(async (h) => (await createStrongHasher(h)).digestLength))
     expect(Math.max(...lengths)).toBe(MAX_DIGEST_BYTES)
+  })
+
+  it('hold strongBytes to the chosen hash\'s digest, which no declared range can know', async () => {
+    await expect(strongHasherFor('fixed-block-compare', { hash: 'md5', strongBytes: 17 })).rejects.toThrow(
+      "fixed-block-compare: strongBytes 17 is longer than md5's 16-byte digest; use at most 16, or a longer hash",
+    )
+    await expect(strongHasherFor('fixed-block-compare', { hash: 'md5', strongBytes: 17 })).rejects.toBeInstanceOf(ConfigError)
+    expect((await strongHasherFor('rsync-rolling', { hash: 'md5', strongBytes: 16 })).digestLength).toBe(16)
+    expect((await strongHasherFor('rsync-rolling', { hash: 'sha1', strongBytes: 'auto' })).digestLength).toBe(20)
   })
 })

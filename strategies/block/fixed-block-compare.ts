@@ -1,10 +1,9 @@
-import { ConfigError } from '../../core/errors.ts'
-import { defineOptions, type OptionsOf } from '../../core/options.ts'
-import { blockSizeOption, MAX_BLOCK_SIZE, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
+import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
+import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { blockHash, HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
-import { createStrongHasher, MAX_DIGEST_BYTES, STRONG_HASHES } from '../shared/strong-hash.ts'
+import { MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
 
 const OPTIONS = defineOptions({
   blockSize: blockSizeOption('block size'),
@@ -30,8 +29,8 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
   needsWriteTrace: false,
 
   async sender(ctx, o): Promise<Half> {
-    const hasher = await createStrongHasher(o.hash)
-    if (o.strongBytes < 4 || o.strongBytes > hasher.digestLength) throw new ConfigError(`${NAME}: strongBytes must be 4-${hasher.digestLength} for ${o.hash}, got ${o.strongBytes}`)
+    checkOptions(NAME, OPTIONS, o)
+    const hasher = await strongHasherFor(NAME, o)
     const theirs = new HashListReader(NAME, SIGNATURE, o.blockSize, o.strongBytes)
     const push = new BlockPushSender(ctx.source, o.blockSize)
     const differs = (i: number) => theirs.differs(i, ctx.source, hasher)
@@ -48,8 +47,8 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
   },
 
   async receiver(ctx, o): Promise<Half> {
-    const hasher = await createStrongHasher(o.hash)
-    if (o.blockSize < 1 || o.blockSize > MAX_BLOCK_SIZE) throw new ConfigError(`${NAME}: block size ${o.blockSize} out of range`)
+    checkOptions(NAME, OPTIONS, o)
+    const hasher = await strongHasherFor(NAME, o)
     const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged)
     const rep = ctx.replica
     const mine = new HashListWriter(SIGNATURE, rep.size, o.blockSize, o.strongBytes, (i) => blockHash(rep, i, o.blockSize, hasher))

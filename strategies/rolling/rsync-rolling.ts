@@ -9,7 +9,7 @@ import { DeltaApplier, DeltaEncoder, TAG_ACK } from './rolling-delta.ts'
 import { RollingScanner, type ScanCounters } from './rolling-scan.ts'
 import { carrySums, computeSums, loadCachedSums, signatureFrames, SignatureReader, type BlockSums } from './rolling-signature.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
-import { createStrongHasher, MAX_DIGEST_BYTES, STRONG_HASHES } from '../shared/strong-hash.ts'
+import { MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
 
 const OPTIONS = defineOptions({
   blockSize: blockSizeOption('block size when blockRule is fixed'),
@@ -28,18 +28,9 @@ const CACHE_KEY = 'sums'
 /** Most blocks a target may have (bounds the receiver's written-blocks bitmap). */
 const MAX_TARGET_BLOCKS = 2 ** 31
 
-/** Refuses options out of their declared range, and strongBytes past the chosen hash's digest. */
-function refuseBadOptions(o: RsyncRollingOptions, digestLength: number): void {
-  checkOptions(NAME, OPTIONS, o)
-  strongBytesFor(o, 0, 1, digestLength)
-}
-
 /** The strong length to send for a replica of `size` bytes in blocks of `blockSize`. */
 function strongBytesFor(o: RsyncRollingOptions, size: number, blockSize: number, digestLength: number): number {
-  if (String(o.strongBytes) === 'auto') return Math.min(digestLength, rsyncStrongBytes(size, blockSize))
-  const n = Number(o.strongBytes)
-  if (!Number.isInteger(n) || n < 1 || n > digestLength) throw new ConfigError(`${NAME}: strongBytes must be auto or 1-${digestLength} for ${o.hash}, got "${o.strongBytes}"`)
-  return n
+  return o.strongBytes === 'auto' ? Math.min(digestLength, rsyncStrongBytes(size, blockSize)) : o.strongBytes
 }
 
 /**
@@ -57,8 +48,8 @@ export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
   needsWriteTrace: false,
 
   async sender(ctx, o): Promise<Half> {
-    const hasher = await createStrongHasher(o.hash)
-    refuseBadOptions(o, hasher.digestLength)
+    checkOptions(NAME, OPTIONS, o)
+    const hasher = await strongHasherFor(NAME, o)
     const reader = new SignatureReader(NAME, hasher.digestLength)
     const counters: ScanCounters = { weakHits: 0, falseAlarms: 0, matches: 0, maxChain: 0 }
     let pass = 0
@@ -114,8 +105,8 @@ export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
   },
 
   async receiver(ctx, o): Promise<Half> {
-    const hasher = await createStrongHasher(o.hash)
-    refuseBadOptions(o, hasher.digestLength)
+    checkOptions(NAME, OPTIONS, o)
+    const hasher = await strongHasherFor(NAME, o)
     let sums: BlockSums | undefined
     let applier: DeltaApplier | undefined
     let pass = 0

@@ -63,6 +63,18 @@ export async function createStrongHasher(name: string): Promise<StrongHasher> {
   }
 }
 
+/**
+ * The hasher a strategy's `hash` option names, refusing a `strongBytes` longer than its digest: a limit the
+ * option's declared range cannot hold, since it depends on the hash chosen.
+ */
+export async function strongHasherFor(who: string, o: { readonly hash: string; readonly strongBytes: number | 'auto' }): Promise<StrongHasher> {
+  const hasher = await createStrongHasher(o.hash)
+  if (o.strongBytes !== 'auto' && o.strongBytes > hasher.digestLength) {
+    throw new ConfigError(`${who}: strongBytes ${o.strongBytes} is longer than ${o.hash}'s ${hasher.digestLength}-byte digest; use at most ${hasher.digestLength}, or a longer hash`)
+  }
+  return hasher
+}
+
 /** Equality of the first n bytes of a at ai and b at bi. */
 export function bytesEqual(a: Uint8Array, ai: number, b: Uint8Array, bi: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[ai + i] !== b[bi + i]) return false
