@@ -59,7 +59,7 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
     options: t.options as Strategy<O, undefined>['options'],
     needsWriteTrace: false,
     external: true,
-  unavailable: () => missingTools(NAME, t.tools),
+    unavailable: () => missingTools(NAME, t.tools),
 
     sender(ctx, o): Half {
       checkOptions(NAME, t.options as OptionSchema, o)
