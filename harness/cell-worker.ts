@@ -1,6 +1,6 @@
 /** A child process of the pool (child-pool.ts): runs the cells it is sent, one at a time. */
 import type { FromWorker, ToWorker } from './child-pool.ts'
-import { channelFor } from './run-cell.ts'
+import { channelFor } from './channel-setup.ts'
 import { PreparedCache, runPlannedCell, warmUp } from './run-matrix.ts'
 import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
 

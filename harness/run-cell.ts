@@ -7,8 +7,7 @@ import type { ResultRow } from '../core/result-row.ts'
 import { SyncSession } from './sync-session.ts'
 import { syncRow } from './sync-row.ts'
 import { firstDifference, type Volume } from '../core/volume.ts'
-import { FrameCodec, parseCompression } from './channel-codec.ts'
-import { parseProfile, PROFILES, type CostModel, type NetworkProfile } from '../core/network-profile.ts'
+import { DEFAULT_CHANNEL, type ChannelSetup } from './channel-setup.ts'
 
 export interface CellSpec {
   runId: string
@@ -22,22 +21,6 @@ export interface CellSpec {
   channel?: ChannelSetup
   /** A tracker fault to inject (harness/faults.ts). */
   fault?: FaultSpec
-}
-
-export interface ChannelSetup {
-  codec?: FrameCodec
-  compression: string
-  profile: NetworkProfile
-  model: CostModel
-}
-
-export const DEFAULT_CHANNEL: ChannelSetup = { compression: 'none', profile: PROFILES.wan!, model: 'serial' }
-
-/** The channel a run's config asks for. */
-export function channelFor(config: { compression: string; profile: string; costModel: CostModel }): ChannelSetup {
-  const spec = parseCompression(config.compression)
-  const profile = parseProfile(config.profile)
-  return { codec: spec.kind === 'none' ? undefined : new FrameCodec(spec, profile), compression: config.compression, profile, model: config.costModel }
 }
 
 /** Why a cell cannot run, or undefined if it can. */

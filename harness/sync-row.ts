@@ -2,7 +2,7 @@ import { TELEMETRY_COUNTERS, type AnyStrategy, type StrategyOptions, type Teleme
 import { checkRow, COLUMN_NAMES, type ColumnName, type ResultRow } from '../core/result-row.ts'
 import { estimateSyncMs } from '../core/network-profile.ts'
 import { traceOf } from '../workloads/workload.ts'
-import type { ChannelSetup } from './run-cell.ts'
+import type { ChannelSetup } from './channel-setup.ts'
 import type { FaultSpec } from './faults.ts'
 import type { PreparedWorkload } from './prepare-workload.ts'
 import type { OracleBound } from './oracle.ts'
