@@ -185,6 +185,12 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
    * mismatch, its frames marked with a phase); absent when it never does.
    */
   selfVerifies?(opts: O): boolean
+  /**
+   * True when what these options make the strategy send does not depend on opts.blockSize (a tool that
+   * finds its own matches, a rule that picks the size from the volume). The harness then runs it once per
+   * workload and seed, at its own default block size, and its rows say uses_block_size = false.
+   */
+  ignoresBlockSize?(opts: O): boolean
   tracker?(ctx: TrackerContext, opts: O): T
   sender(ctx: SenderContext<T>, opts: O): Half | Promise<Half>
   receiver(ctx: ReceiverContext, opts: O): Half | Promise<Half>

@@ -14,8 +14,19 @@ export interface PreparedWorkload {
   epochs: Mutation[][]
   /** The oracle bound per epoch (null without a recorded edit list: a file pair, a synthesised trace). */
   oracle: (OracleBound | null)[]
+  /**
+   * The practical floor per epoch (harness/local-floor.ts): the best local delta of the epoch's old and new
+   * versions; absent or null where it was not computed (--floor off).
+   */
+  localFloor?: (LocalFloor | null)[]
   /** Largest size the source reaches in any epoch. */
   maxSize: number
+}
+
+/** The best local delta of one epoch: its size and the tool that made it. */
+export interface LocalFloor {
+  bytes: number
+  tool: string
 }
 
 /**

@@ -73,6 +73,7 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
         volumeBytes: source.size,
         firstDiff: firstDifference(replica, source),
         fault: faults ? { spec: faults.spec, injected: faults.injected } : null,
+        syncState: 'cold',
       }),
     )
   }

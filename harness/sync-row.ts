@@ -4,7 +4,7 @@ import { estimateSyncMs } from '../core/network-profile.ts'
 import { traceOf } from '../workloads/workload.ts'
 import type { ChannelSetup } from './channel-setup.ts'
 import type { FaultSpec } from './faults.ts'
-import type { PreparedWorkload } from './prepare-workload.ts'
+import type { LocalFloor, PreparedWorkload } from './prepare-workload.ts'
 import type { OracleBound } from './oracle.ts'
 import type { SessionSync, TrackerEpoch } from './sync-session.ts'
 import type { TelemetryValues } from './telemetry.ts'
@@ -27,6 +27,8 @@ export interface EpochFacts {
   firstDiff: number
   /** The fault of the run and its events in this epoch; null without one. */
   fault: { spec: FaultSpec; injected: number } | null
+  /** steady: an uncounted priming sync ran before the first measured one; cold: it did not (--cold). */
+  syncState: 'steady' | 'cold'
 }
 
 /** Columns that are all null when their group does not apply to a row, and all set when it does. */
@@ -39,6 +41,8 @@ export const OPTIONAL_GROUPS = {
   selfVerify: ['self_verify_bytes', 'self_detected', 'self_repaired'],
   /** The workload recorded its edits, so the epoch has an oracle bound. */
   oracle: ['oracle_bytes', 'oracle_new_bytes'],
+  /** The run computed the local-delta floor (--floor). */
+  localFloor: ['local_floor_bytes', 'local_floor_tool', 'vs_local'],
 } as const satisfies Record<string, readonly ColumnName[]>
 
 type Group<K extends ColumnName> = Pick<ResultRow, K>
@@ -51,7 +55,7 @@ export function syncRow(f: EpochFacts): ResultRow {
     checkRow({
       ...identityColumns(f),
       ...epochColumns(f),
-      ...oracleColumns(f.prepared.oracle[f.epoch - 1] ?? null, c.bytes.down + c.bytes.up),
+      ...floorColumns(f.prepared.oracle[f.epoch - 1] ?? null, f.prepared.localFloor?.[f.epoch - 1] ?? null, c.bytes.down + c.bytes.up, f.channel),
       ...channelColumns(f.sync, f.channel),
       ...costColumns(f.sync, f.channel),
       ...trackerColumns(f.sync.tracker),
@@ -63,7 +67,7 @@ export function syncRow(f: EpochFacts): ResultRow {
   )
 }
 
-function identityColumns(f: EpochFacts): Group<'run_id' | 'strategy' | 'strategy_options' | 'workload' | 'workload_options' | 'content' | 'block_size' | 'seed' | 'epoch' | 'repeat' | 'trace'> {
+function identityColumns(f: EpochFacts): Group<'run_id' | 'strategy' | 'strategy_options' | 'workload' | 'workload_options' | 'content' | 'block_size' | 'uses_block_size' | 'sync_state' | 'seed' | 'epoch' | 'repeat' | 'trace'> {
   const { workload, options, params } = f.prepared
   return {
     run_id: f.runId,
@@ -73,6 +77,8 @@ function identityColumns(f: EpochFacts): Group<'run_id' | 'strategy' | 'strategy
     workload_options: JSON.stringify(options),
     content: params.content,
     block_size: f.options.blockSize,
+    uses_block_size: f.strategy.ignoresBlockSize?.(f.options) !== true,
+    sync_state: f.syncState,
     seed: params.seed,
     epoch: f.epoch,
     repeat: f.repeat,
@@ -89,11 +95,31 @@ function epochColumns(f: EpochFacts): Group<'volume_bytes' | 'replica_bytes_befo
   }
 }
 
-/** The epoch's lower bound, and how far the sync's bytes are above it. */
-function oracleColumns(oracle: OracleBound | null, total: number): Optional<'oracle'> & Group<'efficiency'> {
-  if (!oracle) return { ...absent(OPTIONAL_GROUPS.oracle), efficiency: null }
-  // A bound of zero bytes (an epoch that changed nothing) gives no ratio.
-  return { oracle_bytes: oracle.bytes, oracle_new_bytes: oracle.newBytes, efficiency: oracle.bytes > 0 ? total / oracle.bytes : null }
+/** The epoch's two yardsticks (new bytes the edits wrote, the best local delta), the ratios, and why a row is under one. */
+function floorColumns(oracle: OracleBound | null, local: LocalFloor | null, total: number, channel: ChannelSetup): Optional<'oracle'> & Optional<'localFloor'> & Group<'efficiency' | 'under_floor'> {
+  const reasons: string[] = []
+  if (oracle && total < oracle.bytes) reasons.push(underOracleReason(channel))
+  if (local && total < local.bytes) reasons.push(underLocalReason(local))
+  return {
+    // A yardstick of zero bytes (an epoch that changed nothing) gives no ratio.
+    ...(oracle ? { oracle_bytes: oracle.bytes, oracle_new_bytes: oracle.newBytes } : absent(OPTIONAL_GROUPS.oracle)),
+    efficiency: oracle && oracle.bytes > 0 ? total / oracle.bytes : null,
+    ...(local ? { local_floor_bytes: local.bytes, local_floor_tool: local.tool, vs_local: local.bytes > 0 ? total / local.bytes : null } : absent(OPTIONAL_GROUPS.localFloor)),
+    under_floor: reasons.length ? reasons.join('; ') : null,
+  }
+}
+
+/** The oracle counts every byte the edits wrote as new: matching or compressing them is how a row gets under it. */
+function underOracleReason(channel: ChannelSetup): string {
+  const how = channel.codec ? `the channel compresses (${channel.compression}), or ` : ''
+  return `under oracle_bytes: ${how}the strategy matched written bytes that equal old content elsewhere (moved pages, repeated data); the oracle counts every written byte as new`
+}
+
+function underLocalReason(local: LocalFloor): string {
+  // Both local deltas carry fixed headers (magic, window and checksum fields): tens of bytes.
+  return local.bytes <= 1024
+    ? `under local_floor_bytes: the change is so small that the local deltas' fixed headers (${local.tool}) outweigh it`
+    : `under local_floor_bytes: this sync coded the change in fewer bytes than ${local.tool} with both versions at hand`
 }
 
 /** What crossed the channel, by direction and by kind, and what compression saved. */

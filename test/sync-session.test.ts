@@ -101,7 +101,7 @@ describe('syncRow', () => {
     s.session.apply(epochs[0]!)
     const sync = await s.session.sync()
     const prepared = preparedFrom(base, epochs)
-    return { runId: 't', strategy: s.strategy, options: s.options, prepared, repeat: 1, channel: DEFAULT_CHANNEL, epoch: 1, sync, volumeBytes: s.source.size, firstDiff: firstDifference(s.replica, s.source), fault: null, ...over }
+    return { runId: 't', strategy: s.strategy, options: s.options, prepared, repeat: 1, channel: DEFAULT_CHANNEL, epoch: 1, sync, volumeBytes: s.source.size, firstDiff: firstDifference(s.replica, s.source), fault: null, syncState: 'cold', ...over }
   }
   /** For each optional group, whether all its columns are null (true), all set (false), or mixed. */
   const groupsNull = (row: Record<string, unknown>) =>
@@ -112,7 +112,7 @@ describe('syncRow', () => {
 
   it('leaves every optional group null when none applies, and lists the columns in their order', async () => {
     const row = syncRow(await facts('fixed-block-compare'))
-    expect(groupsNull(row)).toEqual({ tracker: true, fault: true, selfVerify: true, oracle: true })
+    expect(groupsNull(row)).toEqual({ tracker: true, fault: true, selfVerify: true, oracle: true, localFloor: true })
     expect(row.efficiency).toBeNull()
     expect(Object.keys(row)).toEqual(COLUMN_NAMES)
     expect(row.correct).toBe(true)
@@ -121,11 +121,22 @@ describe('syncRow', () => {
 
   it('fills each group exactly when it applies: a tracker, a fault, self-verification, an oracle bound', async () => {
     const f = await facts('changed-block-bitmap')
-    const prepared = { ...f.prepared, oracle: [{ bytes: 5400, newBytes: 5300, extents: 2 }, null] }
+    const prepared = { ...f.prepared, oracle: [{ bytes: 5400, newBytes: 5300, extents: 2 }, null], localFloor: [{ bytes: 900, tool: 'xdelta3 -9' }, null] }
     const row = syncRow({ ...f, prepared, options: { ...f.options, selfVerify: true }, fault: { spec: { kind: 'dropped-bits', rate: 0.01 }, injected: 0 } })
-    expect(groupsNull(row)).toEqual({ tracker: false, fault: false, selfVerify: false, oracle: false })
+    expect(groupsNull(row)).toEqual({ tracker: false, fault: false, selfVerify: false, oracle: false, localFloor: false })
     expect(row.efficiency).toBe(row.bytes_total / 5400)
-    expect(groupsNull(syncRow(f))).toEqual({ tracker: false, fault: true, selfVerify: true, oracle: true })
+    expect(row.vs_local).toBe(row.bytes_total / 900)
+    expect(groupsNull(syncRow(f))).toEqual({ tracker: false, fault: true, selfVerify: true, oracle: true, localFloor: true })
+  })
+
+  it('says why a row is under a yardstick, and only then', async () => {
+    const f = await facts('fixed-block-compare')
+    const total = syncRow(f).bytes_total
+    const at = (oracle: number, local: number) => syncRow({ ...f, prepared: { ...f.prepared, oracle: [{ bytes: oracle, newBytes: oracle, extents: 1 }], localFloor: [{ bytes: local, tool: 'xdelta3 -9' }] } }).under_floor
+    expect(at(total, total)).toBeNull()
+    expect(at(total + 1, total)).toMatch(/^under oracle_bytes: .*matched written bytes/)
+    expect(at(total, total + 1)).toMatch(/^under local_floor_bytes: /)
+    expect(at(total + 1, total + 1)).toContain('; under local_floor_bytes')
   })
 
   it('fills the self-verify group from the strategy contract, not from an option name', async () => {
