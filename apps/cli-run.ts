@@ -37,6 +37,7 @@ interface RunFlags extends OwnData {
   jobs?: string
   fault?: string
   faultRate?: string
+  cold?: boolean
 }
 
 export function addRunCommand(program: Command, setExitCode: SetExitCode): void {
@@ -68,6 +69,7 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--no-report', 'do not write report.html and charts/ at the end')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
+    .option('--cold', "measure each cell's first sync from a fresh start (a full send for most strategies) instead of the steady state after an uncounted priming sync")
     .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
     .option('--fault-rate <p>', "probability of the fault per unit it applies to (default: the fault's own)")
     .action(async (flags: RunFlags) => setExitCode(await run(flags)))
@@ -91,6 +93,7 @@ function requestOf(flags: RunFlags): RunRequest {
     overrides: parseOverrides(flags.opt),
     fault: flags.fault,
     faultRate: flags.faultRate,
+    cold: flags.cold,
   }
 }
 

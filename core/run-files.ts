@@ -36,6 +36,8 @@ export interface RecordedRunConfig {
   storage: 'memory' | 'file'
   /** A tracker fault injected in every cell (absent without one, so a plain run's config hash is unchanged). */
   fault?: { kind: string; rate: number }
+  /** Measure each cell's first sync from a fresh start (--cold); absent: the steady state, after an uncounted priming sync. */
+  cold?: true
 }
 
 /** How a run was made: enough to reproduce it and to refuse mixing it with another. */

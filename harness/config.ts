@@ -40,10 +40,12 @@ export interface RunRequest {
   /** A fault kind from harness/faults.ts, and its rate (default: the fault's own). */
   fault?: string
   faultRate?: number | string
+  /** Measure the first sync from a fresh start instead of the steady state (default false). */
+  cold?: boolean
 }
 
 /** `npm run bench`: small enough for well under a minute, wide enough to show every trade-off. */
-export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategies' | 'fault' | 'faultRate'>> = {
+export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategies' | 'fault' | 'faultRate' | 'cold'>> = {
   workloads: ['random-overwrite', 'insert-delete', 'append', 'hot-spot'],
   blockSizes: [512, 4096, 65536],
   size: '16MiB',
@@ -133,6 +135,7 @@ export function resolveRun(req: RunRequest): RunConfig {
     costModel: parseCostModel(String(merged.costModel)),
     storage: resolveStorage(String(merged.storage), size),
     ...(fault ? { fault } : {}),
+    ...(req.cold ? { cold: true as const } : {}),
   }
 }
 

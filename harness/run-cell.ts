@@ -21,6 +21,8 @@ export interface CellSpec {
   channel?: ChannelSetup
   /** A tracker fault to inject (harness/faults.ts). */
   fault?: FaultSpec
+  /** Measure the first sync from a fresh start instead of the steady state (no priming sync). Default false. */
+  cold?: boolean
 }
 
 /** Why a cell cannot run, or undefined if it can. */
@@ -52,10 +54,17 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
   }
 }
 
+/** Steady when the priming sync came out clean; a priming sync that failed leaves the cell measured cold. */
+async function prime(session: SyncSession, source: Volume, replica: Volume): Promise<'steady' | 'cold'> {
+  const error = await session.prime()
+  return error === null && firstDifference(replica, source) < 0 ? 'steady' : 'cold'
+}
+
 async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, replica: Volume): Promise<ResultRow[]> {
   const { strategy, options, prepared } = spec
   const faults = spec.fault ? new FaultInjector(spec.fault, `${prepared.workload.name}/${prepared.params.seed}`, strategy, options.blockSize) : undefined
   const session = new SyncSession({ strategy, options, source, replica, codec: channel.codec, replicaQuota: replicaQuota(prepared), faults })
+  const syncState = spec.cold ? 'cold' : await prime(session, source, replica)
   const rows: ResultRow[] = []
   for (let e = 0; e < prepared.epochs.length; e++) {
     session.apply(prepared.epochs[e]!, prepared.workload.name)
@@ -73,7 +82,7 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
         volumeBytes: source.size,
         firstDiff: firstDifference(replica, source),
         fault: faults ? { spec: faults.spec, injected: faults.injected } : null,
-        syncState: 'cold',
+        syncState,
       }),
     )
   }

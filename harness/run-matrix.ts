@@ -148,7 +148,7 @@ export async function warmUp(config: RunConfig): Promise<void> {
   for (const s of config.strategies) {
     // A strategy that cannot run here (a missing tool) is skipped with its reason in the matrix itself.
     if (cellUnsupported(findStrategy(s.name), workload)) continue
-    for (const blockSize of config.blockSizes) {
+    for (const blockSize of blockSizesFor(config, s)) {
       await runCell({ runId: 'warm-up', strategy: findStrategy(s.name), options: { ...s.options, blockSize }, prepared, channel: channelFor(config) })
     }
   }
@@ -176,9 +176,9 @@ export function planCells(config: RunConfig, shard: Shard = { index: 1, count: 1
     for (const seed of config.seeds) {
       for (let repeat = 1; repeat <= config.repeat; repeat++) {
         for (const s of rotate(config.strategies, repeat - 1)) {
-          for (const blockSize of config.blockSizes) {
+          for (const [b, blockSize] of blockSizesFor(config, s).entries()) {
             // Round-robin over the canonical order: every shard gets a near-equal share of every workload.
-            if (canonicalIndex(config, w.name, seed, s.name, blockSize, repeat) % shard.count !== shard.index - 1) continue
+            if (canonicalIndex(config, w.name, seed, s.name, b, repeat) % shard.count !== shard.index - 1) continue
             const options = { ...s.options, blockSize }
             out.push({
               workload: w,
@@ -223,16 +223,32 @@ export class PreparedCache {
 
 export function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
   const prepared = cache.get(cell.workload, cell.seed)
-  return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel, fault: cache.config.fault })
+  return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel, fault: cache.config.fault, cold: cache.config.cold })
 }
 
-/** A cell's place in the canonical order (workload, seed, repeat, strategy, block size), whatever order it runs in. */
-function canonicalIndex(config: RunConfig, workload: string, seed: string, strategy: string, blockSize: number, repeat: number): number {
+/**
+ * The block sizes a strategy runs at: the sweep's, or, when its options make it ignore the block size (a
+ * tool that finds its own matches, a size rule), just one — its own — since every size would send the same.
+ */
+export function blockSizesFor(config: RunConfig, s: { name: string; options: Record<string, unknown> }): number[] {
+  const strategy = findStrategy(s.name)
+  const options = { ...defaultOptions(strategy), ...s.options } as StrategyOptions
+  return strategy.ignoresBlockSize?.(options) ? [options.blockSize] : config.blockSizes
+}
+
+/**
+ * A cell's place in the canonical order (workload, seed, repeat, strategy, index b of its block sizes),
+ * whatever order it runs in. Dense (strategies that run at one block size take one slot), so shards dealt
+ * round-robin stay even.
+ */
+function canonicalIndex(config: RunConfig, workload: string, seed: string, strategy: string, b: number, repeat: number): number {
   const w = config.workloads.findIndex((x) => x.name === workload)
   const sd = config.seeds.indexOf(seed)
   const st = config.strategies.findIndex((x) => x.name === strategy)
-  const b = config.blockSizes.indexOf(blockSize)
-  return (((w * config.seeds.length + sd) * config.repeat + (repeat - 1)) * config.strategies.length + st) * config.blockSizes.length + b
+  const sizes = config.strategies.map((s) => blockSizesFor(config, s).length)
+  const perGroup = sizes.reduce((a, n) => a + n, 0)
+  const before = sizes.slice(0, st).reduce((a, n) => a + n, 0)
+  return ((w * config.seeds.length + sd) * config.repeat + (repeat - 1)) * perGroup + before + b
 }
 
 function rotate<T>(xs: readonly T[], by: number): T[] {

@@ -109,10 +109,10 @@ function floorColumns(oracle: OracleBound | null, local: LocalFloor | null, tota
   }
 }
 
-/** The oracle counts every byte the edits wrote as new: matching or compressing them is how a row gets under it. */
+/** The oracle counts every byte the edits wrote as new and uncompressed: compressing or matching them is how a row gets under it. */
 function underOracleReason(channel: ChannelSetup): string {
-  const how = channel.codec ? `the channel compresses (${channel.compression}), or ` : ''
-  return `under oracle_bytes: ${how}the strategy matched written bytes that equal old content elsewhere (moved pages, repeated data); the oracle counts every written byte as new`
+  const coder = channel.codec ? `the channel's ${channel.compression} or the strategy's own coder` : "the strategy's own coder"
+  return `under oracle_bytes: the oracle counts every written byte as new and uncompressed; this sync compressed them (${coder}) or matched written bytes equal to old content elsewhere (moved pages, repeated data)`
 }
 
 function underLocalReason(local: LocalFloor): string {
@@ -150,7 +150,9 @@ function channelColumns(sync: SessionSync, channel: ChannelSetup) {
 function costColumns(sync: SessionSync, channel: ChannelSetup) {
   const { sender, receiver, counters: c } = sync
   const childCpuMs = sender.childCpuMs + receiver.childCpuMs
-  const estimate = estimateSyncMs({ bytesDown: c.bytes.down, bytesUp: c.bytes.up, flights: c.flights, senderCpuMs: sender.cpuMs, receiverCpuMs: receiver.cpuMs }, channel.profile, channel.model)
+  // The tracker's time (its writes, and a snapshot before the sync) is the sender side's cost of the sync too.
+  const senderCpuMs = sender.cpuMs + (sync.tracker?.ms ?? 0)
+  const estimate = estimateSyncMs({ bytesDown: c.bytes.down, bytesUp: c.bytes.up, flights: c.flights, senderCpuMs, receiverCpuMs: receiver.cpuMs }, channel.profile, channel.model)
   return {
     sender_cpu_ms: round3(sender.cpuMs),
     receiver_cpu_ms: round3(receiver.cpuMs),

@@ -63,6 +63,8 @@ export class SyncSession {
   readonly receiverState = new StagedStateStore()
   private current: Tracker | undefined
   private syncs = 0
+  /** Epochs applied so far: the fault layer labels its draws by epoch, so a priming sync does not shift them. */
+  private epochs = 0
   private trackerMs = 0
   private trackerWrites = 0
   private sourceWriteBytes = 0
@@ -81,7 +83,7 @@ export class SyncSession {
   /** Applies one epoch's edits to the source; `where` names the workload in its errors. */
   apply(mutations: readonly Mutation[], where?: string): void {
     const faults = this.setup.faults
-    faults?.startEpoch(this.syncs + 1, mutations.length)
+    faults?.startEpoch(++this.epochs, mutations.length)
     for (let i = 0; i <= mutations.length; i++) {
       if (faults?.resetBefore(i)) this.resetTracker()
       if (i < mutations.length) applyMutation(this.setup.source, mutations[i]!, this.observer, where)
@@ -89,8 +91,23 @@ export class SyncSession {
   }
 
   /** Snapshots the source if the tracker takes snapshots, runs the next sync, and measures the epoch. */
-  async sync(wrap?: HalfWrapper): Promise<SessionSync> {
-    const { strategy, options, source, replica, codec, replicaQuota, maxSteps, faults } = this.setup
+  sync(wrap?: HalfWrapper): Promise<SessionSync> {
+    return this.run(wrap, this.setup.faults?.crashThisSync() ?? false)
+  }
+
+  /**
+   * The priming sync: run before the first epoch, while source and replica are equal, with no fault and
+   * nothing measured, so the first counted sync starts from the state a previous sync of the strategy's
+   * own would have left (the sender's kept version, an acknowledged manifest, a clean bitmap, receiver
+   * caches). Returns the error, or null when it came out clean.
+   */
+  async prime(): Promise<string | null> {
+    const sync = await this.run(undefined, false)
+    return sync.error ?? null
+  }
+
+  private async run(wrap: HalfWrapper | undefined, crashAfterApply: boolean): Promise<SessionSync> {
+    const { strategy, options, source, replica, codec, replicaQuota, maxSteps } = this.setup
     const tracker = this.current
     if (tracker?.snapshot) {
       const t = performance.now()
@@ -99,7 +116,6 @@ export class SyncSession {
     }
     const replicaBytesBefore = replica.size
     const deviceHeldBytes = this.device.size
-    const crashAfterApply = faults?.crashThisSync()
     this.syncs++
     const outcome = await runSync({ strategy, options, source, replica, tracker, senderState: this.senderState, receiverState: this.receiverState, syncIndex: this.syncs, codec, replicaQuota, maxSteps, crashAfterApply, wrap })
     const sync: SessionSync = {

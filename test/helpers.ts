@@ -21,6 +21,8 @@ export interface QuickRun {
   content?: ContentModel
   strategyOptions?: Record<string, unknown>
   workloadOptions?: Record<string, unknown>
+  /** Measure the first sync from a fresh start (no priming sync). */
+  cold?: boolean
 }
 
 /** Runs one cell through the real harness path (prepare, apply, sync, verify) and returns its rows. */
@@ -33,7 +35,7 @@ export async function quickRun(q: QuickRun): Promise<ResultRow[]> {
     seed: q.seed ?? '1',
     content: q.content ?? 'mixed',
   })
-  return runCell({ runId: 'test', strategy, options: { ...defaultOptions(strategy), ...q.strategyOptions, blockSize: q.blockSize }, prepared })
+  return runCell({ runId: 'test', strategy, options: { ...defaultOptions(strategy), ...q.strategyOptions, blockSize: q.blockSize }, prepared, cold: q.cold })
 }
 
 /** A PreparedWorkload from hand-made bytes and epochs (no oracle), for tests that script their own edits. */

@@ -19,14 +19,14 @@ const base = new Rng('snapshot-diff').bytes(32 * BS)
 const block = (i: number) => base.slice(i * BS, (i + 1) * BS)
 
 /** Runs snapshot-diff over hand-made epochs of mutations on `base`. */
-async function run(epochs: Mutation[][], options: Record<string, unknown> = {}) {
+async function run(epochs: Mutation[][], options: Record<string, unknown> = {}, cold = false) {
   const prepared = preparedFrom(base, epochs)
-  return runCell({ runId: 't', strategy: snapshotDiff, options: { ...defaultOptions(snapshotDiff), blockSize: BS, ...options }, prepared })
+  return runCell({ runId: 't', strategy: snapshotDiff, options: { ...defaultOptions(snapshotDiff), blockSize: BS, ...options }, prepared, cold })
 }
 
 describe('snapshot-diff', () => {
-  it('first sync: the receiver sends its manifest; later syncs diff against the kept one, which is measured', async () => {
-    const rows = await run([[{ kind: 'overwrite', at: 5 * BS + 7, bytes: new Uint8Array([1, 2, 3]) }], [{ kind: 'overwrite', at: 9 * BS, bytes: new Uint8Array([4]) }]])
+  it('first sync (--cold): the receiver sends its manifest; later syncs diff against the kept one, which is measured', async () => {
+    const rows = await run([[{ kind: 'overwrite', at: 5 * BS + 7, bytes: new Uint8Array([1, 2, 3]) }], [{ kind: 'overwrite', at: 9 * BS, bytes: new Uint8Array([4]) }]], {}, true)
     const [first, second] = rows
     expect(first!.correct && second!.correct).toBe(true)
     // 32 blocks × 16-byte xxh128 hashes, plus a few bytes of header.
@@ -41,6 +41,16 @@ describe('snapshot-diff', () => {
     // The snapshot (hashing every block) is tracking time; nothing is held by the tracker itself.
     expect(first!.tracker_ms!).toBeGreaterThan(0)
     expect(first!.tracker_state_bytes).toBe(0)
+  })
+
+  it('steady state (the default): the priming sync sent the manifest, so the first measured sync only diffs', async () => {
+    const [first] = await run([[{ kind: 'overwrite', at: 5 * BS + 7, bytes: new Uint8Array([1, 2, 3]) }]])
+    expect(first!.sync_state).toBe('steady')
+    expect(first!.correct).toBe(true)
+    expect(first!.bytes_manifest).toBe(0)
+    expect(first!.round_trips).toBe(1)
+    expect(first!.bytes_literal).toBe(BS)
+    expect(first!.sender_state_bytes).toBeGreaterThanOrEqual(32 * 16)
   })
 
   it('sends moved and duplicated blocks as references of a few bytes (and as data with dedup off)', async () => {

@@ -21,7 +21,7 @@ describe('file-backed storage', () => {
     const key = (rows: typeof mem.rows) => rows.map((r) => [r.strategy, r.workload, r.block_size, r.epoch, r.bytes_down, r.bytes_up, r.volume_bytes, r.correct])
     expect(key(file.rows)).toEqual(key(mem.rows))
     expect(file.rows.every((r) => r.correct)).toBe(true)
-  })
+  }, 180_000)
 
   it('a staged volume over a file reads, commits and aborts like one in memory', () => {
     const dir = tmp()
@@ -71,5 +71,5 @@ describe('file-backed storage', () => {
     const rows = readFileSync(join(out, 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     expect(rows.length).toBe(STRATEGIES.filter((s) => !s.unavailable).length)
     expect(rows.every((x: { correct: boolean }) => x.correct)).toBe(true)
-  })
+  }, 180_000)
 })

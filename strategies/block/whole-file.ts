@@ -4,7 +4,7 @@ import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
 
 const OPTIONS = defineOptions({
-  blockSize: blockSizeOption('chunk size of the data frames (does not change what is sent)', 1 << 20),
+  blockSize: blockSizeOption('chunk size of the data frames (moves only framing, so a sweep runs it once, at this size)', 1 << 20),
 })
 export type WholeFileOptions = OptionsOf<typeof OPTIONS>
 
@@ -17,6 +17,8 @@ export const wholeFile: Strategy<WholeFileOptions, undefined> = {
   summary: 'send the whole volume every sync (the ceiling)',
   options: OPTIONS,
   needsWriteTrace: false,
+  // The frames' chunk size moves only framing: it runs once, at its own 1 MiB.
+  ignoresBlockSize: () => true,
   sender(ctx, o): Half {
     const push = new BlockPushSender(ctx.source, o.blockSize)
     return {

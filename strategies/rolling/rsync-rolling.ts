@@ -46,6 +46,8 @@ export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
   summary: "rsync's rolling checksum: signature up, literal runs and block copies down, whole-volume digest",
   options: OPTIONS,
   needsWriteTrace: false,
+  // A rule that picks the block size from the volume makes the sweep's block size irrelevant.
+  ignoresBlockSize: (o) => o.blockRule !== 'fixed',
 
   async sender(ctx, o): Promise<Half> {
     checkOptions(NAME, OPTIONS, o)

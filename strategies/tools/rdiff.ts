@@ -32,6 +32,8 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
   summary: "librsync's rdiff (signature, delta, patch) as a child process: the rsync-family reference",
   options: OPTIONS,
   needsWriteTrace: false,
+  // A rule that picks the block size from the volume makes the sweep's block size irrelevant.
+  ignoresBlockSize: (o) => o.blockRule !== 'fixed',
   external: true,
   unavailable: () => missingTools(NAME, TOOLS),
 

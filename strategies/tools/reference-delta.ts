@@ -58,6 +58,7 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
     summary: t.summary,
     options: t.options as Strategy<O, undefined>['options'],
     needsWriteTrace: false,
+    ignoresBlockSize: () => true,
     external: true,
     unavailable: () => missingTools(NAME, t.tools),
 

@@ -57,6 +57,8 @@ export const rsync: Strategy<RsyncOptions, undefined> = {
   summary: 'real rsync (client and --server) with its protocol stream relayed through the metered channel',
   options: OPTIONS,
   needsWriteTrace: false,
+  // A rule that picks the block size from the volume makes the sweep's block size irrelevant.
+  ignoresBlockSize: (o) => o.blockRule !== 'fixed',
   external: true,
   unavailable: () => missingTools(NAME, TOOLS),
 
