@@ -9,9 +9,9 @@
  *              + the tool's output file (or the volume)
  *   receiver: runs the tool's decoder against its replica (delta mode) and stages the result.
  *
- * The first sync of a run therefore sends the whole volume (nothing is kept yet; having the tool compress
- * it instead took xdelta3 0.75-2.3 s per 16 MiB here, for a transfer that is no delta anyway); later
- * syncs are the tool's true delta. The tools run as child processes on temp files; their CPU is charged.
+ * A cold first sync therefore sends the whole volume (nothing is kept yet; having the tool compress it
+ * instead took xdelta3 0.75-2.3 s per 16 MiB here, for a transfer that is no delta anyway); the harness's
+ * priming sync does that uncounted, so every measured sync is the tool's true delta. The tools run as child processes on temp files; their CPU is charged.
  */
 import { join } from 'node:path'
 import type { ReadonlyVolume } from '../../core/volume.ts'
