@@ -16,6 +16,12 @@ export interface SearchOptions {
    * Default: always.
    */
   worthRefining?: (best: number, neighbour: number) => boolean | Promise<boolean>
+  /**
+   * Called with each batch of sizes (the sweep, then each round's midpoints) before they are evaluated one
+   * by one, so a measurer can interleave them: a machine that slows down for a while then touches every
+   * size of the batch alike instead of all the measurements of one. Default: nothing.
+   */
+  batch?: (blockSizes: number[]) => Promise<void>
 }
 
 export interface Evaluation {
@@ -61,6 +67,7 @@ export async function searchBlockSize(evaluate: (blockSize: number) => Promise<n
   // Powers of two from min up; with min a multiple of a power-of-two align, every one is aligned too.
   for (let bs = 2 ** Math.ceil(Math.log2(o.min)); bs <= o.max; bs *= 2) series.push(bs)
   if (series.length === 0) series.push(o.align === undefined ? roundBlock(o.min) : o.min)
+  await o.batch?.(series)
   for (const bs of series) await cost(bs)
   for (let round = 0; round < (o.refineRounds ?? 3); round++) {
     const sorted = [...seen.entries()].sort((a, b) => a[0] - b[0])
@@ -73,6 +80,7 @@ export async function searchBlockSize(evaluate: (blockSize: number) => Promise<n
       if (c !== undefined && c >= o.min && c <= o.max && !seen.has(c)) candidates.push(c)
     }
     if (candidates.length === 0) break
+    await o.batch?.(candidates)
     for (const c of candidates) await cost(c)
   }
   const evaluated = [...seen.entries()].map(([blockSize, c]) => ({ blockSize, cost: c })).sort((a, b) => a.blockSize - b.blockSize)

@@ -69,11 +69,11 @@ const DEFAULT_MAX = '1MiB'
 function blockRange(flags: TuneFlags): { min: number; max: number; align?: number } {
   const align = flags.align === undefined ? undefined : parseSize(flags.align, '--align')
   if (align !== undefined && !(align >= 1 && Number.isInteger(Math.log2(align)))) throw new ConfigError(`tune: --align ${flags.align} must be a power of two, e.g. 4KiB (4096) for a block device`)
-  const min = flags.min === undefined ? Math.max(DEFAULT_MIN, align ?? 1) : parseSize(flags.min, '--min')
   const max = parseSize(flags.max ?? DEFAULT_MAX, '--max')
+  if (align !== undefined && align > max) throw new ConfigError(`tune: --align ${flags.align} is larger than --max ${flags.max ?? DEFAULT_MAX}; raise --max to at least ${align} or lower --align`)
+  const min = flags.min === undefined ? Math.max(DEFAULT_MIN, align ?? 1) : parseSize(flags.min, '--min')
   if (min < 1 || max < min) throw new ConfigError(`tune: --min ${flags.min ?? min} and --max ${flags.max ?? max}: need 1 <= min <= max`)
   if (align === undefined) return { min, max }
-  if (align > max) throw new ConfigError(`tune: --align ${flags.align} is larger than --max ${flags.max ?? DEFAULT_MAX}; raise --max to at least ${align} or lower --align`)
   if (min % align !== 0) throw new ConfigError(`tune: --min ${flags.min} is not a multiple of --align ${flags.align}; use --min ${Math.ceil(min / align) * align}, or leave --min out (it then starts at --align)`)
   if (max % align !== 0) throw new ConfigError(`tune: --max ${flags.max} is not a multiple of --align ${flags.align}; use --max ${Math.floor(max / align) * align}`)
   return { min, max, align }

@@ -64,9 +64,15 @@ export interface TuneResult {
   evaluated: TunedSize[]
 }
 
-type Measure = (strategy: string, options: Record<string, unknown>, blockSize: number) => Promise<ResultRow[]>
+/** The rows of block sizes: measure(strategy, options, sizes) measures those not yet measured, interleaved, and returns the first's rows. */
+type Measure = (strategy: string, options: Record<string, unknown>, blockSizes: readonly number[]) => Promise<ResultRow[]>
 
-/** Measures a block size once (every seed, repeat and epoch) and caches its rows for every profile. */
+/**
+ * Measures block sizes (every seed, repeat and epoch) and caches their rows for every profile. A batch runs
+ * repeat by repeat, seed by seed, size by size, so a unit (seed × repeat) of every size in the batch is
+ * measured close together in time: a slow spell on a shared machine shifts a unit, which the paired test
+ * cancels, rather than every unit of one size.
+ */
 function measurer(req: TuneRequest, allRows: ResultRow[]): Measure {
   const { config } = req
   const w = config.workloads[0]!
@@ -74,22 +80,25 @@ function measurer(req: TuneRequest, allRows: ResultRow[]): Measure {
   const channel = channelFor(config)
   const prepared = new Map<string, PreparedWorkload>()
   const cache = new Map<string, ResultRow[]>()
-  return async (strategyName, options, blockSize) => {
-    const key = `${strategyName}/${blockSize}`
-    if (!cache.has(key)) {
-      req.onEvaluate?.(strategyName, blockSize)
-      const rows: ResultRow[] = []
-      for (let repeat = 1; repeat <= config.repeat; repeat++) {
-        for (const seed of config.seeds) {
-          let p = prepared.get(seed)
-          if (!p) prepared.set(seed, (p = prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })))
-          rows.push(...(await runCell({ runId: 'tune', strategy: findStrategy(strategyName), options: { ...options, blockSize }, prepared: p, channel, repeat })))
+  return async (strategyName, options, blockSizes) => {
+    const key = (bs: number) => `${strategyName}/${bs}`
+    const todo = [...new Set(blockSizes)].filter((bs) => !cache.has(key(bs)))
+    for (const bs of todo) {
+      req.onEvaluate?.(strategyName, bs)
+      cache.set(key(bs), [])
+    }
+    for (let repeat = 1; repeat <= config.repeat; repeat++) {
+      for (const seed of config.seeds) {
+        let p = prepared.get(seed)
+        if (!p) prepared.set(seed, (p = prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })))
+        for (const bs of todo) {
+          const rows = await runCell({ runId: 'tune', strategy: findStrategy(strategyName), options: { ...options, blockSize: bs }, prepared: p, channel, repeat })
+          cache.get(key(bs))!.push(...rows)
+          allRows.push(...rows)
         }
       }
-      cache.set(key, rows)
-      allRows.push(...rows)
     }
-    return cache.get(key)!
+    return cache.get(key(blockSizes[0]!))!
   }
 }
 
@@ -145,9 +154,10 @@ export function recommendation(best: number, evaluated: readonly TunedSize[], ra
 /** Tunes one strategy on one profile: search, then the interval, the indistinguishable set and the default. */
 async function tuneOne(req: TuneRequest, measure: Measure, s: { name: string; options: Record<string, unknown> }, profileName: string): Promise<TuneResult> {
   const profile = parseProfile(profileName)
-  const costOf = async (bs: number) => sizeCost(bs, await measure(s.name, s.options, bs), profile, req.model)
+  const costOf = async (bs: number) => sizeCost(bs, await measure(s.name, s.options, [bs]), profile, req.model)
   const worthRefining = async (best: number, neighbour: number) => worseThanBest((await costOf(neighbour)).units, (await costOf(best)).units)
-  const found = await searchBlockSize(async (bs) => (await costOf(bs)).size.cost, { min: req.min, max: req.max, align: req.align, worthRefining })
+  const batch = async (sizes: number[]) => void (await measure(s.name, s.options, sizes))
+  const found = await searchBlockSize(async (bs) => (await costOf(bs)).size.cost, { min: req.min, max: req.max, align: req.align, worthRefining, batch })
   const bestUnits = (await costOf(found.best.blockSize)).units
   const judge = async (bs: number): Promise<TunedSize> => {
     const c = await costOf(bs)
