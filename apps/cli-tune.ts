@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { join } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
+import { MAX_BLOCK_SIZE } from '../core/strategy.ts'
 import { parseCostModel, parseProfile, PROFILES } from '../core/network-profile.ts'
 import { parseSize } from '../core/units.ts'
 import { resolveRun } from '../harness/config.ts'
@@ -31,6 +32,16 @@ interface TuneFlags {
   out?: string
 }
 
+/**
+ * Defaults: six seeds of one sync each, so the interval and the paired test have six independent units
+ * (96.9% coverage, 1.6% false alarm per size) at the cost of six syncs per block size. A file pair's
+ * bytes do not depend on the seed, so there the six units are repeats.
+ */
+const DEFAULT_SEEDS = ['1', '2', '3', '4', '5', '6']
+const DEFAULT_EPOCHS = 1
+const DEFAULT_MIN = 256
+const DEFAULT_MAX = '1MiB'
+
 export function addTuneCommand(program: Command, setExitCode: SetExitCode): void {
   program
     .command('tune')
@@ -55,16 +66,6 @@ export function addTuneCommand(program: Command, setExitCode: SetExitCode): void
     .action(async (flags: TuneFlags) => setExitCode(await runTune(flags)))
 }
 
-/**
- * Defaults: six seeds of one sync each, so the interval and the paired test have six independent units
- * (96.9% coverage, 1.6% false alarm per size) at the cost of six syncs per block size. A file pair's
- * bytes do not depend on the seed, so there the six units are repeats.
- */
-const DEFAULT_SEEDS = ['1', '2', '3', '4', '5', '6']
-const DEFAULT_EPOCHS = 1
-const DEFAULT_MIN = 256
-const DEFAULT_MAX = '1MiB'
-
 /** --min, --max and --align checked against each other; min defaults to --align when that is larger. */
 function blockRange(flags: TuneFlags): { min: number; max: number; align?: number } {
   const align = flags.align === undefined ? undefined : parseSize(flags.align, '--align')
@@ -73,6 +74,7 @@ function blockRange(flags: TuneFlags): { min: number; max: number; align?: numbe
   if (align !== undefined && align > max) throw new ConfigError(`tune: --align ${flags.align} is larger than --max ${flags.max ?? DEFAULT_MAX}; raise --max to at least ${align} or lower --align`)
   const min = flags.min === undefined ? Math.max(DEFAULT_MIN, align ?? 1) : parseSize(flags.min, '--min')
   if (min < 1 || max < min) throw new ConfigError(`tune: --min ${flags.min ?? min} and --max ${flags.max ?? max}: need 1 <= min <= max`)
+  if (max > MAX_BLOCK_SIZE) throw new ConfigError(`tune: --max ${flags.max} is above the largest block size, 1GiB; lower --max`)
   if (align === undefined) return { min, max }
   if (min % align !== 0) throw new ConfigError(`tune: --min ${flags.min} is not a multiple of --align ${flags.align}; use --min ${Math.ceil(min / align) * align}, or leave --min out (it then starts at --align)`)
   if (max % align !== 0) throw new ConfigError(`tune: --max ${flags.max} is not a multiple of --align ${flags.align}; use --max ${Math.floor(max / align) * align}`)

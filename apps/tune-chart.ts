@@ -34,7 +34,7 @@ export function tuneChart(results: readonly TuneResult[], subtitle: string[]): T
     vconcat: [
       {
         data: { values },
-        facet: { column: { field: 'profile', type: 'nominal', title: 'network profile' } },
+        facet: { column: { field: 'profile', type: 'nominal', title: 'network profile', sort: [...new Set(results.map((r) => r.profile))] } },
         resolve: { scale: { y: 'independent' } },
         spec: {
           width: 260,

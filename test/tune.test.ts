@@ -63,6 +63,7 @@ describe('deltabench tune', () => {
       [['--align', '4KiB', '--min', '1000'], /tune: --min 1000 is not a multiple of --align 4KiB; use --min 4096, or leave --min out/],
       [['--align', '4KiB', '--max', '10000'], /tune: --max 10000 is not a multiple of --align 4KiB; use --max 8192/],
       [['--align', '2MiB'], /tune: --align 2MiB is larger than --max 1MiB; raise --max to at least 2097152/],
+      [['--max', '2GiB'], /tune: --max 2GiB is above the largest block size, 1GiB; lower --max/],
       [['--profiles', 'dialup'], /network profile "dialup"/],
     ]
     for (const [args, message] of cases) {
