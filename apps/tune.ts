@@ -105,7 +105,7 @@ function measurer(req: TuneRequest, allRows: ResultRow[]): Measure {
 const rowBreakdown = (r: ResultRow, p: NetworkProfile) => syncBreakdown({ bytesDown: r.bytes_down, bytesUp: r.bytes_up, flights: r.flights, senderCpuMs: r.sender_cpu_ms, receiverCpuMs: r.receiver_cpu_ms }, p)
 
 /** A cell's rows re-estimated on a profile: the aggregation's figure, each unit's cost, and the breakdown. */
-export function sizeCost(blockSize: number, rows: readonly ResultRow[], p: NetworkProfile, model: CostModel) {
+function sizeCost(blockSize: number, rows: readonly ResultRow[], p: NetworkProfile, model: CostModel) {
   const est = (r: ResultRow) => combineBreakdown(rowBreakdown(r, p), model)
   const units = new Map<string, number>()
   // A unit is one seed's run at one repeat; the aggregation's per-seed statistic of it is its mean per sync.
@@ -138,7 +138,7 @@ function contiguousRange(evaluated: readonly TunedSize[], bestBs: number): { lo:
 }
 
 /** "4096 B (indistinguishable: 2048-8192 B; ...)": the best, the sizes it cannot be told apart from, how sure. */
-export function recommendation(best: number, evaluated: readonly TunedSize[], range: { lo: number; hi: number }, units: number): string {
+function recommendation(best: number, evaluated: readonly TunedSize[], range: { lo: number; hi: number }, units: number): string {
   const set = evaluated.filter((e) => e.indistinguishable).map((e) => e.blockSize)
   const outside = set.filter((b) => b < range.lo || b > range.hi)
   const sure = `${units} unit${units === 1 ? '' : 's'}, ${(falseAlarmRate(units) * 100).toFixed(1)}% false alarm per size`
