@@ -51,13 +51,41 @@ export interface SyncCost {
  */
 export type CostModel = 'serial' | 'pipelined'
 
-/** Estimated time to sync on a link, in ms: flights × one-way delay plus transfer and CPU per the model. */
+/** A sync's estimate taken apart, in ms: what each part would take on its own. */
+export interface SyncBreakdown {
+  /** Sender → receiver bytes ÷ down bandwidth. */
+  transferDownMs: number
+  /** Receiver → sender bytes ÷ up bandwidth. */
+  transferUpMs: number
+  /** flights × one-way delay (RTT / 2). */
+  latencyMs: number
+  senderCpuMs: number
+  receiverCpuMs: number
+}
+
+/** The parts of a sync's time on a link, before a cost model combines them. */
+export function syncBreakdown(c: SyncCost, p: NetworkProfile): SyncBreakdown {
+  return {
+    transferDownMs: ((c.bytesDown * 8) / p.downBps) * 1000,
+    transferUpMs: ((c.bytesUp * 8) / p.upBps) * 1000,
+    latencyMs: c.flights * (p.rttMs / 2),
+    senderCpuMs: c.senderCpuMs,
+    receiverCpuMs: c.receiverCpuMs,
+  }
+}
+
+/**
+ * The parts combined into time: serial is their sum; pipelined is latency plus the largest of the other
+ * four (transfer each way and CPU each side overlap, so the slowest sets the pace and the rest are hidden).
+ */
+export function combineBreakdown(b: SyncBreakdown, model: CostModel): number {
+  if (model === 'serial') return b.latencyMs + b.transferDownMs + b.transferUpMs + b.senderCpuMs + b.receiverCpuMs
+  return b.latencyMs + Math.max(b.transferDownMs, b.transferUpMs, b.senderCpuMs, b.receiverCpuMs)
+}
+
+/** Estimated time to sync on a link, in ms: its breakdown combined per the model. */
 export function estimateSyncMs(c: SyncCost, p: NetworkProfile, model: CostModel): number {
-  const latency = c.flights * (p.rttMs / 2)
-  const down = ((c.bytesDown * 8) / p.downBps) * 1000
-  const up = ((c.bytesUp * 8) / p.upBps) * 1000
-  if (model === 'serial') return latency + down + up + c.senderCpuMs + c.receiverCpuMs
-  return latency + Math.max(down, up, c.senderCpuMs, c.receiverCpuMs)
+  return combineBreakdown(syncBreakdown(c, p), model)
 }
 
 export function parseCostModel(text: string): CostModel {
