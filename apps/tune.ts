@@ -92,7 +92,7 @@ function measurer(req: TuneRequest, allRows: ResultRow[]): Measure {
         let p = prepared.get(seed)
         if (!p) prepared.set(seed, (p = prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })))
         for (const bs of todo) {
-          const rows = await runCell({ runId: 'tune', strategy: findStrategy(strategyName), options: { ...options, blockSize: bs }, prepared: p, channel, repeat })
+          const rows = await runCell({ runId: 'tune', strategy: findStrategy(strategyName), options: { ...options, blockSize: bs }, prepared: p, channel, repeat, cold: config.cold })
           cache.get(key(bs))!.push(...rows)
           allRows.push(...rows)
         }
@@ -102,7 +102,8 @@ function measurer(req: TuneRequest, allRows: ResultRow[]): Measure {
   }
 }
 
-const rowBreakdown = (r: ResultRow, p: NetworkProfile) => syncBreakdown({ bytesDown: r.bytes_down, bytesUp: r.bytes_up, flights: r.flights, senderCpuMs: r.sender_cpu_ms, receiverCpuMs: r.receiver_cpu_ms }, p)
+// The tracker's time (writes, snapshots) is the sender's, as in the rows' est_sync_ms.
+const rowBreakdown = (r: ResultRow, p: NetworkProfile) => syncBreakdown({ bytesDown: r.bytes_down, bytesUp: r.bytes_up, flights: r.flights, senderCpuMs: r.sender_cpu_ms + (r.tracker_ms ?? 0), receiverCpuMs: r.receiver_cpu_ms }, p)
 
 /** A cell's rows re-estimated on a profile: the aggregation's figure, each unit's cost, and the breakdown. */
 function sizeCost(blockSize: number, rows: readonly ResultRow[], p: NetworkProfile, model: CostModel) {
