@@ -10,6 +10,9 @@
  *   (B's values are divided by 1 + minEffect before ranking), and likewise faster.
  * - Across cells, Holm's procedure (core/holm.ts) keeps the chance of any false call in the whole
  *   comparison at alpha, whatever the number of cells.
+ * - Two runs minutes apart can differ by a machine-wide factor (another job, the clock) that no test
+ *   within a cell can see, since every unit of a run shares it. Given the comparison's overall factor, a
+ *   cell is called only when it moved beyond it as well as beyond the minimum effect.
  * - A cell whose sample sizes could never reach alpha (even with every B value above every A value) gets
  *   no CPU verdict and the advice says how many repeats would do.
  */
@@ -24,6 +27,11 @@ export interface CpuTestOptions {
   alpha: number
   /** Relative change below which no CPU change is called (0.1 = 10%). */
   minEffect: number
+  /**
+   * B/A over the whole comparison (the median over cells) when it is a machine-wide factor worth allowing
+   * for: a cell is then called only when it moved beyond both the minimum effect and this factor.
+   */
+  machineFactor?: number
 }
 
 export type CpuCall = 'worse' | 'better' | 'same' | 'too few samples'
@@ -72,20 +80,26 @@ export function cpuStrata(pair: CellPair): Stratum[] {
   return [...ua.keys()].filter((s) => ub.has(s)).map((s) => ({ a: ua.get(s)!, b: ub.get(s)! }))
 }
 
-/** Two-sided p of "B differs from A by more than the minimum effect", from two shifted one-sided tests. */
-export function marginTest(strata: readonly Stratum[], minEffect: number): { p: number; direction: 'worse' | 'better'; bestP: number } {
+/**
+ * Two-sided p of "B is slower than A × up, or faster than A × down" (up ≥ 1 ≥ down: the margins), from two
+ * one-sided tests on B's values divided by the margin.
+ */
+export function marginTest(strata: readonly Stratum[], up: number, down: number): { p: number; direction: 'worse' | 'better'; bestP: number } {
   const scaled = (f: number) => strata.map((s) => ({ a: s.a, b: s.b.map((x) => x * f) }))
-  const worse = stratifiedRankTest(scaled(1 / (1 + minEffect))).pGreater
-  const better = stratifiedRankTest(scaled(1 + minEffect)).pLess
+  const worse = stratifiedRankTest(scaled(1 / up)).pGreater
+  const better = stratifiedRankTest(scaled(1 / down)).pLess
   const bestP = Math.min(1, 2 * bestAttainableP(strata.map((s) => ({ nA: s.a.length, nB: s.b.length }))))
   return { p: Math.min(1, 2 * Math.min(worse, better)), direction: worse <= better ? 'worse' : 'better', bestP }
 }
 
 /** The CPU calls of every pair of a comparison, Holm-adjusted together. */
 export function cpuFamily(pairs: readonly CellPair[], opts: CpuTestOptions): CpuFamily {
+  const f = opts.machineFactor ?? 1
+  const up = Math.max(1 + opts.minEffect, f)
+  const down = Math.min(1 / (1 + opts.minEffect), f)
   const raw = pairs.map((pair) => {
     const strata = cpuStrata(pair)
-    const t = marginTest(strata, opts.minEffect)
+    const t = marginTest(strata, up, down)
     return { strata, ...t, eligible: t.bestP <= opts.alpha }
   })
   const eligible = raw.filter((r) => r.eligible)

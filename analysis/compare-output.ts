@@ -57,7 +57,7 @@ export function comparisonSummary(c: Comparison): string[] {
     `bytes: compared exactly (same seed, same bytes), any change over ${pct(o.bytesThreshold)}: ${count('worse')} worse, ${count('better')} better, ${count('same')} same`,
     `CPU: per cell an exact stratified rank test (units: seed × repeat runs, each its mean per sync; strata: paired seeds) of a change beyond the minimum effect ${pct(o.minEffect)}; Holm over the ${c.cpuTested} tested cell(s): family-wise false-alarm rate ≤ ${(o.alpha * 100).toFixed(1)}%: ${calls('worse')} worse, ${calls('better')} better, ${calls('same')} same`,
     ...(c.cpuAdvice ? [`CPU: ${c.cpuAdvice}; not gating on CPU there`] : []),
-    ...(c.cells.some((x) => x.differs.length) ? [] : [`CPU overall: B/A ×${c.runCpuFactor.toFixed(2)} (median over cells; a machine-wide factor between two runs shows here and is not a verdict)`]),
+    ...(c.cells.some((x) => x.differs.length) ? [] : [`CPU overall: B/A ×${c.runCpuFactor.toFixed(2)} (median over cells)${c.machineFactorApplied ? ': beyond the minimum effect, so each cell was judged against it; a machine-wide factor and a change that slowed every cell alike look the same: rerun A and B back to back to tell' : '; a machine-wide factor between two runs shows here'}`]),
     `${r.total} regression(s): ${r.bytes} bytes, ${r.correctness} correctness, ${r.cpu} CPU${r.total ? ' (exit 4)' : ''}`,
   ]
 }

@@ -66,6 +66,8 @@ export interface Comparison {
   options: CompareOptions
   /** Median over cells of the CPU ratio: a machine-wide factor between the runs shows here. */
   runCpuFactor: number
+  /** The factor was beyond the minimum effect and cells were judged against it (see analysis/compare-cpu.ts). */
+  machineFactorApplied: boolean
   cpuTested: number
   cpuAdvice: string | null
   regressions: { bytes: number; correctness: number; cpu: number; total: number }
@@ -73,10 +75,17 @@ export interface Comparison {
 
 const cpuOf = (r: ResultRow) => r.sender_cpu_ms + r.receiver_cpu_ms
 
+/** Cells enough for a median to stand for the machine (4), all like for like: not across strategies or block sizes. */
+const MACHINE_FACTOR_MIN_CELLS = 4
+const allowsMachineFactor = (pairs: readonly CellPair[]) => pairs.length >= MACHINE_FACTOR_MIN_CELLS && pairs.every((p) => p.differs.length === 0)
+
 export function compareRuns(a: readonly ResultRow[], b: readonly ResultRow[], opts: Partial<CompareOptions> = {}, names = { a: 'run A', b: 'run B' }): Comparison {
   const o: CompareOptions = { ...COMPARE_DEFAULTS, ...opts }
   const pairing = pairCells(selectRows(a, o.a, '--a', names.a), selectRows(b, o.b, '--b', names.b), o.match)
-  const family = cpuFamily(pairing.pairs, o)
+  const ratios = pairing.pairs.map((p) => cellFigure(p.b, cpuOf)!.median / cellFigure(p.a, cpuOf)!.median)
+  const runCpuFactor = median(ratios.filter(Number.isFinite))
+  const machineFactor = allowsMachineFactor(pairing.pairs) ? runCpuFactor : undefined
+  const family = cpuFamily(pairing.pairs, { ...o, machineFactor })
   const cells = pairing.pairs.map((p, i) => compareCell(p, family.tests[i]!, o))
   const order = cells.map((c, i) => [c, i] as const)
   order.sort(([x], [y]) => x.workload.localeCompare(y.workload) || x.strategy.localeCompare(y.strategy) || x.blockSize - y.blockSize)
@@ -91,7 +100,8 @@ export function compareRuns(a: readonly ResultRow[], b: readonly ResultRow[], op
     onlyA: pairing.onlyA,
     onlyB: pairing.onlyB,
     options: o,
-    runCpuFactor: median(sorted.map((c) => c.cpuRatio).filter(Number.isFinite)),
+    runCpuFactor,
+    machineFactorApplied: machineFactor !== undefined && (runCpuFactor > 1 + o.minEffect || runCpuFactor < 1 / (1 + o.minEffect)),
     cpuTested: family.tested,
     cpuAdvice: family.advice,
     regressions: { bytes, correctness, cpu, total },

@@ -161,3 +161,18 @@ describe('the CPU test over a comparison', () => {
     expect(enough.tests.every((t) => t.call === 'worse')).toBe(true)
   })
 })
+
+describe('a machine-wide factor', () => {
+  it('alone calls nothing once allowed for, and a cell that moved beyond it is still called', () => {
+    const rng = new Rng('machine')
+    const slowed = () => Array.from({ length: 8 }, () => syntheticPair(rng, 3, 5, 1.4))
+    // Without allowing for it, a ×1.4 machine beyond the 10% minimum effect is (wrongly) called in cells.
+    const naive = cpuFamily(slowed(), { alpha: 0.05, minEffect: 0.1 })
+    expect(naive.tests.filter((t) => t.call === 'worse').length).toBeGreaterThan(0)
+    const allowed = cpuFamily(slowed(), { alpha: 0.05, minEffect: 0.1, machineFactor: 1.4 })
+    expect(allowed.tests.filter((t) => t.call !== 'same')).toEqual([])
+    const oneReal = cpuFamily([syntheticPair(rng, 3, 8, 2.8), ...slowed().slice(1)], { alpha: 0.05, minEffect: 0.1, machineFactor: 1.4 })
+    expect(oneReal.tests[0]!.call).toBe('worse')
+    expect(oneReal.tests.slice(1).every((t) => t.call === 'same')).toBe(true)
+  })
+})

@@ -14,9 +14,9 @@ import { runMatrix, type MatrixResult } from '../harness/run-matrix.ts'
 
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname
 
-/** A copy of a run's rows with one strategy made slower (CPU ×factor) or fatter (bytes +extra). */
-function inject(rows: readonly ResultRow[], strategy: string, cpu: number, extraBytes: number): ResultRow[] {
-  return rows.map((r) => (r.strategy === strategy ? { ...r, sender_cpu_ms: r.sender_cpu_ms * cpu + 5, receiver_cpu_ms: r.receiver_cpu_ms * cpu + 5, bytes_total: r.bytes_total + extraBytes } : r))
+/** A copy of a run's rows with one strategy (at one block size, or all) made slower (CPU ×factor) or fatter (bytes +extra). */
+function inject(rows: readonly ResultRow[], strategy: string, cpu: number, extraBytes: number, blockSize?: number): ResultRow[] {
+  return rows.map((r) => (r.strategy === strategy && (blockSize === undefined || r.block_size === blockSize) ? { ...r, sender_cpu_ms: r.sender_cpu_ms * cpu + 5, receiver_cpu_ms: r.receiver_cpu_ms * cpu + 5, bytes_total: r.bytes_total + extraBytes } : r))
 }
 
 const writeRows = (dir: string, rows: readonly ResultRow[]) => {
@@ -49,8 +49,10 @@ describe('compare', () => {
   })
 
   it('flags bytes exactly and a CPU slowdown the test supports; a faster cell is better, not a regression', () => {
-    const worse = compareRuns(many.rows, inject(many.rows, 'changed-block-bitmap', 3, 1000))
-    for (const c of worse.cells.filter((x) => x.strategy === 'changed-block-bitmap')) {
+    // One cell of the four changes: the rest stand for the machine (their median B/A is its factor).
+    const worse = compareRuns(many.rows, inject(many.rows, 'changed-block-bitmap', 3, 1000, 4096))
+    expect(worse.machineFactorApplied).toBe(false)
+    for (const c of worse.cells.filter((x) => x.strategy === 'changed-block-bitmap' && x.blockSize === 4096)) {
       expect(c.bytesVerdict).toBe('worse')
       expect(c.seedsWorse).toBe(3)
       expect(c.cpu.call).toBe('worse')
@@ -58,11 +60,21 @@ describe('compare', () => {
       expect(c.cpuLo).toBeGreaterThan(1)
     }
     for (const c of worse.cells.filter((x) => x.strategy === 'fixed-block-compare')) expect(c.cpu.call).toBe('same')
-    expect(worse.regressions).toEqual({ bytes: 2, correctness: 0, cpu: 2, total: 2 })
+    expect(worse.regressions).toEqual({ bytes: 1, correctness: 0, cpu: 1, total: 1 })
 
-    const better = compareRuns(inject(many.rows, 'fixed-block-compare', 3, 1000), many.rows)
-    expect(better.cells.filter((c) => c.strategy === 'fixed-block-compare').every((c) => c.cpu.call === 'better' && c.bytesVerdict === 'better')).toBe(true)
+    const better = compareRuns(inject(many.rows, 'fixed-block-compare', 3, 1000, 16384), many.rows)
+    const fixed = better.cells.find((c) => c.strategy === 'fixed-block-compare' && c.blockSize === 16384)!
+    expect([fixed.cpu.call, fixed.bytesVerdict]).toEqual(['better', 'better'])
     expect(better.regressions.total).toBe(0)
+  })
+
+  it('a machine-wide factor (every cell ×2.5) is not a regression, and the summary says how it was read', () => {
+    const slower = many.rows.map((r) => ({ ...r, sender_cpu_ms: r.sender_cpu_ms * 2.5, receiver_cpu_ms: r.receiver_cpu_ms * 2.5 }))
+    const c = compareRuns(many.rows, slower)
+    expect(c.runCpuFactor).toBeCloseTo(2.5, 6)
+    expect(c.machineFactorApplied).toBe(true)
+    expect(c.regressions.total).toBe(0)
+    expect(comparisonText(c)).toMatch(/CPU overall: B\/A ×2\.50 \(median over cells\): beyond the minimum effect, so each cell was judged against it/)
   })
 
   it('with too few samples gates on bytes only and says what to run', () => {
@@ -116,20 +128,20 @@ describe('compare', () => {
   })
 
   it('Markdown, JSON and a chart with intervals; the CLI exits 0, 4 and 2', () => {
-    const c = compareRuns(many.rows, inject(many.rows, 'changed-block-bitmap', 3, 1000))
+    const c = compareRuns(many.rows, inject(many.rows, 'changed-block-bitmap', 3, 1000, 4096))
     expect(comparisonMarkdown(c)).toMatch(/^\| workload \| strategy/m)
     const spec = JSON.stringify(comparisonChart(c))
     expect(spec).toMatch(/"x2":\{"field":"hi"\}/)
     expect(spec).toContain('vega-lite')
 
     const b = join(dir, 'b')
-    writeRows(b, inject(many.rows, 'changed-block-bitmap', 3, 1000))
+    writeRows(b, inject(many.rows, 'changed-block-bitmap', 3, 1000, 4096))
     const ok = cli(many.dir, many.dir)
     expect(ok.status, ok.stderr).toBe(0)
     expect(ok.stdout).toMatch(/^0 regression\(s\): 0 bytes, 0 correctness, 0 CPU$/m)
     const bad = cli(many.dir, b, '--format', 'markdown', '--chart', join(dir, 'c.vl.json'))
     expect(bad.status).toBe(4)
-    expect(bad.stdout).toMatch(/2 regression\(s\): 2 bytes, 0 correctness, 2 CPU \(exit 4\)/)
+    expect(bad.stdout).toMatch(/1 regression\(s\): 1 bytes, 0 correctness, 1 CPU \(exit 4\)/)
     expect(JSON.parse(readFileSync(join(dir, 'c.vl.json'), 'utf8')).$schema).toMatch(/vega-lite/)
     const json = cli(many.dir, many.dir, '--format', 'json', '--a', 'block_size=4096', '--b', 'block_size=16KiB', '--match', 'strategy,workload,seed')
     const parsed = JSON.parse(json.stdout) as { cells: unknown[]; regressions: { total: number } }
