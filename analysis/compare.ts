@@ -101,7 +101,7 @@ export function compareRuns(a: readonly ResultRow[], b: readonly ResultRow[], op
     onlyB: pairing.onlyB,
     options: o,
     runCpuFactor,
-    machineFactorApplied: machineFactor !== undefined && (runCpuFactor > 1 + o.minEffect || runCpuFactor < 1 / (1 + o.minEffect)),
+    machineFactorApplied: machineFactor !== undefined && family.tested > 0 && (runCpuFactor > 1 + o.minEffect || runCpuFactor < 1 / (1 + o.minEffect)),
     cpuTested: family.tested,
     cpuAdvice: family.advice,
     regressions: { bytes, correctness, cpu, total },
