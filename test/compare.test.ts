@@ -159,5 +159,5 @@ describe('compare', () => {
       expect(r.stderr).toMatch(msg)
       expect(r.stderr).not.toMatch(/    at /) // no stack trace
     }
-  })
+  }, 240_000) // nine CLI processes, each starting tsx: slow on a loaded machine
 })
