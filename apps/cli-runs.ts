@@ -1,7 +1,9 @@
 /** The commands over finished run directories: compare two runs, merge shards, write a report. */
 import { Option, type Command } from 'commander'
 import { writeFileSync } from 'node:fs'
-import { comparisonChart, comparisonMarkdown, comparisonText, compareRuns } from '../analysis/compare.ts'
+import { COMPARE_DEFAULTS, compareRuns, type CompareOptions } from '../analysis/compare.ts'
+import { comparisonChart, comparisonMarkdown, comparisonText } from '../analysis/compare-output.ts'
+import { IDENTITY_COLUMNS, parseMatch, parseSelector } from '../analysis/compare-pairs.ts'
 import { writeReport } from '../analysis/report/write-report.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { ResultRow } from '../core/result-row.ts'
@@ -18,36 +20,61 @@ export async function printReport(dir: string, rows?: readonly ResultRow[]): Pro
 
 interface CompareFlags {
   format: string
-  cpuThreshold: string
+  alpha: string
+  minEffect: string
   bytesThreshold: string
+  match?: string
+  a?: string
+  b?: string
   chart?: string
 }
 
-/** A threshold flag in percent, as a fraction. */
-function percentFlag(name: string, v: string): number {
+/** A percentage flag in [0, max], as a fraction. */
+function percentFlag(name: string, v: string, max: number): number {
   const n = Number(v)
-  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`--${name} must be a percentage like 5, got "${v}"`)
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) throw new ConfigError(`compare: --${name} must be a percentage from 0 to ${max}, like ${name === 'alpha' ? '5' : '10'}; got "${v}"`)
   return n / 100
 }
 
-/** Prints the comparison of two runs; exit 4 when it finds a regression. */
+/** Every flag checked and turned into options before a row is read. */
+export function compareOptions(flags: CompareFlags): CompareOptions {
+  const alpha = percentFlag('alpha', flags.alpha, 50)
+  if (alpha === 0) throw new ConfigError('compare: --alpha 0 would never call a CPU change; give a false-alarm rate in percent, e.g. --alpha 5')
+  return {
+    alpha,
+    minEffect: percentFlag('min-effect', flags.minEffect, 1000),
+    bytesThreshold: percentFlag('bytes-threshold', flags.bytesThreshold, 1000),
+    match: parseMatch(flags.match),
+    a: parseSelector(flags.a, '--a'),
+    b: parseSelector(flags.b, '--b'),
+  }
+}
+
+/** Prints the comparison of two runs; exit 4 when it finds a regression (bytes, correctness, or CPU the test supports). */
 function compare(a: string, b: string, flags: CompareFlags): number {
-  const c = compareRuns(readRows(a), readRows(b), { cpuThreshold: percentFlag('cpu-threshold', flags.cpuThreshold), bytesThreshold: percentFlag('bytes-threshold', flags.bytesThreshold) })
+  const opts = compareOptions(flags)
+  const c = compareRuns(readRows(a), readRows(b), opts, { a, b })
   if (flags.format === 'json') process.stdout.write(JSON.stringify(c, null, 2) + '\n')
   else process.stdout.write((flags.format === 'markdown' ? comparisonMarkdown(c) : comparisonText(c)) + '\n')
   if (flags.chart) writeFileSync(flags.chart, JSON.stringify(comparisonChart(c), null, 2) + '\n')
-  return c.regressions > 0 ? 4 : 0
+  return c.regressions.total > 0 ? 4 : 0
 }
+
+const pctDefault = (x: number) => String(Math.round(x * 1000) / 10)
 
 export function addCompareCommand(program: Command, setExitCode: SetExitCode): void {
   program
     .command('compare')
-    .description('compare two run directories cell by cell: change in bytes and CPU, flagged better/worse/same; exit 4 on a regression')
+    .description('compare two run directories (or two parts of one) cell by cell: bytes exactly, CPU with a test of stated false-alarm rate; exit 4 on a regression')
     .argument('<run-a>', 'the baseline run directory')
-    .argument('<run-b>', 'the run to judge against it')
+    .argument('<run-b>', 'the run to judge against it (may be the same directory, with --a/--b)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .option('--cpu-threshold <pct>', 'CPU change that counts, in percent (the 95% interval must also exclude no change)', '5')
-    .option('--bytes-threshold <pct>', 'change in bytes that counts, in percent (bytes are deterministic: 0 flags any increase)', '0')
+    .option('--match <columns>', `identity columns that must agree for two cells to pair (default all: ${IDENTITY_COLUMNS.join(',')})`)
+    .option('--a <selector>', 'rows of run A to compare, column=value,... e.g. strategy=rsync-rolling,block_size=4096 (default all)')
+    .option('--b <selector>', 'rows of run B to compare, as --a (default all)')
+    .option('--alpha <pct>', 'family-wise false-alarm rate of the CPU calls, in percent (Holm over the cells)', pctDefault(COMPARE_DEFAULTS.alpha))
+    .option('--min-effect <pct>', 'smallest CPU change ever called, in percent', pctDefault(COMPARE_DEFAULTS.minEffect))
+    .option('--bytes-threshold <pct>', 'change in bytes that counts, in percent (bytes are deterministic: 0 flags any increase)', pctDefault(COMPARE_DEFAULTS.bytesThreshold))
     .option('--chart <file>', 'also write a Vega-Lite chart of the changes to this file (.vl.json)')
     .action((a: string, b: string, flags: CompareFlags) => setExitCode(compare(a, b, flags)))
 }
