@@ -37,7 +37,7 @@ function readRecordedManifest(file: string): Manifest {
   try {
     m = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>
   } catch (err) {
-    throw new ConfigError(`${WHO} ${file}: not a JSON file (${(err as Error).message}); ${example}`)
+    throw new ConfigError(`${WHO} ${file}: not a JSON file (${(err as Error).message.replace(/\s+/g, ' ')}); ${example}`)
   }
   if (m === null || typeof m !== 'object' || m.tool !== 'deltabench' || typeof m.config !== 'object' || m.config === null || typeof m.configHash !== 'string') {
     throw new ConfigError(`${WHO} ${file}: not a deltabench run manifest (it needs tool "deltabench", config and configHash); ${example}`)
