@@ -78,7 +78,7 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
     .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
     .option('--fault-rate <p>', "probability of the fault per unit it applies to (default: the fault's own)")
-    .option('--from <manifest>', `re-run a recorded run's whole config into a new run directory (results/<run-id>/manifest.json, or the directory); only ${WITH_FROM.map((f) => `--${f}`).join(', ')} may go with it`)
+    .option('--from <manifest>', `re-run a recorded run's whole config into a new run directory (results/<run-id>/manifest.json, or the directory); only ${WITH_FROM.slice(1).map((f) => `--${f}`).join(', ')} may go with it`)
     .action(async (flags: RunFlags, cmd: Command) => setExitCode(await run(flags, cmd)))
 }
 
