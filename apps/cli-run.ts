@@ -1,11 +1,15 @@
 /** `deltabench run`: its flags, and running the matrix they describe. */
 import type { Command } from 'commander'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { MANIFEST_FILE } from '../core/run-files.ts'
 import { availableParallelism } from 'node:os'
 import { ConfigError } from '../core/errors.ts'
-import { DEFAULT_REQUEST, type RunRequest } from '../harness/config.ts'
+import { DEFAULT_REQUEST, type RunConfig, type RunRequest } from '../harness/config.ts'
 import { FAULT_KINDS } from '../harness/faults.ts'
 import { parseOverrides, resolveUserRun, type OwnData } from '../harness/request.ts'
 import { runMatrix, type Shard } from '../harness/run-matrix.ts'
+import { loadRerun } from '../harness/rerun.ts'
 import { summaryTable } from '../analysis/summary.ts'
 import { CONTENT_MODELS } from '../workloads/content.ts'
 import { commaList, repeatable, type SetExitCode } from './cli-flags.ts'
@@ -38,7 +42,11 @@ interface RunFlags extends OwnData {
   fault?: string
   faultRate?: string
   cold?: boolean
+  from?: string
 }
+
+/** Flags that say where and how a --from run goes, not what it runs: the only ones allowed beside --from. */
+const WITH_FROM = ['from', 'out', 'run-id', 'jobs', 'work-dir', 'no-progress', 'no-report', 'fail-on-incorrect']
 
 export function addRunCommand(program: Command, setExitCode: SetExitCode): void {
   program
@@ -72,7 +80,33 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--cold', "measure each cell's first sync from a fresh start (a full send for most strategies) instead of the steady state after an uncounted priming sync")
     .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
     .option('--fault-rate <p>', "probability of the fault per unit it applies to (default: the fault's own)")
-    .action(async (flags: RunFlags) => setExitCode(await run(flags)))
+    .option('--from <manifest>', `re-run a recorded run's whole config into a new run directory (results/<run-id>/manifest.json, or the directory); only ${WITH_FROM.slice(1).map((f) => `--${f}`).join(', ')} may go with it`)
+    .action(async (flags: RunFlags, cmd: Command) => setExitCode(await run(flags, cmd)))
+}
+
+/** The command line as given to main(argv), for the manifest. */
+function invocationOf(cmd: Command): { argv: string[]; cwd: string } {
+  // Commander keeps what parse() was given as rawArgs but leaves it out of its typings (test/provenance-from.test.ts checks it).
+  const raw = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs
+  return { argv: [...(raw ?? process.argv.slice(2))], cwd: process.cwd() }
+}
+
+/**
+ * The recorded run's config for --from, refusing any flag that would change what runs (a flag added later
+ * is refused too until it is listed in WITH_FROM), and saying which versions differ from the recorded ones.
+ */
+function rerunConfig(flags: RunFlags, cmd: Command): { config: RunConfig; shard: Shard | undefined } {
+  const given = cmd.options.filter((o) => cmd.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long!.slice(2))
+  const refused = given.filter((f) => !WITH_FROM.includes(f))
+  if (refused.length) throw new ConfigError(`run --from re-runs the recorded config as it was; leave out ${refused.map((f) => `--${f}`).join(', ')} (allowed with --from: ${WITH_FROM.slice(1).map((f) => `--${f}`).join(', ')}), or run without --from`)
+  if (flags.out !== undefined && existsSync(join(flags.out, MANIFEST_FILE))) throw new ConfigError(`--out ${flags.out} already holds a run; --from writes a new run directory: choose another --out, or leave it out`)
+  const rerun = loadRerun(flags.from!)
+  const m = rerun.manifest
+  process.stderr.write(`re-running ${rerun.path} (config ${m.configHash.slice(0, 12)}, started ${m.started})\n`)
+  process.stderr.write(rerun.differences.length === 0 ? 'versions: every recorded version matches this machine\n' : `versions that differ from the recorded run:\n${rerun.differences.map((d) => `  ${d}\n`).join('')}`)
+  // A shard's directory is re-run as that shard; a merged run (every shard) as the whole matrix.
+  const shard = m.shard && m.shard.count > 1 && !('mergedFrom' in m) ? m.shard : undefined
+  return { config: { ...rerun.config, invocation: { ...invocationOf(cmd), rerunOf: resolve(rerun.path) } }, shard }
 }
 
 /** The request the flags make; resolveRun checks every value. */
@@ -115,10 +149,10 @@ function parseShard(text: string | undefined): Shard | undefined {
 }
 
 /** Runs the matrix, prints the summary, writes the report; exit 3 with --fail-on-incorrect when a replica came out wrong. */
-async function run(flags: RunFlags): Promise<number> {
-  const config = resolveUserRun(requestOf(flags), flags)
+async function run(flags: RunFlags, cmd: Command): Promise<number> {
+  const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: parseShard(flags.shard) }
   const result = await runMatrix(config, {
-    shard: parseShard(flags.shard),
+    shard,
     jobs: parseJobs(flags.jobs),
     workDir: flags.workDir,
     outDir: flags.out,

@@ -12,6 +12,12 @@ export const ROWS_FILE = 'rows.jsonl'
 export const CSV_FILE = 'rows.csv'
 export const MANIFEST_FILE = 'manifest.json'
 
+/**
+ * The manifest's own format. 2 records the invocation, versions and effective cell options, and hashes the
+ * config without a per-strategy blockSize; manifests without the field are format 1.
+ */
+export const MANIFEST_FORMAT = 2
+
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 /** A run's resolved configuration as the manifest records it (the engine's RunConfig narrows the names). */
@@ -40,9 +46,40 @@ export interface RecordedRunConfig {
   cold?: true
 }
 
+/** How a run was asked for: not part of the config or its hash. */
+export interface Invocation {
+  /** The command line after `deltabench` (the CLI's argv, as given); a library caller names its own. */
+  argv: string[]
+  /** Working directory, against which relative paths in argv and options resolve. */
+  cwd: string
+  /** The manifest this run re-ran (`deltabench run --from`). */
+  rerunOf?: string
+}
+
+/** Versions of what touches a run's bytes beyond Node and V8; "missing" when absent, "unknown (why)" when a probe failed. */
+export interface Versions {
+  /** npm packages the strategies, workloads and harness import (harness/provenance.ts BYTE_PACKAGES). */
+  packages: Record<string, string>
+  /** SQLite inside better-sqlite3. */
+  sqlite: string
+  /** Real tools (rdiff, rsync, xdelta3, zstd; casync, zsync): the first line of their version output. */
+  tools: Record<string, string>
+}
+
+/** What one strategy's cells ran with: its options (blockSize aside) and the block sizes it ran at. */
+export interface EffectiveStrategy {
+  name: string
+  options: Record<string, unknown>
+  blockSizes: number[]
+  /** False when its bytes do not depend on the block size (Strategy.ignoresBlockSize). */
+  usesBlockSize: boolean
+}
+
 /** How a run was made: enough to reproduce it and to refuse mixing it with another. */
 export interface Manifest {
   tool: 'deltabench'
+  /** MANIFEST_FORMAT when written; absent in format 1. */
+  manifestFormat?: number
   version: string
   git: { commit: string | null; dirty: boolean | null }
   node: string
@@ -50,9 +87,16 @@ export interface Manifest {
   cpu: { model: string; cores: number }
   os: { platform: string; release: string; arch: string }
   memoryBytes: number
+  /** The resolved config; a strategy's options leave out blockSize, which the sweep sets (blockSizes, effective). */
   config: RecordedRunConfig
   /** sha256 of the config: a resumed run must match it. */
   configHash: string
+  /** The command line (absent in format 1; null when a library caller gave none). */
+  invocation?: Invocation | null
+  /** Library and tool versions (absent in format 1). */
+  versions?: Versions
+  /** Each strategy's options and the block sizes its cells ran; every cell's workload options are config.workloads (absent in format 1). */
+  effective?: EffectiveStrategy[]
   started: string
   finished: string | null
   status: 'running' | 'complete' | 'failed'

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors.ts'
 import { coerceOption, type OptionSchema, defaultsOf } from '../core/options.ts'
-import type { RecordedRunConfig } from '../core/run-files.ts'
+import type { Invocation, RecordedRunConfig } from '../core/run-files.ts'
 import { parseSize } from '../core/units.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { WORKLOADS } from '../workloads/index.ts'
@@ -16,6 +16,8 @@ export interface RunConfig extends RecordedRunConfig {
   content: ContentModel
   costModel: CostModel
   fault?: FaultSpec
+  /** How the run was asked for (the CLI passes its argv): recorded in the manifest, outside the config and its hash. */
+  invocation?: Invocation
 }
 
 /** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
@@ -71,9 +73,13 @@ export function findWorkload(name: string): AnyWorkload {
   return w
 }
 
-function resolveOptions(owner: { name: string; options: OptionSchema }, overrides: OptionOverrides): Record<string, unknown> {
+function resolveOptions(owner: { name: string; options: OptionSchema }, overrides: OptionOverrides, isStrategy = false): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaultsOf(owner.options) }
-  for (const [k, v] of Object.entries(overrides[owner.name] ?? {})) out[k] = coerceOption(owner.name, owner.options, k, v)
+  for (const [k, v] of Object.entries(overrides[owner.name] ?? {})) {
+    // Every cell's block size comes from the sweep; an --opt blockSize would be silently overridden.
+    if (isStrategy && k === 'blockSize') throw new ConfigError(`--opt ${owner.name}.blockSize: the block size is the sweep's, set for every strategy by --block-sizes (e.g. --block-sizes ${v})`)
+    out[k] = coerceOption(owner.name, owner.options, k, v)
+  }
   return out
 }
 
@@ -118,7 +124,7 @@ export function resolveRun(req: RunRequest): RunConfig {
   const fault = resolveFault(req.fault, req.faultRate)
   const epochs = positiveInt('--epochs', merged.epochs, 100_000)
   return {
-    strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides) })),
+    strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides, true) })),
     workloads: workloads.map((w) => {
       const options = resolveOptions(w, overrides)
       w.validate?.(options, { epochs, size })

@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
-import type { RunConfig } from './config.ts'
-import { VERSION, type Manifest } from '../core/run-files.ts'
+import { findStrategy, type RunConfig } from './config.ts'
+import { MANIFEST_FORMAT, VERSION, type EffectiveStrategy, type Manifest, type RecordedRunConfig } from '../core/run-files.ts'
 import { COLUMN_NAMES } from '../core/result-row.ts'
+import { versions } from './provenance.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -16,8 +17,51 @@ function git(args: string[]): string | null {
   }
 }
 
+/** A strategy's options without the block size: every cell's comes from the sweep (blockSizes), never from here. */
+export function withoutBlockSize(options: Record<string, unknown>): Record<string, unknown> {
+  const { blockSize: _sweepSets, ...rest } = options
+  return rest
+}
+
+/**
+ * The config as the manifest records and hashes it: everything in the RunConfig (so a field added to it is
+ * recorded with no change here) but the invocation, which says how it was asked for, and each strategy's
+ * default blockSize, which no cell uses.
+ */
+export function recordedConfig(config: RunConfig): RecordedRunConfig {
+  const { invocation: _notConfig, ...rest } = config
+  return { ...rest, strategies: config.strategies.map((s) => ({ name: s.name, options: withoutBlockSize(s.options) })) }
+}
+
+export function hashOf(recorded: RecordedRunConfig): string {
+  return createHash('sha256').update(JSON.stringify(recorded)).digest('hex')
+}
+
 export function configHash(config: RunConfig): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex')
+  return hashOf(recordedConfig(config))
+}
+
+/** A cell as far as provenance needs it (run-matrix's CellPlan is one). */
+export interface PlannedCell {
+  strategy: { name: string }
+  blockSize: number
+}
+
+/**
+ * Each strategy's options and the block sizes its cells ran at: from the planned cells when given (a
+ * strategy that ignores the block size may run at fewer), else the sweep's block sizes, which every
+ * strategy runs at.
+ */
+export function effectiveStrategies(config: RunConfig, planned?: readonly PlannedCell[]): EffectiveStrategy[] {
+  return config.strategies.map((s) => {
+    const ran = planned ? [...new Set(planned.filter((c) => c.strategy.name === s.name).map((c) => c.blockSize))].sort((a, b) => a - b) : config.blockSizes
+    return {
+      name: s.name,
+      options: withoutBlockSize(s.options),
+      blockSizes: ran,
+      usesBlockSize: findStrategy(s.name).ignoresBlockSize?.({ ...s.options, blockSize: config.blockSizes[0] }) !== true,
+    }
+  })
 }
 
 export type Environment = Pick<Manifest, 'tool' | 'version' | 'git' | 'node' | 'v8' | 'cpu' | 'os' | 'memoryBytes'>
@@ -37,11 +81,17 @@ export function environment(): Environment {
   }
 }
 
-export function newManifest(config: RunConfig, totalCells: number): Manifest {
+/** The manifest a run starts with; `planned`, when given, makes `effective` list exactly the block sizes each strategy's cells run at. */
+export function newManifest(config: RunConfig, totalCells: number, planned?: readonly PlannedCell[]): Manifest {
+  const recorded = recordedConfig(config)
   return {
     ...environment(),
-    config,
-    configHash: configHash(config),
+    manifestFormat: MANIFEST_FORMAT,
+    config: recorded,
+    configHash: hashOf(recorded),
+    invocation: config.invocation ?? null,
+    versions: versions(),
+    effective: effectiveStrategies(config, planned),
     started: new Date().toISOString(),
     finished: null,
     status: 'running',

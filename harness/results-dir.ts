@@ -89,6 +89,9 @@ export class RunDir {
     if (old.shard && (old.shard.index !== manifest.shard.index || old.shard.count !== manifest.shard.count)) {
       throw new ConfigError(`${dir} holds shard ${old.shard.index}/${old.shard.count}, not ${manifest.shard.index}/${manifest.shard.count}; resume it with --shard ${old.shard.index}/${old.shard.count}`)
     }
+    if ((old.manifestFormat ?? 1) !== (manifest.manifestFormat ?? 1)) {
+      throw new ConfigError(`${dir} was written in manifest format ${old.manifestFormat ?? 1}, this deltabench writes format ${manifest.manifestFormat ?? 1} and hashes the config another way, so it cannot resume that run; start a new --out, or re-run it whole with: deltabench run --from ${run.manifestPath}`)
+    }
     if (old.configHash !== manifest.configHash) {
       throw new ConfigError(`${dir} was made with a different config; resume with the same flags (its manifest.json has them) or choose another --out`)
     }

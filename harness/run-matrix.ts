@@ -68,7 +68,8 @@ export function defaultRunId(hash: string, now = new Date()): string {
 export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Promise<MatrixResult> {
   const shard = opts.shard ?? { index: 1, count: 1 }
   const total = planCells(config, shard).length
-  const manifest = newManifest(config, total)
+  // The whole matrix's plan (not the shard's): each strategy's recorded block sizes are those its cells run at.
+  const manifest = newManifest(config, total, planCells(config))
   manifest.shard = shard
   const dir = opts.outDir ?? join('results', opts.runId ?? defaultRunId(manifest.configHash))
   const runId = opts.runId ?? basename(dir)
