@@ -4,6 +4,8 @@ import { availableParallelism } from 'node:os'
 import { ConfigError } from '../core/errors.ts'
 import { DEFAULT_REQUEST, type RunRequest } from '../harness/config.ts'
 import { FAULT_KINDS } from '../harness/faults.ts'
+import { FLOOR_HELP } from '../harness/floor-level.ts'
+import { floorNotice } from '../harness/local-floor.ts'
 import { parseOverrides, resolveUserRun, type OwnData } from '../harness/request.ts'
 import { runMatrix, type Shard } from '../harness/run-matrix.ts'
 import { summaryTable } from '../analysis/summary.ts'
@@ -37,6 +39,7 @@ interface RunFlags extends OwnData {
   jobs?: string
   fault?: string
   faultRate?: string
+  floor?: string
 }
 
 export function addRunCommand(program: Command, setExitCode: SetExitCode): void {
@@ -70,6 +73,7 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
     .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
     .option('--fault-rate <p>', "probability of the fault per unit it applies to (default: the fault's own)")
+    .option('--floor <level>', `the local-delta floor on every row: ${FLOOR_HELP} (default: ${DEFAULT_REQUEST.floor}; cached, see README)`)
     .action(async (flags: RunFlags) => setExitCode(await run(flags)))
 }
 
@@ -91,6 +95,7 @@ function requestOf(flags: RunFlags): RunRequest {
     overrides: parseOverrides(flags.opt),
     fault: flags.fault,
     faultRate: flags.faultRate,
+    floor: flags.floor,
   }
 }
 
@@ -114,6 +119,8 @@ function parseShard(text: string | undefined): Shard | undefined {
 /** Runs the matrix, prints the summary, writes the report; exit 3 with --fail-on-incorrect when a replica came out wrong. */
 async function run(flags: RunFlags): Promise<number> {
   const config = resolveUserRun(requestOf(flags), flags)
+  const notice = floorNotice(config.floor)
+  if (notice) process.stderr.write(`note: ${notice}\n`)
   const result = await runMatrix(config, {
     shard: parseShard(flags.shard),
     jobs: parseJobs(flags.jobs),

@@ -10,12 +10,14 @@ import { parseContent, type ContentModel } from '../workloads/content.ts'
 import { compressionName, parseCompression } from './channel-codec.ts'
 import { parseCostModel, parseProfile, type CostModel } from '../core/network-profile.ts'
 import { resolveFault, type FaultSpec } from './faults.ts'
+import { DEFAULT_FLOOR, parseFloorLevel, type FloorLevel } from './floor-level.ts'
 
 /** A resolved run: everything needed to reproduce it, and what the manifest records (with the engine's types). */
 export interface RunConfig extends RecordedRunConfig {
   content: ContentModel
   costModel: CostModel
   fault?: FaultSpec
+  floor: FloorLevel
 }
 
 /** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
@@ -40,6 +42,8 @@ export interface RunRequest {
   /** A fault kind from harness/faults.ts, and its rate (default: the fault's own). */
   fault?: string
   faultRate?: number | string
+  /** The local-delta floor's level: off, fast or max (harness/floor-level.ts). */
+  floor?: string
 }
 
 /** `npm run bench`: small enough for well under a minute, wide enough to show every trade-off. */
@@ -55,6 +59,7 @@ export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategie
   profile: 'wan',
   costModel: 'serial',
   storage: 'auto',
+  floor: DEFAULT_FLOOR,
 }
 
 export function findStrategy(name: string): AnyStrategy {
@@ -132,6 +137,7 @@ export function resolveRun(req: RunRequest): RunConfig {
     profile: String(merged.profile),
     costModel: parseCostModel(String(merged.costModel)),
     storage: resolveStorage(String(merged.storage), size),
+    floor: parseFloorLevel(String(merged.floor)),
     ...(fault ? { fault } : {}),
   }
 }
