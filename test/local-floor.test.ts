@@ -20,6 +20,9 @@ import { prepareWorkload, type LocalFloor } from '../harness/prepare-workload.ts
 import { cellUnsupported, runCell } from '../harness/run-cell.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { Rng } from '../core/seeded-random.ts'
+import { cellFigure } from '../core/aggregation.ts'
+import { bytesVsBlockSize } from '../analysis/charts/bytes-vs-block-size.ts'
+import { chartContext } from '../analysis/charts/chart.ts'
 
 const missing = missingFloorTools()
 if (missing) console.warn(`local-floor: tool tests SKIPPED: ${missing}`)
@@ -199,5 +202,20 @@ describe.skipIf(missing !== undefined)(`local floor${missing ? ` (skipped: ${mis
       expect(r.vs_local, where).toBeCloseTo(r.bytes_total / r.local_floor_bytes!, 9)
       if (r.bytes_total < r.local_floor_bytes!) expect(r.under_floor, where).toMatch(/under local_floor_bytes/)
     }
+
+    // The chart draws it per workload as a labelled dashed line, at the one aggregation's figure.
+    const spec = (bytesVsBlockSize.build(rows, chartContext(rows)) as { spec: { data: { values: Record<string, unknown>[] } } }).spec
+    const floors = spec.data.values.filter((p) => p.layer === 'floor')
+    for (const w of ['random-overwrite', 'insert-delete', 'append']) {
+      const expected = cellFigure(rows.filter((r) => r.workload === w), (r) => r.local_floor_bytes)!.median
+      const mine = floors.filter((p) => p.workload === w)
+      expect(mine.map((p) => p.block_size)).toEqual([512, 4096])
+      for (const p of mine) expect(p.median).toBe(expected)
+    }
+    expect(JSON.stringify(spec)).toContain('best local delta')
+    const without = rows.map((r) => ({ ...r, local_floor_bytes: null, local_floor_tool: null, vs_local: null }))
+    const plain = (bytesVsBlockSize.build(without, chartContext(without)) as { spec: { data: { values: Record<string, unknown>[] } } }).spec
+    expect(plain.data.values.some((p) => p.layer === 'floor')).toBe(false)
+    expect(JSON.stringify(plain)).toContain('No local-delta floor for this run')
   }, 180_000)
 })
