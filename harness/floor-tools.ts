@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { findOnPath } from '../core/find-on-path.ts'
-import type { FloorRecipe } from './floor-level.ts'
+import { zstdLevel, type FloorRecipe } from './floor-level.ts'
 
 export const FLOOR_TOOLS = [
   { cmd: 'zstd', apt: 'zstd' },
@@ -61,12 +61,14 @@ export function floorCandidates(recipe: FloorRecipe, dir: string, old: { path: s
   const out: FloorCandidate[] = []
   // zstd 1.5.4 aborts (an assertion) on an empty input with --patch-from; xdelta3 alone covers that epoch.
   if (next.size > 0) {
-    const long = Math.min(31, Math.max(10, Math.ceil(Math.log2(Math.max(old.size, next.size, 1))) + 1))
+    const larger = Math.max(old.size, next.size)
+    const long = Math.min(31, Math.max(10, Math.ceil(Math.log2(Math.max(larger, 1))) + 1))
+    const level = zstdLevel(recipe, larger)
     const delta = join(dir, 'zstd.delta')
     out.push({
-      tool: `zstd -${recipe.zstd} --long=${long} --patch-from`,
+      tool: `zstd -${level} --long=${long} --patch-from`,
       delta,
-      encode: ['zstd', '-q', '-f', `-${recipe.zstd}`, `--long=${long}`, `--patch-from=${old.path}`, next.path, '-o', delta],
+      encode: ['zstd', '-q', '-f', `-${level}`, `--long=${long}`, `--patch-from=${old.path}`, next.path, '-o', delta],
       // --long on decoding raises the memory limit to the window the encoder used.
       decode: (o) => ['zstd', '-q', '-d', '-f', `--long=${long}`, `--patch-from=${old.path}`, delta, '-o', o],
     })
