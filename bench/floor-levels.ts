@@ -76,7 +76,7 @@ for (const c of cases) {
 }
 
 const sum = (fs: LocalFloor[]) => fs.reduce((a, f) => a + f.bytes, 0)
-const lines = ['| epochs | n | floor fast | floor max | fast / max (Σ) | worst epoch | CPU s per epoch, fast (zstd + xdelta3) | max (zstd + xdelta3) | won by, fast |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
+const lines = ['| case | epochs | floor fast | floor max | fast / max (Σ) | worst epoch | CPU s per epoch, fast (zstd + xdelta3) | max (zstd + xdelta3) | won by, fast |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
 for (const [label, e] of byLabel) {
   const fast = e.floors.fast!
   const max = e.floors.max!
