@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os'
 import { ConfigError } from '../core/errors.ts'
 import { DEFAULT_REQUEST, type RunConfig, type RunRequest } from '../harness/config.ts'
 import { FAULT_KINDS } from '../harness/faults.ts'
+import { FLOOR_HELP } from '../harness/floor-level.ts'
+import { floorNotice } from '../harness/local-floor.ts'
 import { parseOverrides, resolveUserRun, type OwnData } from '../harness/request.ts'
 import { runMatrix, type Shard } from '../harness/run-matrix.ts'
 import { loadRerun } from '../harness/rerun.ts'
@@ -43,6 +45,7 @@ interface RunFlags extends OwnData {
   faultRate?: string
   cold?: boolean
   from?: string
+  floor?: string
 }
 
 /** Flags that say where and how a --from run goes, not what it runs: the only ones allowed beside --from. */
@@ -80,6 +83,7 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--cold', "measure each cell's first sync from a fresh start (a full send for most strategies) instead of the steady state after an uncounted priming sync")
     .option('--fault <kind>', `inject a tracker fault in every cell: ${FAULT_KINDS.join(', ')} (deltabench list describes them)`)
     .option('--fault-rate <p>', "probability of the fault per unit it applies to (default: the fault's own)")
+    .option('--floor <level>', `the local-delta floor on every row: ${FLOOR_HELP} (default: ${DEFAULT_REQUEST.floor}; cached, see README)`)
     .option('--from <manifest>', `re-run a recorded run's whole config into a new run directory (results/<run-id>/manifest.json, or the directory); only ${WITH_FROM.slice(1).map((f) => `--${f}`).join(', ')} may go with it`)
     .action(async (flags: RunFlags, cmd: Command) => setExitCode(await run(flags, cmd)))
 }
@@ -128,6 +132,7 @@ function requestOf(flags: RunFlags): RunRequest {
     fault: flags.fault,
     faultRate: flags.faultRate,
     cold: flags.cold,
+    floor: flags.floor,
   }
 }
 
@@ -151,6 +156,8 @@ function parseShard(text: string | undefined): Shard | undefined {
 /** Runs the matrix, prints the summary, writes the report; exit 3 with --fail-on-incorrect when a replica came out wrong. */
 async function run(flags: RunFlags, cmd: Command): Promise<number> {
   const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: parseShard(flags.shard) }
+  const notice = floorNotice(config.floor)
+  if (notice) process.stderr.write(`note: ${notice}\n`)
   const result = await runMatrix(config, {
     shard,
     jobs: parseJobs(flags.jobs),

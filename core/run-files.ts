@@ -40,6 +40,8 @@ export interface RecordedRunConfig {
   costModel: 'serial' | 'pipelined'
   /** Where volumes live: memory, or files in a work directory (bounded heap for big volumes). */
   storage: 'memory' | 'file'
+  /** The local-delta floor's level (off, fast, max): which local deltas local_floor_bytes comes from. */
+  floor: string
   /** A tracker fault injected in every cell (absent without one, so a plain run's config hash is unchanged). */
   fault?: { kind: string; rate: number }
   /** Measure each cell's first sync from a fresh start (--cold); absent: the steady state, after an uncounted priming sync. */

@@ -10,6 +10,7 @@ import { parseContent, type ContentModel } from '../workloads/content.ts'
 import { compressionName, parseCompression } from './channel-codec.ts'
 import { parseCostModel, parseProfile, type CostModel } from '../core/network-profile.ts'
 import { resolveFault, type FaultSpec } from './faults.ts'
+import { DEFAULT_FLOOR, parseFloorLevel, type FloorLevel } from './floor-level.ts'
 
 /** A resolved run: everything needed to reproduce it, and what the manifest records (with the engine's types). */
 export interface RunConfig extends RecordedRunConfig {
@@ -18,6 +19,7 @@ export interface RunConfig extends RecordedRunConfig {
   fault?: FaultSpec
   /** How the run was asked for (the CLI passes its argv): recorded in the manifest, outside the config and its hash. */
   invocation?: Invocation
+  floor: FloorLevel
 }
 
 /** Options a user sets per strategy or workload, by name: `{ 'fixed-block-compare': { strongBytes: 8 } }`. */
@@ -44,6 +46,8 @@ export interface RunRequest {
   faultRate?: number | string
   /** Measure the first sync from a fresh start instead of the steady state (default false). */
   cold?: boolean
+  /** The local-delta floor's level: off, fast or max (harness/floor-level.ts). */
+  floor?: string
 }
 
 /** `npm run bench`: small enough for well under a minute, wide enough to show every trade-off. */
@@ -59,6 +63,7 @@ export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategie
   profile: 'wan',
   costModel: 'serial',
   storage: 'auto',
+  floor: DEFAULT_FLOOR,
 }
 
 export function findStrategy(name: string): AnyStrategy {
@@ -140,6 +145,7 @@ export function resolveRun(req: RunRequest): RunConfig {
     profile: String(merged.profile),
     costModel: parseCostModel(String(merged.costModel)),
     storage: resolveStorage(String(merged.storage), size),
+    floor: parseFloorLevel(String(merged.floor)),
     ...(fault ? { fault } : {}),
     ...(req.cold ? { cold: true as const } : {}),
   }

@@ -2,6 +2,8 @@ import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
 import { traceOf, type AnyWorkload, type Mutation, type WorkloadParams } from '../workloads/workload.ts'
 import { EpochOracle, type OracleBound } from './oracle.ts'
 import { MemoryStorage, type BaseImage, type Storage } from '../core/storage.ts'
+import type { FloorLevel } from './floor-level.ts'
+import { floorMaker, type FloorOptions } from './local-floor.ts'
 
 /** A workload materialised once per (workload, seed) and replayed for every strategy and block size. */
 export interface PreparedWorkload {
@@ -37,25 +39,37 @@ export function replicaQuota(p: PreparedWorkload): number {
   return 2 * p.maxSize + (64 << 20)
 }
 
-export function prepareWorkload(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams): PreparedWorkload {
+/**
+ * Materialises a workload: its base image and every epoch's mutations, with the oracle bound of each epoch
+ * and, unless `floor` is off (the default here; a run passes its --floor), the local-delta floor of each.
+ */
+export function prepareWorkload(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams, floor: FloorLevel = 'off', floorOptions?: FloorOptions): PreparedWorkload {
   const storage = params.storage ?? new MemoryStorage()
   const instance = workload.create({ ...params, storage }, options)
   const scratch = instance.base()
   const base = storage.image(scratch)
   const epochs: Mutation[][] = []
   const oracle: (OracleBound | null)[] = []
+  const floors = floorMaker(floor, floorOptions)
+  const localFloor: (LocalFloor | null)[] = []
   let maxSize = scratch.size
-  for (let e = 1; e <= instance.epochs; e++) {
-    const muts = instance.epoch(e, scratch)
-    const o = new EpochOracle(scratch.size)
-    for (const m of muts) {
-      o.apply(m)
-      applyMutation(scratch, m, NO_OBSERVER, workload.name)
+  try {
+    floors?.next(scratch)
+    for (let e = 1; e <= instance.epochs; e++) {
+      const muts = instance.epoch(e, scratch)
+      const o = new EpochOracle(scratch.size)
+      for (const m of muts) {
+        o.apply(m)
+        applyMutation(scratch, m, NO_OBSERVER, workload.name)
+      }
+      epochs.push(muts)
+      maxSize = Math.max(maxSize, scratch.size)
+      oracle.push(traceOf(workload) === 'recorded' ? o.bound() : null)
+      if (floors) localFloor.push(floors.next(scratch))
     }
-    epochs.push(muts)
-    maxSize = Math.max(maxSize, scratch.size)
-    oracle.push(traceOf(workload) === 'recorded' ? o.bound() : null)
+  } finally {
+    floors?.close()
+    storage.release(scratch)
   }
-  storage.release(scratch)
-  return { workload, options, params, base, storage, epochs, oracle, maxSize }
+  return { workload, options, params, base, storage, epochs, oracle, ...(floors ? { localFloor } : {}), maxSize }
 }

@@ -117,8 +117,10 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   }
   manifest.jobs = opts.jobs ?? 1
   try {
-    if ((opts.jobs ?? 1) > 1) await runInChildren(config, pending, { runId, workDir: opts.workDir, warmup: opts.warmup ?? true, jobs: opts.jobs! }, finished)
-    else {
+    if ((opts.jobs ?? 1) > 1) {
+      makeFloors(config, pending, opts.workDir)
+      await runInChildren(config, pending, { runId, workDir: opts.workDir, warmup: opts.warmup ?? true, jobs: opts.jobs! }, finished)
+    } else {
       if (opts.warmup ?? true) await warmUp(config)
       const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
       const cache = new PreparedCache(config, storage)
@@ -140,6 +142,23 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     run.writeManifest(manifest)
   }
   return { dir, rows: run.rows, manifest }
+}
+
+/**
+ * With --jobs, the floors of every pending (workload, seed) are made here first, in the parent, before any
+ * cell is timed: workers then read them from the floor cache instead of running zstd and xdelta3 while
+ * another worker's cell is on the clock.
+ */
+function makeFloors(config: RunConfig, pending: readonly CellPlan[], workDir: string | undefined): void {
+  if (config.floor === 'off' || pending.length === 0) return
+  const storage: Storage = config.storage === 'file' ? new FileStorage(workDir) : new MemoryStorage()
+  const cache = new PreparedCache(config, storage)
+  try {
+    for (const cell of pending) cache.get(cell.workload, cell.seed)
+  } finally {
+    cache.clear()
+    storage.dispose()
+  }
 }
 
 /** One small untimed cell per strategy and block size: the first timed cell then runs optimised code. */
@@ -211,7 +230,7 @@ export class PreparedCache {
     if (this.current?.key !== key) {
       this.clear()
       const c = this.config
-      this.current = { key, prepared: prepareWorkload(findWorkload(workload.name), workload.options, { size: c.size, epochs: c.epochs, seed, content: c.content, storage: this.storage }) }
+      this.current = { key, prepared: prepareWorkload(findWorkload(workload.name), workload.options, { size: c.size, epochs: c.epochs, seed, content: c.content, storage: this.storage }, c.floor) }
     }
     return this.current.prepared
   }

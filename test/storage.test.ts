@@ -61,7 +61,7 @@ describe('file-backed storage', () => {
     const out = join(tmp(), 'big')
     // In-process strategies: the real tools stage through temporary files of their own anyway.
     const inProcess = STRATEGIES.filter((s) => !s.unavailable).map((s) => s.name).join(',')
-    const r = spawnSync(process.execPath, [BIN, 'run', '--strategies', inProcess, '--workloads', 'random-overwrite', '--size', '256MiB', '--storage', 'file', '--work-dir', tmp(), '--epochs', '1', '--seeds', '1', '--block-sizes', '65536', '--no-progress', '--no-report', '--out', out], { encoding: 'utf8' })
+    const r = spawnSync(process.execPath, [BIN, 'run', '--strategies', inProcess, '--workloads', 'random-overwrite', '--size', '256MiB', '--storage', 'file', '--work-dir', tmp(), '--epochs', '1', '--seeds', '1', '--block-sizes', '65536', '--floor', 'off', '--no-progress', '--no-report', '--out', out], { encoding: 'utf8' })
     expect(r.status, r.stderr).toBe(0)
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
     expect(manifest.config.storage).toBe('file')

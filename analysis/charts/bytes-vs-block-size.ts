@@ -1,6 +1,7 @@
 /**
- * Bytes sent per sync against block size: a line per strategy, a panel per workload, log scales, and the
- * oracle (edit-aware lower bound) as a dashed black reference line.
+ * Bytes sent per sync against block size: a line per strategy, a panel per workload, log scales, the
+ * oracle (new bytes the edits wrote) as a dashed black reference line, and the floor (the best local delta of
+ * each sync's two versions, local_floor_bytes) as a dashed slate one labelled "best local delta".
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
@@ -10,7 +11,8 @@ import { pickedLine, seedWhiskers } from './block-size-lines.ts'
 import { chartFrame, spreadNote, type ChartBuilder, type ChartContext } from './chart.ts'
 import { blockSizeX, CELL_TIPS, logEncoding, tooltip } from './encodings.ts'
 import { blockLabel, bytes, formatRatio, formatSpread } from './format.ts'
-import { ORACLE_COLOUR } from './palette.ts'
+import { FLOOR_COLOUR, ORACLE_COLOUR } from './palette.ts'
+import { cellFigure } from '../../core/aggregation.ts'
 import { workloadPanels } from './panels.ts'
 
 /** A point per strategy, workload and block size: bytes per sync over seeds, and how far above the oracle. */
@@ -45,25 +47,43 @@ function oraclePoints(rows: readonly ResultRow[], ctx: ChartContext): Record<str
   return points
 }
 
+/**
+ * The floor of each workload, aggregated like every figure (core/aggregation.ts): every cell of a workload and
+ * seed has the same epochs, so all its rows give the same mean per sync. At every block size, so it draws as a line.
+ */
+function floorPoints(rows: readonly ResultRow[], ctx: ChartContext): Record<string, unknown>[] {
+  const points: Record<string, unknown>[] = []
+  for (const g of groupBy(rows, ['workload'])) {
+    const f = cellFigure(g.rows, (r) => r.local_floor_bytes)
+    if (!f || f.median <= 0) continue
+    const tools = [...new Set(g.rows.map((r) => r.local_floor_tool).filter((t): t is string => t !== null))].join('; ')
+    for (const block_size of ctx.blockSizes) points.push({ layer: 'floor', workload: g.key.workload, block_size, median: f.median, min: f.min, max: f.max, sent: formatSpread(f, bytes), tools })
+  }
+  return points
+}
+
 export const bytesVsBlockSize: ChartBuilder = {
   id: 'bytes-vs-block-size',
   title: 'Bytes sent per sync vs block size',
   about: 'How many bytes each strategy puts on the wire (both directions, framing included) at each block size, against the least the edits allow.',
   build(rows, ctx) {
     const oracle = oraclePoints(rows, ctx)
-    const points = [...strategyPoints(rows), ...oracle]
+    const floor = floorPoints(rows, ctx)
+    const points = [...strategyPoints(rows), ...oracle, ...floor]
     const values = points.flatMap((p) => [p.min as number, p.max as number]).filter((v) => v > 0)
     if (values.length === 0) return { absent: 'no syncs sent any bytes' }
     // Extra room under the lowest value: the oracle's label sits below its line.
     const yEnc = logEncoding('median', 'bytes', [Math.min(...values) / 1.6, Math.max(...values)], 'Bytes sent per sync (log scale)')
     const isOracle = "datum.layer === 'oracle'"
     const isStrategy = "datum.layer === 'strategy'"
+    const isFloor = "datum.layer === 'floor'"
     const title = {
       text: this.title,
       subtitle: [
         `Both directions, framing included; ${ctx.runLine}.`,
         spreadNote(ctx),
-        oracle.length ? 'Dashed black line: the oracle, the fewest bytes the edits allow (edit-aware lower bound).' : 'No oracle for this run (a file pair has no edit list).',
+        oracle.length ? 'Dashed black line: the oracle, the new bytes the edits wrote (moved or repeated data can go under it).' : 'No oracle for this run (a file pair has no edit list).',
+        floor.length ? 'Dashed slate line: the floor, the best local delta of each sync (zstd --patch-from or xdelta3 with both versions at hand).' : 'No local-delta floor for this run (--floor off, or its tools were missing).',
       ],
     }
     const spec: TopLevelSpec = {
@@ -78,6 +98,17 @@ export const bytesVsBlockSize: ChartBuilder = {
           transform: [{ filter: `${isOracle} && datum.block_size === ${Math.min(...ctx.blockSizes)}` }],
           // Under the line: every strategy's bytes are at or above the bound, so the space below is free.
           mark: { type: 'text', text: 'oracle', align: 'left', baseline: 'top', dx: -4, dy: 3, fontSize: 11, fontStyle: 'italic', color: ORACLE_COLOUR },
+          encoding: { x: blockSizeX(ctx), y: yEnc },
+        },
+        {
+          transform: [{ filter: isFloor }],
+          mark: { type: 'line', color: FLOOR_COLOUR, strokeDash: [3, 3], strokeWidth: 1.5 },
+          encoding: { x: blockSizeX(ctx), y: yEnc, tooltip: tooltip({ workload: 'Workload', sent: 'Best local delta per sync (the floor)', tools: 'Made by' }) },
+        },
+        {
+          transform: [{ filter: `${isFloor} && datum.block_size === ${Math.max(...ctx.blockSizes)}` }],
+          // Under the line at the right end: the floor is most often the lowest line, and the oracle's label is at the left end.
+          mark: { type: 'text', text: 'best local delta', align: 'right', baseline: 'top', dx: 4, dy: 3, fontSize: 11, fontStyle: 'italic', color: FLOOR_COLOUR },
           encoding: { x: blockSizeX(ctx), y: yEnc },
         },
         seedWhiskers(ctx, yEnc, { opacity: 0.6, filter: isStrategy }),

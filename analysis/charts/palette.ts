@@ -21,6 +21,8 @@ export const STRATEGY_COLOURS: Readonly<Record<string, string>> = {
 export const WRONG_COLOUR = '#d62728'
 /** The oracle lower bound: black, dashed wherever it is drawn. */
 export const ORACLE_COLOUR = '#000000'
+/** The local-delta floor (best local delta): dark slate, dashed shorter than the oracle. */
+export const FLOOR_COLOUR = '#2f4858'
 
 /** FNV-1a over UTF-16 code units: a small, stable hash (no per-run salt). */
 function fnv1a(text: string): number {

@@ -11,26 +11,14 @@ import type { Frame, Half } from '../../core/strategy.ts'
  * ctx.telemetry.chargeChildCpu; bash's own start-up is not charged (it is not the tool's work).
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { accessSync, closeSync, constants, fstatSync, linkSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { closeSync, fstatSync, linkSync, openSync, rmSync, writeSync } from 'node:fs'
+import { findOnPath } from '../../core/find-on-path.ts'
+import { makeTempDir, removeTempDir } from '../../core/temp-dir.ts'
 import { FileVolume, type ReadonlyVolume, type Volume } from '../../core/volume.ts'
 import { readFully } from '../../core/read-fully.ts'
 
-/** Where `cmd` is on PATH, or undefined. */
-export function findOnPath(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue
-    const p = join(dir, cmd)
-    try {
-      accessSync(p, constants.X_OK)
-      return p
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined
-}
+// Generic enough for the engine too (harness/floor-tools.ts), so they live in core/; re-exported for this family.
+export { findOnPath, makeTempDir, removeTempDir }
 
 /** The skip reason for a strategy whose tool is missing (undefined when every tool is there). */
 export function missingTools(strategy: string, tools: readonly { cmd: string; apt: string }[]): string | undefined {
@@ -97,27 +85,6 @@ export async function runTool(who: string, argv: readonly string[], cwd?: string
 }
 
 // ---- temp files ----------------------------------------------------------------------------------
-
-const live = new Set<string>()
-let hooked = false
-
-/** A fresh temp directory, removed by `removeTempDir` or, failing that, when the process exits. */
-export function makeTempDir(name: string): string {
-  if (!hooked) {
-    hooked = true
-    process.on('exit', () => {
-      for (const d of live) rmSync(d, { recursive: true, force: true })
-    })
-  }
-  const dir = mkdtempSync(join(tmpdir(), `deltabench-${name}-`))
-  live.add(dir)
-  return dir
-}
-
-export function removeTempDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true })
-  live.delete(dir)
-}
 
 const IO_CHUNK = 8 << 20
 
