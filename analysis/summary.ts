@@ -29,6 +29,9 @@ function withRange(s: Spread | null, f: (n: number) => string): string {
 
 type Column = [head: string, right: boolean, text: (s: SummaryLine) => string]
 
+/** Milliseconds as the report prints them, the unit left to the column head so the table stays narrow. */
+const ms = (n: number) => formatMs(n).replace(/ ms$/, '')
+
 /** The terminal table: bytes, CPU and time, the yardsticks, tracking costs and state, then correctness; the aggregation sentence under it. */
 export function summaryTable(rows: readonly ResultRow[]): string {
   const lines = summarise(rows)
@@ -41,12 +44,12 @@ export function summaryTable(rows: readonly ResultRow[]): string {
     ['down/sync', true, (s) => plain(s.bytesDown, bytes)],
     ['up/sync', true, (s) => plain(s.bytesUp, bytes)],
     ['RTs', true, (s) => plain(s.roundTrips, roundTripsText)],
-    ['send CPU', true, (s) => withRange(s.senderCpuMs, formatMs)],
-    ['recv CPU', true, (s) => withRange(s.receiverCpuMs, formatMs)],
-    [`est (${lines[0]?.estProfile ?? 'wan'})`, true, (s) => withRange(s.estMs, formatMs)],
+    ['send CPU ms', true, (s) => withRange(s.senderCpuMs, ms)],
+    ['recv CPU ms', true, (s) => withRange(s.receiverCpuMs, ms)],
+    [`est ms (${lines[0]?.estProfile ?? 'wan'})`, true, (s) => withRange(s.estMs, ms)],
     ['× oracle', true, (s) => plain(s.vsOracle, formatRatio)],
     ['× local', true, (s) => plain(s.vsLocal, formatRatio)],
-    ['track ms', true, (s) => plain(s.trackerMs, formatMs)],
+    ['track ms', true, (s) => plain(s.trackerMs, ms)],
     ['track written/sync', true, (s) => plain(s.trackerDeviceBytes, bytes)],
     ['state kept', true, (s) => plain(s.keptState, bytes)],
     ...(withFaults ? [['faults', true, (s) => (s.faultsInjected === null ? '-' : String(s.faultsInjected))] as Column] : []),
@@ -61,7 +64,7 @@ export function summaryTable(rows: readonly ResultRow[]): string {
 
 /** The words under the table: what each figure is, and what the columns that are not obvious count. */
 function summaryNotes(lines: readonly SummaryLine[]): string[] {
-  const notes = [aggregationSentence(), `Per sync, both directions framing included; "state kept" is every byte of ${KEPT_STATE_WORDS}.`]
+  const notes = [aggregationSentence(), `Bytes per sync, framing included; "state kept" is every byte of ${KEPT_STATE_WORDS}; "× local" is bytes over the best local delta of the same versions (- where the run has none).`]
   if (lines.some((s) => s.blockSize === null)) notes.push('Block "any": the strategy ignores the block size, ran once per workload and seed, and its line stands for every block size of the sweep.')
   return notes
 }

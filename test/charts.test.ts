@@ -109,10 +109,11 @@ describe('shared chart pieces', () => {
   const ctx = { strategies: ['whole-file', 'fixed-block-compare', 'journal-replay'], workloads: ['append', 'hot-spot'], blockSizes: [512, 4096], seeds: ['1', '2'], runLine: '1 MiB mixed content, 2 epochs, seeds 1, 2' }
 
   it('say how a spread is shown, and own up to a single seed', () => {
-    expect(spreadNote(ctx)).toBe(`${aggregationSentence()} Whiskers span min–max over the 2 seeds.`)
-    expect(spreadNote(ctx, { minMax: 'tooltip' })).toBe(`${aggregationSentence()} Min–max over the 2 seeds in the tooltip.`)
-    expect(spreadNote({ ...ctx, seeds: ['7'] })).toBe(`${aggregationSentence()} One seed only (7): a single run, no spread to show.`)
-    expect(runSpreadLines(ctx)).toEqual([`${ctx.runLine}.`, spreadNote(ctx)])
+    expect(spreadNote(ctx)).toBe('Whiskers span min–max over the 2 seeds.')
+    expect(spreadNote(ctx, { minMax: 'tooltip' })).toBe('Min–max over the 2 seeds in the tooltip.')
+    expect(spreadNote({ ...ctx, seeds: ['7'] })).toBe('One seed only (7): a single run, no spread to show.')
+    // Every chart with figures names the one aggregation on a line of its own.
+    expect(runSpreadLines(ctx)).toEqual([`${ctx.runLine}. ${spreadNote(ctx)}`, aggregationSentence()])
   })
 
   it('narrow the context to the strategies some rows have, keeping the run order', () => {

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, cellFigure, oracleRatioPerSeed } from '../../core/aggregation.ts'
+import { acrossSeeds, aggregationSentence, cellFigure, oracleRatioPerSeed } from '../../core/aggregation.ts'
 import { groupBy } from '../../core/stats.ts'
 import { blockText, cellsOf } from '../cell-figures.ts'
 import { anyBlockNote, drawnBlockSizes, pickedLine, seedWhiskers } from './block-size-lines.ts'
@@ -54,8 +54,8 @@ export const bytesVsBlockSize: ChartBuilder = {
     const title = {
       text: this.title,
       subtitle: [
-        `Both directions, framing included; ${ctx.runLine}.`,
-        spreadNote(ctx),
+        `Both directions, framing included; ${ctx.runLine}. ${spreadNote(ctx)}`,
+        aggregationSentence(),
         oracle.length ? 'Dashed black line: the oracle, the fewest bytes the edits allow (edit-aware lower bound).' : 'No oracle for this run (a file pair has no edit list).',
         ...anyBlockNote(rows),
       ],

@@ -89,13 +89,13 @@ export interface SpreadShown {
   minMax?: 'whiskers' | 'tooltip'
 }
 
-/** How a chart's figures are folded (the one aggregation, core/aggregation.ts) and where their spread shows; honest about a single seed. */
+/** Where a chart's spread over seeds shows; honest about a single seed. */
 export function spreadNote(ctx: ChartContext, { minMax = 'whiskers' }: SpreadShown = {}): string {
-  const where = ctx.seeds.length > 1 ? (minMax === 'whiskers' ? `Whiskers span min–max over the ${ctx.seeds.length} seeds.` : `Min–max over the ${ctx.seeds.length} seeds in the tooltip.`) : `One seed only (${ctx.seeds[0]}): a single run, no spread to show.`
-  return `${aggregationSentence()} ${where}`
+  if (ctx.seeds.length <= 1) return `One seed only (${ctx.seeds[0]}): a single run, no spread to show.`
+  return minMax === 'whiskers' ? `Whiskers span min–max over the ${ctx.seeds.length} seeds.` : `Min–max over the ${ctx.seeds.length} seeds in the tooltip.`
 }
 
-/** The subtitle lines most charts end with: what the run was, then how its figures are folded and their spread shown. */
+/** The subtitle lines most charts end with: what the run was and where its spread shows, then how its figures are folded (the one aggregation, core/aggregation.ts). */
 export function runSpreadLines(ctx: ChartContext, shown?: SpreadShown): string[] {
-  return [`${ctx.runLine}.`, spreadNote(ctx, shown)]
+  return [`${ctx.runLine}. ${spreadNote(ctx, shown)}`, aggregationSentence()]
 }
