@@ -122,7 +122,7 @@ function summaryTable(lines: SummaryLine[]): string {
 function summaryIntro(lines: SummaryLine[]): string {
   const words = [
     `${aggregationSentence()} The grey line under a number is its min – max over seeds, when they differ.`,
-    `Bytes are both directions, framing included; “× oracle” is bytes sent over the new bytes the edits wrote, “× local” over the best local delta of the same versions (– where the run has none); “State kept” is every byte of ${KEPT_STATE_WORDS}, split by kind under it.`,
+    `Bytes are both directions, framing included; “× oracle” is bytes sent over the new bytes the edits wrote, “× local” over the best local delta of the same versions (- where the run has none); “State kept” is every byte of ${KEPT_STATE_WORDS}, split by kind under it.`,
   ]
   if (lines.some((l) => l.block === ANY_BLOCK)) words.push(`Block “${ANY_BLOCK}”: the strategy ignores the block size, ran once per workload and seed, and its line stands for every block size of the sweep.`)
   return words.map((w) => `<p class="aggregation">${h(w)}</p>`).join('\n')
