@@ -11,7 +11,7 @@ import { faultCells, selfVerifyText, type FaultCell } from '../analysis/charts/f
 import { faults } from '../analysis/charts/faults.ts'
 import { bytes, formatMs } from '../analysis/charts/format.ts'
 import { blockText, runFigures, type CellFigures } from '../analysis/cell-figures.ts'
-import { KEPT_STATE_WORDS, STATE_KINDS } from '../analysis/kept-state.ts'
+import { STATE_KINDS } from '../analysis/kept-state.ts'
 import { aggregationSentence, cellFigure } from '../core/aggregation.ts'
 import { trackingState } from '../analysis/charts/tracking-state.ts'
 import { trackingTime } from '../analysis/charts/tracking-time.ts'
@@ -66,7 +66,7 @@ function trackingCostLines(rows: readonly ResultRow[]): string[] {
         return `${bytes(kept)} at ${blockText(b)} (${stateSplit(typical)})`
       })
     out.push(
-      `- **${strategy}** spends ${formatMs(tracker)} per sync in its tracker while the workload writes (median over its cells), against ${formatMs(sync)} of CPU for the sync itself; it keeps ${states.join(', ')} of state between syncs (${KEPT_STATE_WORDS}; median over workloads), and writes ${bytes(device)} per sync to its own device.`,
+      `- **${strategy}** spends ${formatMs(tracker)} per sync in its tracker while the workload writes (median over its cells), against ${formatMs(sync)} of CPU for the sync itself; it keeps ${states.join(', ')} of state between syncs (every kind: tracker + sender + receiver; median over workloads), and writes ${bytes(device)} per sync to its own device.`,
     )
   }
   return out
