@@ -12,8 +12,13 @@
 import type { ResultRow } from './result-row.ts'
 import { groupBy, median, spread, type Spread } from './stats.ts'
 
-/** The sentence every output prints once, so a reader knows what its numbers are. */
-export const AGGREGATION = 'each figure: per seed, the mean per sync over its epochs (median over repeats); shown as the median over seeds [min–max]'
+/** The sentence every output prints once, so a reader knows what its numbers are (aggregationSentence: as a sentence). */
+export const AGGREGATION = 'each figure: per seed, the mean per sync over its epochs (ratios: Σ bytes ÷ Σ yardstick; repeats: their median), then the median over seeds [min–max]'
+
+/** AGGREGATION as a sentence of its own: capitalised, with its full stop. */
+export function aggregationSentence(): string {
+  return `${AGGREGATION[0]!.toUpperCase()}${AGGREGATION.slice(1)}.`
+}
 
 /** A per-seed statistic of the rows of one seed (all its epochs and repeats); null when it has no value. */
 export type SeedStatistic = (seedRows: readonly ResultRow[]) => number | null

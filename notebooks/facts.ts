@@ -2,14 +2,16 @@
  * The numbers the notebooks' conclusions are written from: every sentence a notebook prints is built from
  * these, never typed in.
  */
-import { acrossSeeds, efficiencyPerSeed, meanPerSync } from '../analysis/charts/aggregate.ts'
-import { groupBy, type Spread } from '../core/stats.ts'
+import { cellFigure } from '../core/aggregation.ts'
+import type { Spread } from '../core/stats.ts'
 import type { ResultRow } from '../core/result-row.ts'
+import { cellsOf, cellFigures } from '../analysis/cell-figures.ts'
 
 export interface Config {
   strategy: string
   workload: string
-  block_size: number
+  /** null: the strategy ignores the block size (one run per workload and seed). */
+  block_size: number | null
   bytes: Spread
   /** Bytes sent ÷ oracle, over seeds; null without an oracle. */
   ratio: Spread | null
@@ -19,14 +21,14 @@ export interface Config {
   wrong: number
 }
 
-/** One entry per strategy × workload × block size. */
+/** One entry per cell (strategy × workload × block size), its figures folded by the one aggregation. */
 export function configs(rows: readonly ResultRow[]): Config[] {
   const out: Config[] = []
-  for (const g of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
-    const bytes = acrossSeeds(g.rows, meanPerSync((r) => r.bytes_total))
-    const cpu = acrossSeeds(g.rows, meanPerSync((r) => r.sender_cpu_ms + r.receiver_cpu_ms))
-    if (!bytes || !cpu) continue
-    out.push({ ...g.key, bytes, cpu, ratio: acrossSeeds(g.rows, efficiencyPerSeed), syncs: g.rows.length, wrong: g.rows.filter((r) => !r.correct).length })
+  for (const c of cellsOf(rows)) {
+    const f = cellFigures(c)
+    const cpu = cellFigure(c.rows, (r) => r.sender_cpu_ms + r.receiver_cpu_ms)
+    if (!f.bytesTotal || !cpu) continue
+    out.push({ strategy: c.strategy, workload: c.workload, block_size: c.blockSize, bytes: f.bytesTotal, cpu, ratio: f.vsOracle, syncs: f.syncs, wrong: f.wrong })
   }
   return out
 }

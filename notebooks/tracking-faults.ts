@@ -9,7 +9,10 @@ import { narrowContext } from '../analysis/charts/chart.ts'
 import { correctness } from '../analysis/charts/correctness.ts'
 import { faultCells, selfVerifyText, type FaultCell } from '../analysis/charts/fault-cells.ts'
 import { faults } from '../analysis/charts/faults.ts'
-import { blockLabel, bytes, formatMs } from '../analysis/charts/format.ts'
+import { bytes, formatMs } from '../analysis/charts/format.ts'
+import { blockText, runFigures, type CellFigures } from '../analysis/cell-figures.ts'
+import { STATE_KINDS } from '../analysis/kept-state.ts'
+import { aggregationSentence, cellFigure } from '../core/aggregation.ts'
 import { trackingState } from '../analysis/charts/tracking-state.ts'
 import { trackingTime } from '../analysis/charts/tracking-time.ts'
 import type { ResultRow } from '../core/result-row.ts'
@@ -20,35 +23,50 @@ import { runDescription, type RunData } from './run-data.ts'
 
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(0)}%`
 
-/** Median bytes per sync of faulted rows over clean rows of the same strategy, options, workload and block size. */
+/** Bytes per sync of faulted rows over clean rows of the same strategy, options, workload and block size (each a cell figure), median over those cells. */
 function bytesOverClean(rows: readonly ResultRow[], strategy: string, fault: string): number | null {
   const ratios: number[] = []
   for (const g of groupBy(
     rows.filter((r) => r.strategy === strategy),
     ['strategy_options', 'workload', 'block_size'],
   )) {
-    const faulted = g.rows.filter((r) => r.fault === fault).map((r) => r.bytes_total)
-    const clean = g.rows.filter((r) => r.fault === null).map((r) => r.bytes_total)
-    if (faulted.length && clean.length && median(clean) > 0) ratios.push(median(faulted) / median(clean))
+    const faulted = cellFigure(g.rows.filter((r) => r.fault === fault), (r) => r.bytes_total)
+    const clean = cellFigure(g.rows.filter((r) => r.fault === null), (r) => r.bytes_total)
+    if (faulted && clean && clean.median > 0) ratios.push(faulted.median / clean.median)
   }
   return ratios.length ? median(ratios) : null
 }
 
-/** What tracking costs with no fault: tracker time against sync CPU, and state held, per tracking strategy. */
+/** Every kind of state a cell keeps, each its cell figure: "tracker 35 B + sender 0 B + receiver 0 B". */
+function stateSplit(f: CellFigures): string {
+  return STATE_KINDS.map((k) => `${k.kind} ${bytes(f.stateByKind[k.kind]?.median ?? 0)}`).join(' + ')
+}
+
+/**
+ * What tracking costs with no fault, per tracking strategy: tracker time against sync CPU, every byte of
+ * state it keeps (tracker, sender and receiver) and its device writes. Each figure is a cell figure of the
+ * one aggregation, then the median over the strategy's cells (workloads, and block sizes where said).
+ */
 function trackingCostLines(rows: readonly ResultRow[]): string[] {
   const out: string[] = []
-  for (const g of groupBy(
-    rows.filter((r) => r.tracker_ms !== null),
-    ['strategy'],
-  )) {
-    const tracker = median(g.rows.map((r) => r.tracker_ms!))
-    const sync = median(g.rows.map((r) => r.sender_cpu_ms + r.receiver_cpu_ms))
-    const states = groupBy(g.rows, ['block_size'])
-      .sort((a, b) => a.key.block_size - b.key.block_size)
-      .map((b) => `${bytes(median(b.rows.map((r) => r.tracker_state_bytes ?? 0)))} at ${blockLabel(b.key.block_size)}`)
-    const device = median(g.rows.map((r) => r.tracker_device_bytes ?? 0))
+  const figures = runFigures(rows.filter((r) => r.tracker_ms !== null))
+  for (const strategy of new Set(figures.map((f) => f.strategy))) {
+    const mine = figures.filter((f) => f.strategy === strategy)
+    const over = (pick: (f: CellFigures) => number | undefined) => median(mine.map(pick).filter((x): x is number => x !== undefined))
+    const tracker = over((f) => f.trackerMs?.median)
+    const sync = over((f) => f.senderCpuMs && f.receiverCpuMs ? f.senderCpuMs.median + f.receiverCpuMs.median : undefined)
+    const device = over((f) => f.trackerDeviceBytes?.median)
+    const states = [...new Set(mine.map((f) => f.blockSize))]
+      .sort((a, b) => (a ?? 0) - (b ?? 0))
+      .map((b) => {
+        const at = mine.filter((f) => f.blockSize === b)
+        const kept = median(at.map((f) => f.keptState?.median ?? 0))
+        // The split of the cell nearest the median, so its parts add up to a real cell's total.
+        const typical = at.reduce((x, y) => (Math.abs((y.keptState?.median ?? 0) - kept) < Math.abs((x.keptState?.median ?? 0) - kept) ? y : x))
+        return `${bytes(kept)} at ${blockText(b)} (${stateSplit(typical)})`
+      })
     out.push(
-      `- **${g.key.strategy}** spends ${formatMs(tracker)} per epoch in its tracker while the workload writes (median over workloads, block sizes and epochs), against ${formatMs(sync)} of CPU for the sync itself; it holds ${states.join(', ')} of state, and writes ${bytes(device)} per epoch to its own device.`,
+      `- **${strategy}** spends ${formatMs(tracker)} per sync in its tracker while the workload writes (median over its cells), against ${formatMs(sync)} of CPU for the sync itself; it keeps ${states.join(', ')} of state between syncs (every kind: tracker + sender + receiver; median over workloads), and writes ${bytes(device)} per sync to its own device.`,
     )
   }
   return out
@@ -109,7 +127,7 @@ export const trackingFaults: Analysis = {
   async build(run) {
     const nb = new NotebookBuilder('tracking-faults')
     nb.markdown(
-      `# ${this.title}\n\n${runDescription(run)}\n\nGenerated by \`npm run notebooks -- ${run.dir.replace(/`/g, "'")}\` (notebooks/tracking-faults.ts); every number and sentence below is computed from that run. Change tracking (bitmaps, journals) has failed in the field by losing entries; a lost entry means a block is never sent and the replica is silently wrong. This notebook counts how often that happens per injected fault, who noticed, and what it cost on the wire.`,
+      `# ${this.title}\n\n${runDescription(run)}\n\nGenerated by \`npm run notebooks -- ${run.dir.replace(/`/g, "'")}\` (notebooks/tracking-faults.ts); every number and sentence below is computed from that run. ${aggregationSentence()} Change tracking (bitmaps, journals) has failed in the field by losing entries; a lost entry means a block is never sent and the replica is silently wrong. This notebook counts how often that happens per injected fault, who noticed, and what it cost on the wire.`,
     )
     const cells = faultCells(run.rows)
     if (cells.length) {

@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { compile } from 'vega-lite'
-import { acrossSeeds, meanPerSync, paretoFront } from '../analysis/charts/aggregate.ts'
+import { acrossSeeds, aggregationSentence, meanPerSync } from '../core/aggregation.ts'
+import { paretoFront } from '../analysis/charts/pareto.ts'
 import { spread } from '../core/stats.ts'
 import { pickedLine, seedWhiskers } from '../analysis/charts/block-size-lines.ts'
-import { chartContext, chartFrame, narrowContext, runSpreadLine, spreadNote } from '../analysis/charts/chart.ts'
+import { chartContext, chartFrame, narrowContext, runSpreadLines, spreadNote } from '../analysis/charts/chart.ts'
 import { CELL_TIPS, logEncoding, tooltip } from '../analysis/charts/encodings.ts'
 import { faultCells, selfVerifyText } from '../analysis/charts/fault-cells.ts'
 import { blockLabel, logTicks } from '../analysis/charts/format.ts'
@@ -108,10 +109,11 @@ describe('shared chart pieces', () => {
   const ctx = { strategies: ['whole-file', 'fixed-block-compare', 'journal-replay'], workloads: ['append', 'hot-spot'], blockSizes: [512, 4096], seeds: ['1', '2'], runLine: '1 MiB mixed content, 2 epochs, seeds 1, 2' }
 
   it('say how a spread is shown, and own up to a single seed', () => {
-    expect(spreadNote(ctx)).toBe('Median over 2 seeds of the mean per sync; whiskers span min–max over seeds.')
-    expect(spreadNote(ctx, { what: 'mean per epoch', minMax: 'tooltip' })).toBe('Median over 2 seeds of the mean per epoch (min–max in the tooltip).')
+    expect(spreadNote(ctx)).toBe('Whiskers span min–max over the 2 seeds.')
+    expect(spreadNote(ctx, { minMax: 'tooltip' })).toBe('Min–max over the 2 seeds in the tooltip.')
     expect(spreadNote({ ...ctx, seeds: ['7'] })).toBe('One seed only (7): a single run, no spread to show.')
-    expect(runSpreadLine(ctx)).toBe(`${ctx.runLine}. ${spreadNote(ctx)}`)
+    // Every chart with figures names the one aggregation on a line of its own.
+    expect(runSpreadLines(ctx)).toEqual([`${ctx.runLine}. ${spreadNote(ctx)}`, aggregationSentence()])
   })
 
   it('narrow the context to the strategies some rows have, keeping the run order', () => {

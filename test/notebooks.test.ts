@@ -111,7 +111,7 @@ describe('notebooks', () => {
 
     const faults = written.find((w) => w.name === 'tracking-faults')!
     expect(faults.conclusion).toContain('This run has no fault rows')
-    expect(faults.conclusion).toMatch(/changed-block-bitmap\*\* spends [\d.]+ ms per epoch in its tracker/)
+    expect(faults.conclusion).toMatch(/changed-block-bitmap\*\* spends [\d.]+ ms per sync in its tracker/)
   })
 
   it('use fault columns when a run has them', async () => {

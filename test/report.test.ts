@@ -58,7 +58,7 @@ describe('report', () => {
   it('shows the summary per workload with every replica counted', () => {
     const syncs = readFileSync(join(dir, 'rows.jsonl'), 'utf8').trim().split('\n').length
     expect(html).toContain(`All ${syncs} syncs left a byte-exact replica.`)
-    expect(html).toContain('<tr class="group"><th colspan="10">random-overwrite</th></tr>')
+    expect(html).toContain('<tr class="group"><th colspan="13">random-overwrite</th></tr>')
     expect(html).toMatch(/✓ 4 of 4/)
   })
 

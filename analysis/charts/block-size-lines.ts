@@ -3,6 +3,7 @@
  * from each point's min to its max over seeds, and the line itself, which the legend can pick out. The y
  * encoding is the line's (field median); the whiskers read min and max from the same data.
  */
+import type { ResultRow } from '../../core/result-row.ts'
 import type { ChartContext } from './chart.ts'
 import { blockSizeX, LEGEND_PICK, PICK_OPACITY, strategyColour } from './encodings.ts'
 
@@ -26,4 +27,18 @@ export function pickedLine<Y extends { field: string }, D extends object>(ctx: C
     mark: { type: 'line' as const, point: { size: o.pointSize, filled: true }, strokeWidth: 2 },
     encoding: { x: blockSizeX(ctx), y, color: strategyColour(ctx), ...(o.strokeDash ? { strokeDash: o.strokeDash } : {}), opacity: PICK_OPACITY, tooltip: o.tooltip },
   }
+}
+
+/**
+ * The block sizes a cell is drawn at: its own, or, for a strategy that ignores the block size (one run per
+ * workload and seed), every block size of the run, so its line is a level rule across them, not one point.
+ */
+export function drawnBlockSizes(cell: { blockSize: number | null }, ctx: ChartContext): number[] {
+  return cell.blockSize === null ? ctx.blockSizes : [cell.blockSize]
+}
+
+/** The subtitle line that says which level lines are strategies that ignore the block size (none when no row does). */
+export function anyBlockNote(rows: readonly ResultRow[]): string[] {
+  const level = [...new Set(rows.filter((r) => !r.uses_block_size).map((r) => r.strategy))]
+  return level.length ? [`Level across every block size: ${level.join(', ')}, which ${level.length === 1 ? 'ignores' : 'ignore'} the block size (one run per workload and seed).`] : []
 }

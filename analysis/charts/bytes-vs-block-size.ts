@@ -5,33 +5,25 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, meanPerSync } from './aggregate.ts'
+import { acrossSeeds, aggregationSentence, cellFigure, oracleRatioPerSeed } from '../../core/aggregation.ts'
 import { groupBy } from '../../core/stats.ts'
-import { pickedLine, seedWhiskers } from './block-size-lines.ts'
+import { blockText, cellsOf } from '../cell-figures.ts'
+import { anyBlockNote, drawnBlockSizes, pickedLine, seedWhiskers } from './block-size-lines.ts'
 import { chartFrame, spreadNote, type ChartBuilder, type ChartContext } from './chart.ts'
 import { blockSizeX, CELL_TIPS, logEncoding, tooltip } from './encodings.ts'
-import { blockLabel, bytes, formatRatio, formatSpread } from './format.ts'
+import { bytes, formatRatio, formatSpread } from './format.ts'
 import { FLOOR_COLOUR, ORACLE_COLOUR } from './palette.ts'
-import { cellFigure } from '../../core/aggregation.ts'
 import { workloadPanels } from './panels.ts'
 
-/** A point per strategy, workload and block size: bytes per sync over seeds, and how far above the oracle. */
-function strategyPoints(rows: readonly ResultRow[]): Record<string, unknown>[] {
+/** A point per strategy, workload and block size (every block size for a strategy that ignores it): bytes per sync over seeds, and × oracle. */
+function strategyPoints(rows: readonly ResultRow[], ctx: ChartContext): Record<string, unknown>[] {
   const points: Record<string, unknown>[] = []
-  for (const g of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
-    const s = acrossSeeds(g.rows, meanPerSync((r) => r.bytes_total))
+  for (const c of cellsOf(rows)) {
+    const s = cellFigure(c.rows, (r) => r.bytes_total)
     if (!s) continue
-    const oracle = acrossSeeds(g.rows, meanPerSync((r) => r.oracle_bytes))
-    points.push({
-      layer: 'strategy',
-      ...g.key,
-      median: s.median,
-      min: s.min,
-      max: s.max,
-      sent: formatSpread(s, bytes),
-      block: blockLabel(g.key.block_size),
-      vs_oracle: oracle && oracle.median > 0 ? formatRatio(s.median / oracle.median) : 'no oracle',
-    })
+    const ratio = acrossSeeds(c.rows, oracleRatioPerSeed)
+    const point = { layer: 'strategy', strategy: c.strategy, workload: c.workload, median: s.median, min: s.min, max: s.max, sent: formatSpread(s, bytes), block: blockText(c.blockSize), vs_oracle: ratio ? formatRatio(ratio.median) : 'no oracle' }
+    for (const block_size of drawnBlockSizes(c, ctx)) points.push({ ...point, block_size })
   }
   return points
 }
@@ -40,7 +32,7 @@ function strategyPoints(rows: readonly ResultRow[]): Record<string, unknown>[] {
 function oraclePoints(rows: readonly ResultRow[], ctx: ChartContext): Record<string, unknown>[] {
   const points: Record<string, unknown>[] = []
   for (const g of groupBy(rows, ['workload'])) {
-    const o = acrossSeeds(g.rows.filter((r) => r.strategy === g.rows[0]!.strategy && r.block_size === g.rows[0]!.block_size), meanPerSync((r) => r.oracle_bytes))
+    const o = cellFigure(g.rows.filter((r) => r.strategy === g.rows[0]!.strategy && r.block_size === g.rows[0]!.block_size), (r) => r.oracle_bytes)
     if (!o || o.median <= 0) continue
     for (const block_size of ctx.blockSizes) points.push({ layer: 'oracle', workload: g.key.workload, block_size, median: o.median, min: o.min, max: o.max, sent: formatSpread(o, bytes) })
   }
@@ -69,7 +61,7 @@ export const bytesVsBlockSize: ChartBuilder = {
   build(rows, ctx) {
     const oracle = oraclePoints(rows, ctx)
     const floor = floorPoints(rows, ctx)
-    const points = [...strategyPoints(rows), ...oracle, ...floor]
+    const points = [...strategyPoints(rows, ctx), ...oracle, ...floor]
     const values = points.flatMap((p) => [p.min as number, p.max as number]).filter((v) => v > 0)
     if (values.length === 0) return { absent: 'no syncs sent any bytes' }
     // Extra room under the lowest value: the oracle's label sits below its line.
@@ -80,10 +72,11 @@ export const bytesVsBlockSize: ChartBuilder = {
     const title = {
       text: this.title,
       subtitle: [
-        `Both directions, framing included; ${ctx.runLine}.`,
-        spreadNote(ctx),
+        `Both directions, framing included; ${ctx.runLine}. ${spreadNote(ctx)}`,
+        aggregationSentence(),
         oracle.length ? 'Dashed black line: the oracle, the new bytes the edits wrote (moved or repeated data can go under it).' : 'No oracle for this run (a file pair has no edit list).',
         floor.length ? 'Dashed slate line: the floor, the best local delta of each sync (zstd --patch-from or xdelta3 with both versions at hand).' : 'No local-delta floor for this run (--floor off, or its tools were missing).',
+        ...anyBlockNote(rows),
       ],
     }
     const spec: TopLevelSpec = {

@@ -4,6 +4,7 @@
  * and the words under a chart about the run and its spread. Recurring encodings are in encodings.ts.
  */
 import type { Config, TopLevelSpec } from 'vega-lite'
+import { aggregationSentence } from '../../core/aggregation.ts'
 import type { ResultRow } from '../../core/result-row.ts'
 import { blockLabel } from './format.ts'
 
@@ -68,7 +69,8 @@ export function chartContext(rows: readonly ResultRow[], run?: { size: number; e
   return {
     strategies: uniq(rows.map((r) => r.strategy)),
     workloads: uniq(rows.map((r) => r.workload)),
-    blockSizes: uniq(rows.map((r) => r.block_size)).sort((a, b) => a - b),
+    // A strategy that ignores the block size ran at its own default, which need not be one of the sweep's.
+    blockSizes: uniq((rows.some((r) => r.uses_block_size) ? rows.filter((r) => r.uses_block_size) : rows).map((r) => r.block_size)).sort((a, b) => a - b),
     seeds,
     runLine: parts.join(', '),
   }
@@ -82,19 +84,18 @@ export function narrowContext(ctx: ChartContext, rows: readonly { strategy: stri
   return { ...ctx, strategies: ctx.strategies.filter((s) => rows.some((r) => r.strategy === s)) }
 }
 
-/** What a chart's spread is over (default: the mean per sync), and where its min–max shows (default: whiskers). */
+/** Where a chart's min–max over seeds shows (default: whiskers). */
 export interface SpreadShown {
-  what?: string
   minMax?: 'whiskers' | 'tooltip'
 }
 
-/** How a spread is described under a chart: honest about a single seed. */
-export function spreadNote(ctx: ChartContext, { what = 'mean per sync', minMax = 'whiskers' }: SpreadShown = {}): string {
-  const where = minMax === 'whiskers' ? '; whiskers span min–max over seeds' : ' (min–max in the tooltip)'
-  return ctx.seeds.length > 1 ? `Median over ${ctx.seeds.length} seeds of the ${what}${where}.` : `One seed only (${ctx.seeds[0]}): a single run, no spread to show.`
+/** Where a chart's spread over seeds shows; honest about a single seed. */
+export function spreadNote(ctx: ChartContext, { minMax = 'whiskers' }: SpreadShown = {}): string {
+  if (ctx.seeds.length <= 1) return `One seed only (${ctx.seeds[0]}): a single run, no spread to show.`
+  return minMax === 'whiskers' ? `Whiskers span min–max over the ${ctx.seeds.length} seeds.` : `Min–max over the ${ctx.seeds.length} seeds in the tooltip.`
 }
 
-/** The subtitle line most charts end with: what the run was, then how its spread is shown. */
-export function runSpreadLine(ctx: ChartContext, shown?: SpreadShown): string {
-  return `${ctx.runLine}. ${spreadNote(ctx, shown)}`
+/** The subtitle lines most charts end with: what the run was and where its spread shows, then how its figures are folded (the one aggregation, core/aggregation.ts). */
+export function runSpreadLines(ctx: ChartContext, shown?: SpreadShown): string[] {
+  return [`${ctx.runLine}. ${spreadNote(ctx, shown)}`, aggregationSentence()]
 }

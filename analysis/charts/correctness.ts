@@ -3,7 +3,8 @@
  * replica. A cell with any wrong replica is solid red with the count in words; no average can hide it.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { groupBy } from '../../core/stats.ts'
+import { blockText, cellsOf } from '../cell-figures.ts'
+import { drawnBlockSizes } from './block-size-lines.ts'
 import { chartFrame, type ChartBuilder } from './chart.ts'
 import { CELL_TIPS, tooltip } from './encodings.ts'
 import { WRONG_COLOUR } from './palette.ts'
@@ -15,18 +16,20 @@ export const correctness: ChartBuilder = {
   about: 'After every sync the harness compares replica and source byte for byte. Red cells had at least one wrong replica; hover for the first one (seed, epoch, offset, error).',
   build(rows, ctx) {
     const cells: Record<string, unknown>[] = []
-    for (const g of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
-      const wrong = g.rows.filter((r) => !r.correct)
+    for (const c of cellsOf(rows)) {
+      const wrong = c.rows.filter((r) => !r.correct)
       const first = wrong[0]
-      cells.push({
-        ...gridCell(g.key),
+      const n = c.rows.length
+      const cell = {
         wrong: wrong.length,
-        syncs: g.rows.length,
-        label: wrong.length ? `✗ ${wrong.length} of ${g.rows.length} WRONG` : `✓ ${g.rows.length} of ${g.rows.length}`,
-        result: wrong.length ? `${wrong.length} of ${g.rows.length} syncs left a wrong replica` : `all ${g.rows.length} syncs byte-exact`,
+        syncs: n,
+        label: wrong.length ? `✗ ${wrong.length} of ${n} WRONG` : `✓ ${n} of ${n}`,
+        result: wrong.length ? `${wrong.length} of ${n} syncs left a wrong replica` : `all ${n} syncs byte-exact`,
         first_wrong: first ? `seed ${first.seed}, epoch ${first.epoch}${first.first_diff_offset !== null ? `, first difference at byte ${first.first_diff_offset}` : ''}` : '–',
         error: first?.error ?? '–',
-      })
+      }
+      // A strategy that ignores the block size ran once; its cell shows in every block-size row, its block named "any".
+      for (const block_size of drawnBlockSizes(c, ctx)) cells.push({ ...gridCell({ strategy: c.strategy, workload: c.workload, block_size }), block: blockText(c.blockSize), ...cell })
     }
     if (cells.length === 0) return { absent: 'the run has no rows' }
     const totalWrong = rows.filter((r) => !r.correct).length

@@ -1,7 +1,7 @@
 /**
  * CPU time per sync against block size, sender and receiver apart (solid and dashed), a panel per workload.
  */
-import { runSpreadLine, type ChartBuilder } from './chart.ts'
+import { runSpreadLines, type ChartBuilder } from './chart.ts'
 import { formatMs } from './format.ts'
 import { measureLines } from './measure-lines.ts'
 
@@ -12,7 +12,7 @@ export const cpuVsBlockSize: ChartBuilder = {
   build(rows, ctx) {
     return measureLines(rows, ctx, {
       title: this.title,
-      subtitle: ["User + system CPU of each half (process-wide, so V8's GC and JIT threads are included).", runSpreadLine(ctx)],
+      subtitle: ["User + system CPU of each half (process-wide, so V8's GC and JIT threads are included).", ...runSpreadLines(ctx)],
       measures: [
         { name: 'sender', value: (r) => r.sender_cpu_ms, dash: [1, 0] },
         { name: 'receiver', value: (r) => r.receiver_cpu_ms, dash: [6, 3] },

@@ -3,9 +3,10 @@
  * bytes sent over the oracle's lower bound (1× = as few as the edits allow), on a log colour scale.
  */
 import type { TopLevelSpec } from 'vega-lite'
-import { acrossSeeds, efficiencyPerSeed } from './aggregate.ts'
-import { groupBy } from '../../core/stats.ts'
-import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
+import { acrossSeeds, oracleRatioPerSeed } from '../../core/aggregation.ts'
+import { blockText, cellsOf } from '../cell-figures.ts'
+import { drawnBlockSizes } from './block-size-lines.ts'
+import { chartFrame, runSpreadLines, type ChartBuilder } from './chart.ts'
 import { CELL_TIPS, tooltip } from './encodings.ts'
 import { formatRatio, formatSpread, logTicks } from './format.ts'
 import { blockSizeGrid, gridCell } from './panels.ts'
@@ -16,10 +17,11 @@ export const efficiencyHeatmap: ChartBuilder = {
   about: 'Each cell: how many times the oracle lower bound a strategy sent (1× = as few bytes as the edits allow). Pale is close to the bound, dark is far from it.',
   build(rows, ctx) {
     const cells: Record<string, unknown>[] = []
-    for (const g of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
-      const s = acrossSeeds(g.rows, efficiencyPerSeed)
+    for (const c of cellsOf(rows)) {
+      const s = acrossSeeds(c.rows, oracleRatioPerSeed)
       if (!s || s.median <= 0) continue
-      cells.push({ ...gridCell(g.key), ratio: s.median, label: formatRatio(s.median), text: formatSpread(s, formatRatio) })
+      // A strategy that ignores the block size fills its cell in every block-size row, its block named "any".
+      for (const block_size of drawnBlockSizes(c, ctx)) cells.push({ ...gridCell({ strategy: c.strategy, workload: c.workload, block_size }), block: blockText(c.blockSize), ratio: s.median, label: formatRatio(s.median), text: formatSpread(s, formatRatio) })
     }
     if (cells.length === 0) return { absent: 'no oracle in this run (a file pair has no edit list), so there is nothing to compare against' }
     const ratios = cells.map((c) => c.ratio as number)
@@ -29,7 +31,7 @@ export const efficiencyHeatmap: ChartBuilder = {
     const dark = Math.sqrt(lo * hi) * Math.sqrt(Math.sqrt(hi / lo))
     const title = {
       text: this.title,
-      subtitle: ['Bytes sent (both directions) over the edit-aware lower bound; 1× is the best possible without compression.', runSpreadLine(ctx, { what: 'Σ bytes ÷ Σ oracle', minMax: 'tooltip' })],
+      subtitle: ['Bytes sent (both directions) over the edit-aware lower bound; 1× is the best possible without compression.', ...runSpreadLines(ctx, { minMax: 'tooltip' })],
     }
     const spec: TopLevelSpec = {
       ...chartFrame(title, cells),

@@ -5,11 +5,11 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, meanPerSync } from './aggregate.ts'
-import { groupBy } from '../../core/stats.ts'
-import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
+import { cellFigure } from '../../core/aggregation.ts'
+import { blockText, cellsOf } from '../cell-figures.ts'
+import { chartFrame, runSpreadLines, type ChartBuilder } from './chart.ts'
 import { tooltip } from './encodings.ts'
-import { blockLabel, bytes, formatSpread } from './format.ts'
+import { bytes, formatSpread } from './format.ts'
 
 /**
  * The kinds and their colours: pale tones, unlike the saturated strategy colours, so a bar's colour here
@@ -31,17 +31,18 @@ export const frameKinds: ChartBuilder = {
   build(rows, ctx) {
     const points: Record<string, unknown>[] = []
     const order: string[] = []
-    for (const strategy of ctx.strategies) for (const b of ctx.blockSizes) order.push(`${strategy} · ${blockLabel(b)}`)
-    for (const g of groupBy(rows, ['workload', 'strategy', 'block_size'])) {
-      const bar = `${g.key.strategy} · ${blockLabel(g.key.block_size)}`
-      const total = acrossSeeds(g.rows, meanPerSync((r) => r.bytes_total))
+    // A strategy that ignores the block size has one bar, "any", before its sized ones.
+    for (const strategy of ctx.strategies) for (const b of [null, ...ctx.blockSizes]) order.push(`${strategy} · ${blockText(b)}`)
+    for (const c of cellsOf(rows)) {
+      const bar = `${c.strategy} · ${blockText(c.blockSize)}`
+      const total = cellFigure(c.rows, (r) => r.bytes_total)
       if (!total) continue
       for (const k of KINDS) {
-        const s = acrossSeeds(g.rows, meanPerSync(k.value))
+        const s = cellFigure(c.rows, k.value)
         if (!s || s.median === 0) continue
-        points.push({ layer: 'kind', workload: g.key.workload, strategy: g.key.strategy, bar, kind: k.label, bytes: s.median, text: formatSpread(s, bytes), share: `${((100 * s.median) / total.median).toFixed(1)} %` })
+        points.push({ layer: 'kind', workload: c.workload, strategy: c.strategy, bar, kind: k.label, bytes: s.median, text: formatSpread(s, bytes), share: `${((100 * s.median) / total.median).toFixed(1)} %` })
       }
-      points.push({ layer: 'total', workload: g.key.workload, bar, total: total.median, total_text: bytes(total.median), room: total.median * 1.35 })
+      points.push({ layer: 'total', workload: c.workload, bar, total: total.median, total_text: bytes(total.median), room: total.median * 1.35 })
     }
     if (!points.some((p) => p.layer === 'kind')) return { absent: 'no bytes were sent' }
     // One unit for the whole chart, chosen by the largest bar, so ticks are round numbers of it.
@@ -51,7 +52,7 @@ export const frameKinds: ChartBuilder = {
     const y = { field: 'bar', type: 'nominal' as const, sort: order, axis: { title: null, labelLimit: 320 } }
     const title = {
       text: this.title,
-      subtitle: ['Bytes sent per sync (both directions) by what they carry; each workload has its own scale.', runSpreadLine(ctx, { minMax: 'tooltip' })],
+      subtitle: ['Bytes sent per sync (both directions) by what they carry; each workload has its own scale.', ...runSpreadLines(ctx, { minMax: 'tooltip' })],
     }
     const spec: TopLevelSpec = {
       ...chartFrame(title, points),

@@ -4,12 +4,12 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, meanPerSync } from './aggregate.ts'
-import { groupBy } from '../../core/stats.ts'
-import { pickedLine, seedWhiskers } from './block-size-lines.ts'
-import { chartFrame, narrowContext, runSpreadLine, type ChartContext, type ChartOutcome } from './chart.ts'
+import { cellFigure } from '../../core/aggregation.ts'
+import { blockText, cellsOf, type Cell } from '../cell-figures.ts'
+import { anyBlockNote, drawnBlockSizes, pickedLine, seedWhiskers } from './block-size-lines.ts'
+import { chartFrame, narrowContext, runSpreadLines, type ChartContext, type ChartOutcome } from './chart.ts'
 import { CELL_TIPS, logEncoding, tooltip } from './encodings.ts'
-import { blockLabel, formatSpread } from './format.ts'
+import { formatSpread } from './format.ts'
 import { workloadPanels } from './panels.ts'
 
 export interface Measure {
@@ -19,6 +19,8 @@ export interface Measure {
   value: (r: ResultRow) => number | null
   /** Dash pattern: [1, 0] solid, [6, 3] dashed, [2, 2] dotted. */
   dash: number[]
+  /** What the figure is made of, for the tooltip (e.g. state by kind); absent when it is one thing. */
+  detail?: (cell: Cell) => string
 }
 
 export interface MeasureLines {
@@ -32,17 +34,18 @@ export interface MeasureLines {
 /** Builds the chart, or says why there is nothing to draw; a measure at 0 on some seed is named in the subtitle instead. */
 export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: MeasureLines): ChartOutcome {
   const points: Record<string, unknown>[] = []
-  const zero = new Set<string>()
-  for (const g of groupBy(rows, ['strategy', 'workload', 'block_size'])) {
+  const zero = new Map<string, Set<string>>()
+  for (const c of cellsOf(rows)) {
     for (const measure of m.measures) {
-      const s = acrossSeeds(g.rows, meanPerSync(measure.value))
+      const s = cellFigure(c.rows, measure.value)
       if (!s) continue
       // A log axis has no 0: such a series is named in the subtitle instead of drawn.
       if (s.min <= 0) {
-        zero.add(measure.name)
+        zero.set(measure.name, (zero.get(measure.name) ?? new Set()).add(c.strategy))
         continue
       }
-      points.push({ ...g.key, measure: measure.name, median: s.median, min: s.min, max: s.max, text: formatSpread(s, m.y.format), block: blockLabel(g.key.block_size) })
+      const point = { strategy: c.strategy, workload: c.workload, measure: measure.name, median: s.median, min: s.min, max: s.max, text: formatSpread(s, m.y.format), block: blockText(c.blockSize), detail: measure.detail?.(c) ?? '' }
+      for (const block_size of drawnBlockSizes(c, ctx)) points.push({ ...point, block_size })
     }
   }
   if (points.length === 0) return { absent: 'nothing above zero to draw on a log scale' }
@@ -64,13 +67,13 @@ export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: M
       encode: { symbols: { update: { stroke: { value: '#333' }, fill: { value: 'transparent' } } } },
     },
   }
-  const subtitle = [...m.subtitle]
-  if (zero.size) subtitle.push(`Not drawn (0 on some seed, and a log axis has no 0): ${[...zero].join(', ')}.`)
+  const subtitle = [...m.subtitle, ...anyBlockNote(rows)]
+  if (zero.size) subtitle.push(`Not drawn (0 on some seed, and a log axis has no 0): ${[...zero].map(([name, who]) => `${name} (${[...who].join(', ')})`).join('; ')}.`)
   const spec: TopLevelSpec = {
     ...chartFrame({ text: m.title, subtitle }, points),
     ...workloadPanels(ctx, 300, 200, [
       seedWhiskers(ctx, yEnc, { opacity: 0.5, detail: { field: 'measure' } }),
-      pickedLine(ctx, yEnc, { pointSize: 40, strokeDash: dash, tooltip: tooltip({ ...CELL_TIPS, measure: m.measureTitle, text: m.y.valueTitle }) }),
+      pickedLine(ctx, yEnc, { pointSize: 40, strokeDash: dash, tooltip: tooltip({ ...CELL_TIPS, measure: m.measureTitle, text: m.y.valueTitle, ...(m.measures.some((x) => x.detail) ? { detail: 'Made of' } : {}) }) }),
     ]),
   }
   return { spec }
@@ -78,10 +81,10 @@ export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: M
 
 /**
  * Measure lines over the tracking strategies alone (the rows where `column` is filled), or why there are
- * none; the subtitle's second line says what the run was and that values are per epoch.
+ * none; the subtitle then says what the run was and how its figures are folded.
  */
 export function trackingLines(rows: readonly ResultRow[], ctx: ChartContext, column: 'tracker_ms' | 'tracker_state_bytes', m: Omit<MeasureLines, 'subtitle'> & { legend: string }): ChartOutcome {
   const tracked = rows.filter((r) => r[column] !== null)
   if (tracked.length === 0) return { absent: `no tracking strategy ran (no row has ${column})` }
-  return measureLines(tracked, narrowContext(ctx, tracked), { ...m, subtitle: [m.legend, runSpreadLine(ctx, { what: 'mean per epoch' })] })
+  return measureLines(tracked, narrowContext(ctx, tracked), { ...m, subtitle: [m.legend, ...runSpreadLines(ctx)] })
 }

@@ -19,7 +19,7 @@ export const trackingTime: ChartBuilder = {
         { name: 'tracking during writes', value: (r) => r.tracker_ms, dash: [6, 3] },
       ],
       measureTitle: 'Cost',
-      y: { kind: 'decimal', title: 'Time per epoch (ms, log scale)', format: formatMs, valueTitle: 'Time per epoch' },
+      y: { kind: 'decimal', title: 'Time per sync (ms, log scale)', format: formatMs, valueTitle: 'Time per sync' },
     })
   },
 }

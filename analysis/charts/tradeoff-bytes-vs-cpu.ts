@@ -4,9 +4,11 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
-import { acrossSeeds, meanPerSync, paretoFront } from './aggregate.ts'
+import { cellFigure } from '../../core/aggregation.ts'
 import { groupBy } from '../../core/stats.ts'
-import { chartFrame, runSpreadLine, type ChartBuilder } from './chart.ts'
+import { ANY_BLOCK, blockText, cellsOf } from '../cell-figures.ts'
+import { chartFrame, runSpreadLines, type ChartBuilder } from './chart.ts'
+import { paretoFront } from './pareto.ts'
 import { CELL_TIPS, LEGEND_PICK, logEncoding, PICK_OPACITY, strategyColour, tooltip } from './encodings.ts'
 import { blockLabel, bytes, formatMs, formatSpread } from './format.ts'
 import { workloadPanels } from './panels.ts'
@@ -17,12 +19,13 @@ const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle
 /** The points of one workload: bytes and CPU per sync over seeds, each marked on or off its Pareto front. */
 function workloadPoints(workload: string, rows: readonly ResultRow[]): Record<string, unknown>[] {
   const points: Record<string, unknown>[] = []
-  for (const g of groupBy(rows, ['strategy', 'block_size'])) {
-    const b = acrossSeeds(g.rows, meanPerSync((r) => r.bytes_total))
-    const c = acrossSeeds(g.rows, meanPerSync((r) => r.sender_cpu_ms + r.receiver_cpu_ms))
+  for (const cell of cellsOf(rows)) {
+    const b = cellFigure(cell.rows, (r) => r.bytes_total)
+    const c = cellFigure(cell.rows, (r) => r.sender_cpu_ms + r.receiver_cpu_ms)
     if (!b || !c || b.min <= 0 || c.min <= 0) continue
     points.push({
-      ...g.key,
+      strategy: cell.strategy,
+      block_size: cell.blockSize,
       workload,
       bytes: b.median,
       bytes_min: b.min,
@@ -30,7 +33,7 @@ function workloadPoints(workload: string, rows: readonly ResultRow[]): Record<st
       cpu: c.median,
       cpu_min: c.min,
       cpu_max: c.max,
-      block: blockLabel(g.key.block_size),
+      block: blockText(cell.blockSize),
       sent: formatSpread(b, bytes),
       cpu_text: formatSpread(c, formatMs),
     })
@@ -58,11 +61,12 @@ export const tradeoff: ChartBuilder = {
     if (points.length === 0) return { absent: 'no sync with bytes and measurable CPU' }
     const xEnc = logEncoding('cpu', 'decimal', range(points, 'cpu_min', 'cpu_max'), 'CPU per sync, both halves (ms, log scale)')
     const yEnc = logEncoding('bytes', 'bytes', range(points, 'bytes_min', 'bytes_max'), 'Bytes sent per sync (log scale)')
-    const blocks = ctx.blockSizes.map(blockLabel)
+    // "any" (a strategy that ignores the block size) gets a shape of its own, first.
+    const blocks = [...(points.some((p) => p.block === ANY_BLOCK) ? [ANY_BLOCK] : []), ...ctx.blockSizes.map(blockLabel)]
     const whisker = { type: 'rule' as const, strokeWidth: 1.5, opacity: 0.6 }
     const title = {
       text: this.title,
-      subtitle: ['Colour: strategy; shape: block size. Black outline and line: the Pareto front (nothing sends fewer bytes with less CPU).', runSpreadLine(ctx)],
+      subtitle: ['Colour: strategy; shape: block size. Black outline and line: the Pareto front (nothing sends fewer bytes with less CPU).', ...runSpreadLines(ctx)],
     }
     const spec: TopLevelSpec = {
       ...chartFrame(title, points),

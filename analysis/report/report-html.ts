@@ -11,6 +11,9 @@ import { formatBytes } from '../../core/units.ts'
 import { escapeHtml, jsonForScript, scriptSafe } from './html-escape.ts'
 import type { InlineLib } from './inline-libs.ts'
 import type { SummaryCell, SummaryLine } from './summary-rows.ts'
+import { aggregationSentence } from '../../core/aggregation.ts'
+import { ANY_BLOCK } from '../cell-figures.ts'
+import { KEPT_STATE_WORDS } from '../kept-state.ts'
 
 export interface ReportChart {
   id: string
@@ -97,8 +100,8 @@ const BOOT = `
 `
 
 function summaryTable(lines: SummaryLine[]): string {
-  const head = ['Strategy', 'Block', 'Bytes sent / sync', 'of which up', '× oracle', 'Round trips', 'Sender CPU / sync', 'Receiver CPU / sync', 'Tracker state', 'Byte-exact']
-  const num = (c: SummaryCell) => `<td class="num">${h(c.value)}${c.range ? `<br><span class="range">${h(c.range)}</span>` : ''}</td>`
+  const head = ['Strategy', 'Block', 'Bytes sent / sync', 'Down', 'Up', '× oracle', '× local', 'Round trips', 'Sender CPU / sync', 'Receiver CPU / sync', `Est. time / sync (${lines[0]?.estProfile ?? 'wan'})`, 'State kept', 'Byte-exact']
+  const num = (c: SummaryCell, detail?: string) => `<td class="num">${h(c.value)}${c.range ? `<br><span class="range">${h(c.range)}</span>` : ''}${detail ? `<br><span class="range">${h(detail)}</span>` : ''}</td>`
   const body: string[] = []
   let workload: string | null = null
   for (const l of lines) {
@@ -107,11 +110,22 @@ function summaryTable(lines: SummaryLine[]): string {
       body.push(`<tr class="group"><th colspan="${head.length}">${h(l.workload)}</th></tr>`)
     }
     const ok = l.wrong === 0
+    const cells = [l.sent, l.down, l.up, l.vsOracle, l.vsLocal, l.roundTrips, l.senderCpu, l.receiverCpu, l.est].map((c) => num(c)).join('')
     body.push(
-      `<tr${ok ? '' : ' class="wrong"'}><td><span class="swatch" style="background:${h(strategyColour(l.strategy))}"></span>${h(l.strategy)}</td><td class="num">${h(l.block)}</td>${num(l.sent)}${num(l.up)}${num(l.vsOracle)}${num(l.roundTrips)}${num(l.senderCpu)}${num(l.receiverCpu)}${num(l.trackerState)}<td class="correct">${ok ? `✓ ${l.syncs} of ${l.syncs}` : `✗ ${l.wrong} of ${l.syncs} WRONG`}</td></tr>`,
+      `<tr${ok ? '' : ' class="wrong"'}><td><span class="swatch" style="background:${h(strategyColour(l.strategy))}"></span>${h(l.strategy)}</td><td class="num">${h(l.block)}</td>${cells}${num(l.keptState, l.stateSplit)}<td class="correct">${ok ? `✓ ${l.syncs} of ${l.syncs}` : `✗ ${l.wrong} of ${l.syncs} WRONG`}</td></tr>`,
     )
   }
   return `<table><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('\n')}</tbody></table>`
+}
+
+/** The words above the table: the aggregation sentence, then what the columns that are not obvious count. */
+function summaryIntro(lines: SummaryLine[]): string {
+  const words = [
+    `${aggregationSentence()} The grey line under a number is its min – max over seeds, when they differ.`,
+    `Bytes are both directions, framing included; “× oracle” is bytes sent over the new bytes the edits wrote, “× local” over the best local delta of the same versions (- where the run has none); “State kept” is every byte of ${KEPT_STATE_WORDS}, split by kind under it.`,
+  ]
+  if (lines.some((l) => l.block === ANY_BLOCK)) words.push(`Block “${ANY_BLOCK}”: the strategy ignores the block size, ran once per workload and seed, and its line stands for every block size of the sweep.`)
+  return words.map((w) => `<p class="aggregation">${h(w)}</p>`).join('\n')
 }
 
 function manifestSection(m: Manifest | null): string {
@@ -172,7 +186,7 @@ ${banner}
 <nav class="toc">Charts: ${p.charts.map((c) => `<a href="#${h(c.id)}">${h(c.title)}</a>`).join(' · ')} · <a href="#summary">summary table</a></nav>
 <section id="summary">
 <h2>Summary</h2>
-<p>Per sync, the median over seeds of each seed's mean over its epochs; the grey line under a number is its min – max over seeds, when they differ. Bytes are both directions, framing included; “× oracle” is bytes sent over the edit-aware lower bound.</p>
+${summaryIntro(p.summary)}
 ${summaryTable(p.summary)}
 </section>
 <section id="charts">

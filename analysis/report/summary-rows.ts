@@ -1,68 +1,62 @@
 /**
- * The report's summary table: one line per workload × strategy × block size, every number the median over
- * seeds of that seed's mean per sync, with min–max beside it, as the charts show them.
+ * The report's summary table: one line per cell (workload, strategy, block size), from the same cell figures
+ * as the terminal table (analysis/cell-figures.ts, folded by core/aggregation.ts), each a median over seeds
+ * with its min–max beside it, in the run's order.
  */
-import { acrossSeeds, efficiencyPerSeed, meanPerSync } from '../charts/aggregate.ts'
-import { groupBy, type Spread } from '../../core/stats.ts'
+import { blockText, figureText, roundTripsText, runFigures, type FigureText } from '../cell-figures.ts'
 import type { ChartContext } from '../charts/chart.ts'
-import { blockLabel, bytes, formatMs, formatRatio } from '../charts/format.ts'
+import { bytes, formatMs, formatRatio } from '../charts/format.ts'
+import { STATE_KINDS } from '../kept-state.ts'
 import type { ResultRow } from '../../core/result-row.ts'
 
 /** A median, and the min–max over seeds when it shows a difference at the precision printed. */
-export interface SummaryCell {
-  value: string
-  range: string | null
-}
+export type SummaryCell = FigureText
 
 export interface SummaryLine {
   workload: string
   strategy: string
+  /** "4 KiB", or "any" for a strategy that ignores the block size. */
   block: string
   sent: SummaryCell
+  down: SummaryCell
   up: SummaryCell
   vsOracle: SummaryCell
+  vsLocal: SummaryCell
   roundTrips: SummaryCell
   senderCpu: SummaryCell
   receiverCpu: SummaryCell
-  trackerState: SummaryCell
+  est: SummaryCell
+  /** The network profile of est_sync_ms. */
+  estProfile: string
+  /** Every byte kept between syncs, and its split by kind ("tracker 0 B · sender 64 KiB · receiver 20 B"). */
+  keptState: SummaryCell
+  stateSplit: string
   syncs: number
   wrong: number
 }
 
-function cell(s: Spread | null, f: (n: number) => string): SummaryCell {
-  if (!s) return { value: '–', range: null }
-  const lo = f(s.min)
-  const hi = f(s.max)
-  return { value: f(s.median), range: lo === hi ? null : `${lo} – ${hi}` }
-}
-
 export function summaryLines(rows: readonly ResultRow[], ctx: ChartContext): SummaryLine[] {
-  const lines = groupBy(rows, ['workload', 'strategy', 'block_size']).map((g) => {
-    const per = (f: (r: ResultRow) => number | null) => acrossSeeds(g.rows, meanPerSync(f))
-    return {
-      key: g.key,
-      line: {
-        workload: g.key.workload,
-        strategy: g.key.strategy,
-        block: blockLabel(g.key.block_size),
-        sent: cell(per((r) => r.bytes_total), bytes),
-        up: cell(per((r) => r.bytes_up), bytes),
-        vsOracle: cell(acrossSeeds(g.rows, efficiencyPerSeed), formatRatio),
-        roundTrips: cell(per((r) => r.round_trips), (n) => String(Number(n.toFixed(2)))),
-        senderCpu: cell(per((r) => r.sender_cpu_ms), formatMs),
-        receiverCpu: cell(per((r) => r.receiver_cpu_ms), formatMs),
-        trackerState: cell(per((r) => r.tracker_state_bytes), bytes),
-        syncs: g.rows.length,
-        wrong: g.rows.filter((r) => !r.correct).length,
-      },
-    }
-  })
-  const rank = (list: readonly (string | number)[], v: string | number) => list.indexOf(v)
-  lines.sort(
-    (a, b) =>
-      rank(ctx.workloads, a.key.workload) - rank(ctx.workloads, b.key.workload) ||
-      rank(ctx.strategies, a.key.strategy) - rank(ctx.strategies, b.key.strategy) ||
-      a.key.block_size - b.key.block_size,
+  const rank = (list: readonly string[], v: string) => list.indexOf(v)
+  const figures = runFigures(rows).sort(
+    (a, b) => rank(ctx.workloads, a.workload) - rank(ctx.workloads, b.workload) || rank(ctx.strategies, a.strategy) - rank(ctx.strategies, b.strategy) || (a.blockSize ?? 0) - (b.blockSize ?? 0),
   )
-  return lines.map((l) => l.line)
+  return figures.map((f) => ({
+    workload: f.workload,
+    strategy: f.strategy,
+    block: blockText(f.blockSize),
+    sent: figureText(f.bytesTotal, bytes),
+    down: figureText(f.bytesDown, bytes),
+    up: figureText(f.bytesUp, bytes),
+    vsOracle: figureText(f.vsOracle, formatRatio),
+    vsLocal: figureText(f.vsLocal, formatRatio),
+    roundTrips: figureText(f.roundTrips, roundTripsText),
+    senderCpu: figureText(f.senderCpuMs, formatMs),
+    receiverCpu: figureText(f.receiverCpuMs, formatMs),
+    est: figureText(f.estMs, formatMs),
+    estProfile: f.estProfile,
+    keptState: figureText(f.keptState, bytes),
+    stateSplit: STATE_KINDS.map((k) => `${k.kind} ${figureText(f.stateByKind[k.kind], bytes).value}`).join(' · '),
+    syncs: f.syncs,
+    wrong: f.wrong,
+  }))
 }
