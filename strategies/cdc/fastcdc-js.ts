@@ -14,32 +14,39 @@ import type { Chunker } from './chunker.ts'
 import { gearTables, type GearTable } from './gear-table.ts'
 import type { FastCdcParams } from './fastcdc-options.ts'
 
-const TWO32 = 4294967296
-
 interface Halves {
   readonly hi: number
   readonly lo: number
 }
-const halves = (m: bigint): Halves => ({ hi: Number(m >> 32n), lo: Number(m & 0xffffffffn) })
+const halves = (m: bigint): Halves => ({ hi: Number(m >> 32n) | 0, lo: Number(m & 0xffffffffn) | 0 })
+
+interface SignedTable {
+  readonly hi: Int32Array
+  readonly lo: Int32Array
+}
+/** The table's halves as int32, so the loops stay in small integers. */
+const signed = (t: GearTable): SignedTable => ({ hi: new Int32Array(t.hi), lo: new Int32Array(t.lo) })
 
 /** A FastCDC chunker of the 2016 or 2020 form in JavaScript. */
 export class FastCdcJs implements Chunker {
   readonly name: string
-  private readonly gear: GearTable
-  private readonly gearLs: GearTable
+  readonly gear: SignedTable
+  readonly gearLs: SignedTable
   private readonly s: Halves
   private readonly l: Halves
   private readonly sLs: Halves
   private readonly lLs: Halves
   private hi = 0
   private lo = 0
+  /** A scan's result: hash hi, lo, and 1 when it matched. */
+  readonly out = new Int32Array(3)
 
   constructor(private readonly p: FastCdcParams) {
     if (p.form === 'ronomon') throw new Error('fastcdc-js: the ronomon form is RonomonChunker')
     this.name = `fastcdc-${p.form}-js`
     const t = gearTables(p.seed)
-    this.gear = t.gear
-    this.gearLs = t.gearLs
+    this.gear = signed(t.gear)
+    this.gearLs = signed(t.gearLs)
     this.s = halves(p.maskS)
     this.l = halves(p.maskL)
     this.sLs = halves(p.maskS << 1n)
@@ -62,69 +69,90 @@ export class FastCdcJs implements Chunker {
 
   /** One byte a step from min; returns the chunk's length. */
   private cut2016(data: Uint8Array, start: number, center: number, remaining: number): number {
-    const gHi = this.gear.hi
-    const gLo = this.gear.lo
-    let hi = 0
-    let lo = 0
-    let i = start + this.p.min
-    for (let phase = 0; phase < 2; phase++) {
-      const m = phase === 0 ? this.s : this.l
-      const mHi = m.hi
-      const mLo = m.lo
-      const stop = start + (phase === 0 ? center : remaining)
-      for (; i < stop; i++) {
-        const b = data[i]!
-        const sum = ((lo << 1) >>> 0) + gLo[b]!
-        hi = (((hi << 1) | (lo >>> 31)) + gHi[b]! + (sum >= TWO32 ? 1 : 0)) >>> 0
-        lo = sum >>> 0
-        if ((lo & mLo) === 0 && (hi & mHi) === 0) {
-          this.hi = hi
-          this.lo = lo
-          return i - start
-        }
-      }
-    }
-    this.hi = hi
-    this.lo = lo
-    return remaining
+    const i = scan2016(data, start + this.p.min, start + center, this.gear, this.s, this.out, 0)
+    const at = this.out[2] === 1 ? i : scan2016(data, i, start + remaining, this.gear, this.l, this.out, 1)
+    this.hi = this.out[0]!
+    this.lo = this.out[1]!
+    return (this.out[2] === 1 ? at : start + remaining) - start
   }
 
   /** Two bytes a step from min rounded down to even; returns the chunk's length. */
   private cut2020(data: Uint8Array, start: number, center: number, remaining: number): number {
-    const gHi = this.gear.hi
-    const gLo = this.gear.lo
-    const lsHi = this.gearLs.hi
-    const lsLo = this.gearLs.lo
-    let hi = 0
-    let lo = 0
-    let a = start + (this.p.min & ~1)
-    for (let phase = 0; phase < 2; phase++) {
-      const m = phase === 0 ? this.s : this.l
-      const mls = phase === 0 ? this.sLs : this.lLs
-      const stop = start + ((phase === 0 ? center : remaining) & ~1)
-      for (; a < stop; a += 2) {
-        const b0 = data[a]!
-        let sum = ((lo << 2) >>> 0) + lsLo[b0]!
-        hi = (((hi << 2) | (lo >>> 30)) + lsHi[b0]! + (sum >= TWO32 ? 1 : 0)) >>> 0
-        lo = sum >>> 0
-        if ((lo & mls.lo) === 0 && (hi & mls.hi) === 0) {
-          this.hi = hi
-          this.lo = lo
-          return a - start
-        }
-        const b1 = data[a + 1]!
-        sum = lo + gLo[b1]!
-        hi = (hi + gHi[b1]! + (sum >= TWO32 ? 1 : 0)) >>> 0
-        lo = sum >>> 0
-        if ((lo & m.lo) === 0 && (hi & m.hi) === 0) {
-          this.hi = hi
-          this.lo = lo
-          return a + 1 - start
-        }
-      }
-    }
-    this.hi = hi
-    this.lo = lo
-    return remaining
+    const a = scan2020(data, start + (this.p.min & ~1), start + (center & ~1), this, this.s, this.sLs, 0)
+    const at = this.out[2] === 1 ? a : scan2020(data, a, start + (remaining & ~1), this, this.l, this.lLs, 1)
+    this.hi = this.out[0]!
+    this.lo = this.out[1]!
+    return (this.out[2] === 1 ? at : start + remaining) - start
   }
+
+}
+
+/**
+ * Hashes data[i, stop) one byte a step from the hash in out (reset when `phase` is 0); stops at the
+ * first byte whose hash has no bit of the mask set (out[2] = 1, returns its index) or at stop.
+ * A free function with every value in a local: V8 keeps the loop in int32 registers.
+ */
+function scan2016(data: Uint8Array, i: number, stop: number, gear: SignedTable, mask: Halves, out: Int32Array, phase: number): number {
+  const gHi = gear.hi
+  const gLo = gear.lo
+  const mHi = mask.hi
+  const mLo = mask.lo
+  let hi = phase === 0 ? 0 : out[0]!
+  let lo = phase === 0 ? 0 : out[1]!
+  out[2] = 0
+  for (; i < stop; i++) {
+    const b = data[i]!
+    const g = gLo[b]!
+    const sum = ((lo << 1) + g) | 0
+    // int32 throughout (no heap numbers): the low half overflowed iff it came out below what was added.
+    hi = (((hi << 1) | (lo >>> 31)) + gHi[b]! + ((sum >>> 0) < (g >>> 0) ? 1 : 0)) | 0
+    lo = sum
+    if ((lo & mLo) === 0 && (hi & mHi) === 0) {
+      out[2] = 1
+      break
+    }
+  }
+  out[0] = hi
+  out[1] = lo
+  return i
+}
+
+/** The 2020 form of scan2016: a pair a step from a (even from the chunk start) to stop; returns the matching byte's index. */
+function scan2020(data: Uint8Array, a: number, stop: number, t: FastCdcJs, mask: Halves, maskLs: Halves, phase: number): number {
+  const out = t.out
+  const gHi = t.gear.hi
+  const gLo = t.gear.lo
+  const lsHi = t.gearLs.hi
+  const lsLo = t.gearLs.lo
+  const mHi = mask.hi
+  const mLo = mask.lo
+  const lHi = maskLs.hi
+  const lLo = maskLs.lo
+  let hi = phase === 0 ? 0 : out[0]!
+  let lo = phase === 0 ? 0 : out[1]!
+  out[2] = 0
+  for (; a < stop; a += 2) {
+    const b0 = data[a]!
+    let g = lsLo[b0]!
+    let sum = ((lo << 2) + g) | 0
+    hi = (((hi << 2) | (lo >>> 30)) + lsHi[b0]! + ((sum >>> 0) < (g >>> 0) ? 1 : 0)) | 0
+    lo = sum
+    if ((lo & lLo) === 0 && (hi & lHi) === 0) {
+      out[2] = 1
+      break
+    }
+    const b1 = data[a + 1]!
+    g = gLo[b1]!
+    sum = (lo + g) | 0
+    hi = (hi + gHi[b1]! + ((sum >>> 0) < (g >>> 0) ? 1 : 0)) | 0
+    lo = sum
+    if ((lo & mLo) === 0 && (hi & mHi) === 0) {
+      out[2] = 1
+      a++
+      break
+    }
+  }
+  out[0] = hi
+  out[1] = lo
+  return a
 }
