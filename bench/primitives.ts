@@ -18,6 +18,7 @@ import { makeContent } from '../workloads/content.ts'
 import { Rng } from '../core/seeded-random.ts'
 import { textTable } from '../core/text-table.ts'
 import { extraPrimitives } from './primitives-extra.ts'
+import { cdcPrimitives } from './primitives-cdc.ts'
 import type { Primitive } from './primitive.ts'
 
 
@@ -74,6 +75,7 @@ async function primitives(): Promise<Primitive[]> {
     },
   })
   out.push(...(await extraPrimitives()))
+  out.push(...cdcPrimitives())
   return out
 }
 
