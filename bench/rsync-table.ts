@@ -4,7 +4,7 @@
  * real rsync, rdiff, xdelta3 and zstd beside rsync-rolling. One sync per cell, in the steady state like
  * every run; prints the table in Markdown (the README's copy comes from here).
  *
- *   npm run bench:table                                    # typescript 5.5.4 → 5.6.2, 512 B-8 KiB
+ *   npm run bench:table                                    # typescript 5.5.4 → 5.6.2, 512 B-8 KiB, --floor max
  *   npm run bench:table -- --package commander --from 0 --block-sizes 700,1024 --out results/table
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
       'block-sizes': { type: 'string', default: '512,1024,2048,4096,8192' },
       strategies: { type: 'string', default: DEFAULT_STRATEGIES },
       out: { type: 'string' },
+      // One epoch: the costly floor (zstd -19) is affordable, and a published table should use it.
+      floor: { type: 'string', default: 'max' },
     },
   })
   const series = findSeries(values.package)
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     epochs: 1,
     seeds: ['1'],
     overrides: { 'release-series': { package: series.name, from } },
+    floor: values.floor,
   })
   // Without --out the run lives in a temporary folder of this script's, removed when it ends.
   const tmp = values.out ? undefined : mkdtempSync(join(tmpdir(), 'deltabench-table-'))
