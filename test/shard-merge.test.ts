@@ -64,7 +64,7 @@ describe('shards and merge', () => {
     expect(resumed.status, resumed.stderr).toBe(0)
     const rows = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ResultRow)
     expect(stable(rows(jsonl))).toEqual(stable(rows(join(d, 'ref', 'rows.jsonl'))))
-  })
+  }, 180_000)
 
   it('the CLI takes --shard i/n and merge, and rejects a bad shard', () => {
     const d = tmp()
@@ -87,5 +87,5 @@ describe('--jobs', () => {
     const parallel = await runMatrix(config, { outDir: join(d, 'parallel'), warmup: false, jobs: 2 })
     expect(stable(parallel.rows)).toEqual(stable(serial.rows))
     expect(parallel.manifest.jobs).toBe(2)
-  })
+  }, 180_000)
 })
