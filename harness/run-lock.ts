@@ -107,21 +107,27 @@ export function acquireRunLock(dir: string, what: string, onNote: (message: stri
  * The lock, released by `release`, or when the process exits (process.exit, the end of the event loop), or
  * on a signal. A signal handler installed by someone else owns the exit (it must end through process.exit,
  * which releases); with none, the lock's handler releases and re-raises the signal so the process ends as
- * it would have.
+ * it would have. Signals are handled when the event loop turns (the engine yields between cells).
  */
 function holdUntilExit(path: string, text: string): RunLock {
   let held = true
   const onExit = () => release()
+  const dropSignalHandlers = () => {
+    for (const s of SIGNALS) process.removeListener(s, onSignal)
+  }
   const onSignal = (sig: NodeJS.Signals) => {
     if (process.listenerCount(sig) > 1) return
     release()
+    dropSignalHandlers()
     process.kill(process.pid, sig)
   }
   function release(): void {
     if (!held) return
     held = false
     process.removeListener('exit', onExit)
-    for (const s of SIGNALS) process.removeListener(s, onSignal)
+    // Kept one more turn of the event loop: a signal that came while the lock was held is dispatched then
+    // (before setImmediate's phase) and must still end the process, not vanish with its handler.
+    setImmediate(dropSignalHandlers)
     try {
       // Only our own lock: a folder someone emptied and relocked is theirs.
       if (readFileSync(path, 'utf8') === text) unlinkSync(path)

@@ -126,7 +126,11 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
       const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
       const cache = new PreparedCache(config, storage)
       try {
-        for (const cell of pending) finished(cell, await runPlannedCell(cell, cache, runId, channel))
+        for (const cell of pending) {
+          finished(cell, await runPlannedCell(cell, cache, runId, channel))
+          // A turn of the event loop between cells: a signal (Ctrl-C) is handled after this cell, not after the matrix.
+          await new Promise((r) => setImmediate(r))
+        }
       } finally {
         cache.clear()
         storage.dispose()
