@@ -126,11 +126,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
       const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
       const cache = new PreparedCache(config, storage)
       try {
-        for (const cell of pending) {
-          finished(cell, await runPlannedCell(cell, cache, runId, channel))
-          // A turn of the event loop between cells: a signal (Ctrl-C) is handled after this cell, not after the matrix.
-          await new Promise((r) => setImmediate(r))
-        }
+        for (const cell of pending) finished(cell, await runPlannedCell(cell, cache, runId, channel))
       } finally {
         cache.clear()
         storage.dispose()
@@ -247,7 +243,9 @@ export class PreparedCache {
   }
 }
 
-export function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
+export async function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
+  // A turn of the event loop before each cell: a signal (Ctrl-C) is handled between cells, not after the matrix.
+  await new Promise((r) => setImmediate(r))
   const prepared = cache.get(cell.workload, cell.seed)
   return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel, fault: cache.config.fault, cold: cache.config.cold })
 }
