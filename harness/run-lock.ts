@@ -97,7 +97,12 @@ export function acquireRunLock(dir: string, what: string, onNote: (message: stri
     // Re-read just before removing: if another process took the stale lock over meanwhile, its lock is not
     // ours to remove (two takers reading the same stale lock within microseconds remain a window).
     if (readText(path) !== seen) continue
-    unlinkSync(path)
+    try {
+      unlinkSync(path)
+    } catch (err) {
+      // Removed meanwhile by another taker: try again, as it did.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
     onNote(`took over the stale lock of ${describe(holder)}: that process is gone`)
   }
   throw new ConfigError(`${dir}: another deltabench took its lock over at the same moment; retry`)
