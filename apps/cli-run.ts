@@ -11,6 +11,7 @@ import { FLOOR_HELP } from '../harness/floor-level.ts'
 import { floorNotice } from '../harness/local-floor.ts'
 import { parseOverrides, resolveUserRun, type OwnData } from '../harness/request.ts'
 import { runMatrix, type Shard } from '../harness/run-matrix.ts'
+import { checkRunId, RUN_ID_RULE } from '../harness/run-id.ts'
 import { loadRerun } from '../harness/rerun.ts'
 import { summaryTable } from '../analysis/summary.ts'
 import { CONTENT_MODELS } from '../workloads/content.ts'
@@ -67,7 +68,7 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--target <file>', 'your own data: the new image (with --base)')
     .option('--trace <file>', 'your own block trace (MSR Cambridge CSV, or offset,length CSV): its writes replayed (block-trace workload)')
     .option('--out <dir>', 'run directory (default: results/<run-id>)')
-    .option('--run-id <id>', 'name of the run directory under results/')
+    .option('--run-id <id>', `name of the run directory under results/: ${RUN_ID_RULE}`)
     .option('--resume', 'continue the run in --out (same config), skipping finished cells')
     .option('--repeat <n>', 'run every cell n times: CPU gets median, min, max and a bootstrap interval; bytes must repeat exactly (default: 1)')
     .option('--compress <stage>', 'compression on the channel: none, gzip[:1-9], brotli[:0-11], zstd[:1-22], adaptive (default: none)')
@@ -153,8 +154,15 @@ function parseShard(text: string | undefined): Shard | undefined {
   return { index, count }
 }
 
+/** Where the run goes, checked before anything runs: a run id is a name; --resume names the run it continues. */
+function checkDestination(flags: RunFlags): void {
+  if (flags.runId !== undefined) checkRunId(flags.runId)
+  if (flags.resume && flags.out === undefined && flags.runId === undefined) throw new ConfigError('--resume continues the run in a folder: name it with --out <dir> (or --run-id <id> for results/<id>), e.g. --resume --out results/<run-id>')
+}
+
 /** Runs the matrix, prints the summary, writes the report; exit 3 with --fail-on-incorrect when a replica came out wrong. */
 async function run(flags: RunFlags, cmd: Command): Promise<number> {
+  checkDestination(flags)
   const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: parseShard(flags.shard) }
   const notice = floorNotice(config.floor)
   if (notice) process.stderr.write(`note: ${notice}\n`)

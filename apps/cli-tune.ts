@@ -10,7 +10,7 @@ import { configHash } from '../harness/manifest.ts'
 import { parseOverrides, strategiesFor, withOwnData } from '../harness/request.ts'
 import { defaultRunId } from '../harness/run-matrix.ts'
 import { commaList, repeatable, type SetExitCode } from './cli-flags.ts'
-import { TUNE_FILES, tune, tuneText, writeTuneResults, type TuneRequest } from './tune.ts'
+import { checkTuneFolder, TUNE_FILES, tune, tuneText, writeTuneResults, type TuneRequest } from './tune.ts'
 
 interface TuneFlags {
   strategies?: string[]
@@ -62,7 +62,7 @@ export function addTuneCommand(program: Command, setExitCode: SetExitCode): void
     .option('--compress <stage>', 'compression on the channel (default: none)')
     .option('--repeat <n>', `measure each block size n times per seed; the median over repeats, as the aggregation takes it (default: 1; ${DEFAULT_SEEDS.length} with --base/--target, whose one seed gives one unit)`)
     .option('--opt <name.key=value>', 'a strategy or workload option (repeatable)', repeatable, [])
-    .option('--out <dir>', 'where to write tune.json, rows.jsonl and the chart (default: results/tune-<time>)')
+    .option('--out <dir>', 'where to write tune.json, rows.jsonl and the chart: a new or empty folder, or an earlier tune\'s (default: results/tune-<time>)')
     .action(async (flags: TuneFlags) => setExitCode(await runTune(flags)))
 }
 
@@ -110,6 +110,8 @@ function tuneRequest(flags: TuneFlags): Omit<TuneRequest, 'onEvaluate'> {
 async function runTune(flags: TuneFlags): Promise<number> {
   const req = tuneRequest(flags)
   const out = flags.out ?? join('results', `tune-${defaultRunId(configHash(req.config))}`)
+  // Before measuring: a tune refused only at the end would have spent its whole run for nothing.
+  checkTuneFolder(out)
   const tuned = await tune({ ...req, onEvaluate: (s, bs) => process.stderr.write(`measuring ${s} at ${bs} B\n`) })
   await writeTuneResults(out, req, tuned)
   process.stdout.write(`${tuneText(tuned.results)}\n\ntune results: ${out}/ (${TUNE_FILES.join(', ')})\n`)

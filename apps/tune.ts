@@ -1,5 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ConfigError } from '../core/errors.ts'
+import { claimFolder, folderState, someFiles } from '../harness/run-folder.ts'
 import { findStrategy, findWorkload, type RunConfig } from '../harness/config.ts'
 import { searchBlockSize } from './block-size-search.ts'
 import { parseProfile, syncBreakdown, combineBreakdown, type CostModel, type NetworkProfile, type SyncBreakdown } from '../core/network-profile.ts'
@@ -233,20 +235,50 @@ export function tuneText(results: readonly TuneResult[]): string {
 /** What writeTuneResults writes into its directory. */
 export const TUNE_FILES = ['tune.json', 'rows.jsonl', 'tune.vl.json', 'tune.svg', 'tune.png'] as const
 
+/** Written at the head of tune.json: it marks the folder as a tune's own, which a later tune may write again. */
+const TUNE_MARK = { tool: 'deltabench', kind: 'tune' } as const
+
+function isTuneJson(path: string): boolean {
+  try {
+    const t = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+    return t.tool === TUNE_MARK.tool && t.kind === TUNE_MARK.kind
+  } catch {
+    return false
+  }
+}
+
 /**
- * Writes a tuning into `dir` (created if need be): the request, the aggregation and rule, and the results
+ * Refuses, writing nothing, a folder tune may not write: tune writes only into a new or empty folder, or one
+ * holding nothing but an earlier tune's files (tune.json marked as a tune's). Never a run's folder.
+ */
+export function checkTuneFolder(dir: string): void {
+  const state = folderState(dir)
+  if (state.kind === 'absent' || state.kind === 'empty') return
+  if (state.kind === 'run') throw new ConfigError(`tune: --out ${dir} holds a run (its manifest.json and rows); tune writes only into a folder of its own, so the run is kept: choose another --out, e.g. --out ${dir}-tune`)
+  const foreign = state.files.filter((f) => !(TUNE_FILES as readonly string[]).includes(f))
+  if (foreign.length === 0 && isTuneJson(join(dir, 'tune.json'))) return
+  throw new ConfigError(`tune: --out ${dir} holds files tune did not write (${someFiles(foreign.length ? foreign : state.files)}); tune writes only into a new or empty folder, or its own earlier one, so nothing of yours is replaced: choose another --out, e.g. --out ${join(dir, 'tune')}`)
+}
+
+/**
+ * Writes a tuning into `dir` (created if need be; refused by checkTuneFolder unless new, empty or an earlier tune's), under its lock: the request, the aggregation and rule, and the results
  * (tune.json), every row measured (rows.jsonl), and the chart as a Vega-Lite spec, an SVG and a PNG.
  */
 export async function writeTuneResults(dir: string, req: Omit<TuneRequest, 'onEvaluate'>, tuned: { results: TuneResult[]; rows: ResultRow[] }): Promise<void> {
   const { config, profiles, model, min, max, align } = req
   const units = tuned.results[0]?.best.units ?? 0
-  mkdirSync(dir, { recursive: true })
-  const head = { config, profiles, model, min, max, align: align ?? null, aggregation: AGGREGATION, verdict: verdictSentence(units) }
-  writeFileSync(join(dir, 'tune.json'), JSON.stringify({ ...head, results: tuned.results }, null, 2) + '\n')
-  writeFileSync(join(dir, 'rows.jsonl'), tuned.rows.map((r) => JSON.stringify(r) + '\n').join(''))
   const spec = tuneChart(tuned.results, [AGGREGATION, verdictSentence(units)])
-  writeFileSync(join(dir, 'tune.vl.json'), JSON.stringify(spec, null, 2) + '\n')
   const svg = await renderSvg(spec)
-  writeFileSync(join(dir, 'tune.svg'), svg)
-  writeFileSync(join(dir, 'tune.png'), renderPng(svg))
+  const head = { ...TUNE_MARK, config, profiles, model, min, max, align: align ?? null, aggregation: AGGREGATION, verdict: verdictSentence(units) }
+  // Checked again, under the folder's lock: the folder may have changed while the tune measured.
+  const claim = claimFolder(dir, 'tune', checkTuneFolder)
+  try {
+    writeFileSync(join(dir, 'tune.json'), JSON.stringify({ ...head, results: tuned.results }, null, 2) + '\n')
+    writeFileSync(join(dir, 'rows.jsonl'), tuned.rows.map((r) => JSON.stringify(r) + '\n').join(''))
+    writeFileSync(join(dir, 'tune.vl.json'), JSON.stringify(spec, null, 2) + '\n')
+    writeFileSync(join(dir, 'tune.svg'), svg)
+    writeFileSync(join(dir, 'tune.png'), renderPng(svg))
+  } finally {
+    claim.lock.release()
+  }
 }

@@ -94,6 +94,20 @@ function positiveInt(what: string, v: unknown, max = Number.MAX_SAFE_INTEGER): n
   return n
 }
 
+/**
+ * Refuses a list naming one thing twice once parsed (4096 and 4KiB are one block size): each would run its
+ * cells twice and write duplicate rows. `spelling` is how the user wrote each item.
+ */
+function refuseDuplicates<T>(flag: string, values: readonly T[], spelling: (i: number) => string): void {
+  const first = new Map<T, number>()
+  values.forEach((v, i) => {
+    const j = first.get(v)
+    if (j === undefined) return void first.set(v, i)
+    const how = spelling(j) === spelling(i) ? `"${spelling(i)}" twice` : `"${spelling(j)}" and "${spelling(i)}", which are both ${String(v)}`
+    throw new ConfigError(`${flag} lists ${how}; each would run the same cells again: list each once`)
+  })
+}
+
 /** Turns what a user asked for into a checked, fully resolved RunConfig. */
 export function resolveRun(req: RunRequest): RunConfig {
   const merged = { ...DEFAULT_REQUEST, ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) }
@@ -103,6 +117,8 @@ export function resolveRun(req: RunRequest): RunConfig {
   const workloads = (merged.workloads as string[]).map(findWorkload)
   if (strategies.length === 0) throw new ConfigError('no strategies given')
   if (workloads.length === 0) throw new ConfigError('no workloads given')
+  refuseDuplicates('--strategies', strategies.map((s) => s.name), (i) => strategies[i]!.name)
+  refuseDuplicates('--workloads', workloads.map((w) => w.name), (i) => workloads[i]!.name)
   for (const name of Object.keys(overrides)) {
     if (!strategies.some((s) => s.name === name) && !workloads.some((w) => w.name === name)) {
       throw new ConfigError(`--opt ${name}.…: "${name}" is not a strategy or workload in this run`)
@@ -114,6 +130,7 @@ export function resolveRun(req: RunRequest): RunConfig {
     return n
   })
   if (blockSizes.length === 0) throw new ConfigError('no block sizes given')
+  refuseDuplicates('--block-sizes', blockSizes, (i) => String((merged.blockSizes as (number | string)[])[i]))
   const size = typeof merged.size === 'number' ? merged.size : parseSize(String(merged.size), '--size')
   if (size < 0 || size > 2 ** 40) throw new ConfigError(`--size ${merged.size} must be from 0 to 1 TiB`)
   const synthetic = workloads.every((w) => w.hasWriteTrace)
@@ -123,7 +140,7 @@ export function resolveRun(req: RunRequest): RunConfig {
   }
   const seeds = (merged.seeds as (string | number)[]).map(String)
   if (seeds.length === 0 || seeds.some((s) => s.trim() === '')) throw new ConfigError('--seeds needs at least one non-empty seed, e.g. --seeds 1,2,3')
-  if (new Set(seeds).size !== seeds.length) throw new ConfigError('--seeds lists a seed twice')
+  refuseDuplicates('--seeds', seeds, (i) => seeds[i]!)
   const content = parseContent(String(merged.content))
   parseProfile(String(merged.profile))
   const fault = resolveFault(req.fault, req.faultRate)

@@ -5,6 +5,7 @@ import type { Manifest } from '../core/run-files.ts'
 import { prepareWorkload, type PreparedWorkload } from './prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { cellKey, RunDir } from './results-dir.ts'
+import { checkRunId } from './run-id.ts'
 import { cellUnsupported, runCell } from './run-cell.ts'
 import { channelFor, type ChannelSetup } from './channel-setup.ts'
 import { runInChildren } from './child-pool.ts'
@@ -71,10 +72,10 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   // The whole matrix's plan (not the shard's): each strategy's recorded block sizes are those its cells run at.
   const manifest = newManifest(config, total, planCells(config))
   manifest.shard = shard
-  const dir = opts.outDir ?? join('results', opts.runId ?? defaultRunId(manifest.configHash))
+  const dir = opts.outDir ?? join('results', checkRunId(opts.runId ?? defaultRunId(manifest.configHash)))
   const runId = opts.runId ?? basename(dir)
   const epochsFor = (workload: string) => (findWorkload(workload).hasWriteTrace ? config.epochs : 1)
-  const run = RunDir.open(dir, manifest, { resume: opts.resume ?? false, epochsPerCell: (r) => epochsFor(r.workload) })
+  const run = RunDir.open(dir, manifest, { resume: opts.resume ?? false, epochsPerCell: (r) => epochsFor(r.workload), onNote: opts.onWarn })
   let done = 0
   const channel = channelFor(config)
   // Bytes of repeat 1 per cell and epoch: every later repeat must match them exactly.
@@ -140,6 +141,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     manifest.cells.done = run.done.size
     manifest.finished = new Date().toISOString()
     run.writeManifest(manifest)
+    run.close()
   }
   return { dir, rows: run.rows, manifest }
 }
@@ -241,7 +243,9 @@ export class PreparedCache {
   }
 }
 
-export function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
+export async function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
+  // A turn of the event loop before each cell: a signal (Ctrl-C) is handled between cells, not after the matrix.
+  await new Promise((r) => setImmediate(r))
   const prepared = cache.get(cell.workload, cell.seed)
   return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel, fault: cache.config.fault, cold: cache.config.cold })
 }
