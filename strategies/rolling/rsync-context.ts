@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ProtocolError, ToolError, WireFormatError } from '../../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
-import type { Frame, Half, ReceiverContext, SenderContext, Strategy } from '../../core/strategy.ts'
+import type { Frame, Half, ReceiverContext, SenderContext, Strategy, Telemetry } from '../../core/strategy.ts'
+import type { ReadonlyVolume } from '../../core/volume.ts'
 import { makeTempDir, removeTempDir } from '../../core/temp-dir.ts'
 import { FrameReader } from '../../core/wire.ts'
 import { blockSizeFor } from '../shared/block-size-rules.ts'
@@ -66,24 +67,30 @@ export const rsyncContext: Strategy<RsyncContextOptions, undefined> = {
     }
   },
 
-  async receiver(ctx, o): Promise<Half> {
-    checkOptions(NAME, OPTIONS, o)
-    // Checked here, since a decoder that fails is otherwise taken for a wrong R (see ContextRestorer.decode).
-    const missing = missingTools(NAME, [CODEC_TOOLS[o.codec]])
-    if (missing) throw new ToolError(missing)
-    const inner = await rsyncRolling.receiver(ctx, o)
-    const restore = new ContextRestorer(ctx, o)
-    return {
-      get done() {
-        return inner.done
-      },
-      async step(inbox): Promise<Frame[]> {
-        const plain: Uint8Array[] = []
-        for (const f of inbox) plain.push(...(await restore.accept(f)))
-        return inner.step(plain)
-      },
-    }
-  },
+  receiver: (ctx, o) => contextReceiver(ctx, o),
+}
+
+/**
+ * The receiver half: rsync-rolling's, fed the plain frames a ContextRestorer gives back. `reference` is
+ * where R is read from: the replica, or (in a test) a volume that differs from it, to show a wrong R is caught.
+ */
+export async function contextReceiver(ctx: ReceiverContext, o: RsyncContextOptions, reference: ReadonlyVolume = ctx.replica): Promise<Half> {
+  checkOptions(NAME, OPTIONS, o)
+  // Checked here, since a decoder that fails is otherwise taken for a wrong R (see ContextRestorer.decode).
+  const missing = missingTools(NAME, [CODEC_TOOLS[o.codec]])
+  if (missing) throw new ToolError(missing)
+  const inner = await rsyncRolling.receiver(ctx, o)
+  const restore = new ContextRestorer(reference, ctx.telemetry, o)
+  return {
+    get done() {
+      return inner.done
+    },
+    async step(inbox): Promise<Frame[]> {
+      const plain: Uint8Array[] = []
+      for (const f of inbox) plain.push(...(await restore.accept(f)))
+      return inner.step(plain)
+    },
+  }
 }
 
 /** The replica's size and block size from a signature header (rsync-rolling's own reader checks the rest). */
@@ -138,7 +145,8 @@ class ContextRestorer {
   private pending: Pending | undefined
 
   constructor(
-    private readonly ctx: ReceiverContext,
+    private readonly reference: ReadonlyVolume,
+    private readonly telemetry: Telemetry,
     private readonly o: RsyncContextOptions,
   ) {}
 
@@ -171,7 +179,7 @@ class ContextRestorer {
 
   /** Builds R from the replica, decodes the literals against it and puts them back into the ops. */
   private async restore(p: Pending): Promise<Uint8Array[]> {
-    const rep = this.ctx.replica
+    const rep = this.reference
     const m = matchedRanges(NAME, p.ops, { size: rep.size, blockSize: blockSizeFor(this.o.blockRule, rep.size, this.o.blockSize) })
     if (m.literalSize !== p.job.literalSize) throw new WireFormatError(NAME, `the ops hold ${m.literalSize} literal bytes, the header says ${p.job.literalSize}`)
     const got = p.coded.reduce((n, c) => n + c.length, 0)
@@ -195,7 +203,7 @@ class ContextRestorer {
   private async decode(job: CodecJob, ref: string | undefined, dir: string): Promise<Uint8Array> {
     const out = new Uint8Array(job.literalSize)
     try {
-      this.ctx.telemetry.chargeChildCpu(await runCodec(NAME, decodeArgv(job, ref, join(dir, 'coded'), join(dir, 'lit'))))
+      this.telemetry.chargeChildCpu(await runCodec(NAME, decodeArgv(job, ref, join(dir, 'coded'), join(dir, 'lit'))))
       const lit = readFileSync(join(dir, 'lit'))
       if (lit.length === out.length) out.set(lit)
     } catch (err) {
