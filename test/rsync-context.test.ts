@@ -50,6 +50,9 @@ suite('rsync-context', () => {
           }
         }
       }
+      // A block size the receiver picks from its replica's size: both sides must build R with the same one.
+      const ruled = await quickRun({ workload: 'insert-delete', blockSize: 4096, size: 300_000, epochs: 2, content: 'text', strategy: rsyncContext, strategyOptions: { codec, blockRule: 'rsync' } })
+      for (const r of ruled) expect(r.correct && r.error === null && r.delta_passes === 1, `blockRule rsync epoch ${r.epoch}`).toBe(true)
     })
   }
 
