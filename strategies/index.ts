@@ -6,6 +6,7 @@ import { changedBlockBitmap } from './tracking/changed-block-bitmap.ts'
 import { journalReplay } from './tracking/journal-replay.ts'
 import { snapshotDiff } from './tracking/snapshot-diff.ts'
 import { rsyncRolling } from './rolling/rsync-rolling.ts'
+import { rsyncContext } from './rolling/rsync-context.ts'
 import { rdiff } from './tools/rdiff.ts'
 import { rsync } from './tools/rsync.ts'
 import { xdelta3 } from './tools/xdelta3.ts'
@@ -18,6 +19,7 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   journalReplay,
   snapshotDiff,
   rsyncRolling,
+  rsyncContext,
   rdiff,
   rsync,
   xdelta3,

@@ -63,6 +63,6 @@ describe.each(STRATEGIES.map((s) => [s.name, s] as const))('realistic workloads:
           }
         }
       }
-    })
+    }, strategy.external ? 240_000 : undefined) // a child process per sync (rsync-context runs zstd -19 on every sync's literals)
   }
 })

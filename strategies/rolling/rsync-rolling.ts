@@ -22,6 +22,8 @@ const OPTIONS = defineOptions({
   cache: { type: 'boolean', default: true, description: 'keep block sums between syncs; rehash only blocks the receiver wrote' },
 })
 export type RsyncRollingOptions = OptionsOf<typeof OPTIONS>
+/** The schema, for a strategy that wraps this one's halves (rsync-context). */
+export const RSYNC_ROLLING_OPTIONS = OPTIONS
 
 const NAME = 'rsync-rolling'
 const CACHE_KEY = 'sums'

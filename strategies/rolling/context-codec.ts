@@ -1,0 +1,65 @@
+/**
+ * The codecs `rsync-context` codes its literal runs with, against the matched context R: zstd with R as
+ * the --patch-from reference (long-range matching, its window covering R and the literals), or xdelta3
+ * (VCDIFF) with R as its source. Each runs as Debian's tool in a child process; the caller charges its CPU.
+ * With an empty R (nothing matched) the literals are coded alone.
+ */
+import { runTool } from '../shared/tool-process.ts'
+
+export const CONTEXT_CODECS = ['zstd', 'xdelta3'] as const
+export type ContextCodecName = (typeof CONTEXT_CODECS)[number]
+
+/** The codec's tool and the Debian package that has it (for the skip reason and the error). */
+export const CODEC_TOOLS: Record<ContextCodecName, { cmd: string; apt: string }> = {
+  zstd: { cmd: 'zstd', apt: 'zstd' },
+  xdelta3: { cmd: 'xdelta3', apt: 'xdelta3' },
+}
+
+/** What both sides know before coding: the codec and level, and the sizes of R and of the literals. */
+export interface CodecJob {
+  codec: ContextCodecName
+  level: number
+  refSize: number
+  literalSize: number
+}
+
+/** zstd's window log: a power of two holding R and the literals, since matches reach back over both. */
+function zstdLong(job: CodecJob): number {
+  return Math.min(31, Math.max(10, Math.ceil(Math.log2(Math.max(job.refSize + job.literalSize, 1)))))
+}
+
+/** xdelta3's source window: all of R (its minimum is 512 KiB, its maximum 2 GiB). */
+function xdeltaWindow(job: CodecJob): string {
+  return String(Math.min(2 ** 31, Math.max(512 << 10, job.refSize)))
+}
+
+/**
+ * The encoder's argv, coding `input` against `ref` (undefined for an empty R) into `output`. No checksum in
+ * either format: the family's whole-volume digest already covers every rebuilt byte, and a wrong R on one
+ * side must reach that digest (and its redo pass), not stop the decoder.
+ */
+export function encodeArgv(job: CodecJob, ref: string | undefined, input: string, output: string): string[] {
+  if (job.codec === 'zstd') {
+    const patch = ref === undefined ? [] : [`--patch-from=${ref}`]
+    return ['zstd', '-q', '-f', `-${job.level}`, `--long=${zstdLong(job)}`, '--no-check', ...patch, input, '-o', output]
+  }
+  // -A: no application header (it would hold the temp files' names); -D -R: no external (de)compressors.
+  const source = ref === undefined ? [] : ['-s', ref]
+  return ['xdelta3', '-e', '-f', '-q', `-${job.level}`, '-A', '-n', '-D', '-R', '-B', xdeltaWindow(job), ...source, input, output]
+}
+
+/** The decoder's argv: rebuilds the literals into `output` from the coded `input` and `ref`. */
+export function decodeArgv(job: CodecJob, ref: string | undefined, input: string, output: string): string[] {
+  if (job.codec === 'zstd') {
+    const patch = ref === undefined ? [] : [`--patch-from=${ref}`]
+    // --long on decoding raises the decoder's memory limit to the window the encoder used.
+    return ['zstd', '-q', '-d', '-f', `--long=${zstdLong(job)}`, ...patch, input, '-o', output]
+  }
+  const source = ref === undefined ? [] : ['-s', ref]
+  return ['xdelta3', '-d', '-f', '-q', '-D', '-R', '-B', xdeltaWindow(job), ...source, input, output]
+}
+
+/** Runs one codec command; returns the tool's CPU in ms (throws a ToolError with its stderr on failure). */
+export async function runCodec(who: string, argv: string[]): Promise<number> {
+  return (await runTool(who, argv)).cpuMs
+}
