@@ -13,6 +13,7 @@ import type { Frame, Half } from '../../core/strategy.ts'
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { closeSync, fstatSync, linkSync, openSync, rmSync, writeSync } from 'node:fs'
 import { findOnPath } from '../../core/find-on-path.ts'
+import { killGroup, own } from '../../core/cleanup.ts'
 import { makeTempDir, removeTempDir } from '../../core/temp-dir.ts'
 import { FileVolume, type ReadonlyVolume, type Volume } from '../../core/volume.ts'
 import { readFully } from '../../core/read-fully.ts'
@@ -41,6 +42,8 @@ export interface ToolExit {
 export interface StartedTool {
   child: ChildProcess
   exit: Promise<ToolExit>
+  /** Kills the tool's whole process group (bash, the tool, anything it started); harmless once it is gone. */
+  kill(): void
 }
 
 /** Parses bash `times` output: the second line holds the children's user and system time. */
@@ -54,13 +57,19 @@ export function parseTimes(text: string): number {
 /**
  * Starts `argv` under bash with `times` written to one extra pipe after the tool exits. `stdio` are the
  * tool's own descriptors (0, 1, 2 and any extra ones); the times pipe comes after them.
+ *
+ * Every tool gets a process group of its own (detached), so `kill` ends the whole tree (rsync forks a
+ * receiver and a remote shell), and it is registered with the process-wide owner (core/cleanup.ts)
+ * until it has exited, so an error, an exit or Ctrl-C that ends this process ends the tool too.
  */
-export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[]; cwd?: string; detached?: boolean } = {}): StartedTool {
+export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[]; cwd?: string } = {}): StartedTool {
   const stdio = [...(opts.stdio ?? ['ignore', 'pipe', 'pipe'])] as StdioOptions[]
   const timesFd = stdio.length
   // The tool runs with the times pipe closed, so only bash holds it and its end comes with bash's exit.
   const script = `"$@" ${timesFd}>&-; rc=$?; times >&${timesFd}; exit $rc`
-  const child = spawn('bash', ['-c', script, 'bash', ...argv], { stdio: [...stdio, 'pipe'] as never, cwd: opts.cwd, detached: opts.detached ?? false })
+  const child = spawn('bash', ['-c', script, 'bash', ...argv], { stdio: [...stdio, 'pipe'] as never, cwd: opts.cwd, detached: true })
+  const kill = () => void killGroup(child.pid)
+  const owned = own(`${argv[0]} process group ${child.pid}`, kill)
   let times = ''
   let stderr = ''
   child.stdio[timesFd]?.on('data', (d: Buffer) => (times += d.toString()))
@@ -68,10 +77,17 @@ export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[
     if (stderr.length < 4096) stderr += d.toString()
   })
   const exit = new Promise<ToolExit>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code, signal) => resolve({ code, signal, cpuMs: parseTimes(times), stderr: stderr.trim() }))
+    child.on('error', (err) => {
+      owned.disown()
+      reject(err)
+    })
+    child.on('close', (code, signal) => {
+      // bash is gone and every pipe closed; anything of the tree still running (it closed its pipes) goes with it.
+      owned.release()
+      resolve({ code, signal, cpuMs: parseTimes(times), stderr: stderr.trim() })
+    })
   })
-  return { child, exit }
+  return { child, exit, kill: owned.release }
 }
 
 /** Runs a tool to completion; throws with its stderr when it fails. Returns its stdout and CPU. */
@@ -79,7 +95,12 @@ export async function runTool(who: string, argv: readonly string[], cwd?: string
   const t = startTool(argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
   let stdout = ''
   t.child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
-  const e = await t.exit
+  let e: ToolExit
+  try {
+    e = await t.exit
+  } finally {
+    t.kill() // ends the tree if the wait was cut short (a spawn error)
+  }
   if (e.code !== 0) throw new ToolError(`${who}: \`${argv.join(' ')}\` failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
   return { stdout, cpuMs: e.cpuMs }
 }
@@ -153,11 +174,11 @@ export interface ToolStep {
 
 /**
  * A half of a real-tool strategy: `work` runs each step in the half's own temporary directory. The directory
- * goes (after `onError`, e.g. killing a tool still running) when a step throws, and once the half is done, so
- * neither an error nor a finished sync leaves a file or a process behind; a half that never needed a
- * directory never makes one.
+ * goes (after `stop`, e.g. killing a tool still running) when a step throws, once the half is done, and when
+ * the harness closes the half (the sync ended another way: the other half failed, the exchange stalled), so
+ * no way a sync ends leaves a file or a process behind; a half that never needed a directory never makes one.
  */
-export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step: ToolStep) => Promise<Frame[]>, onError?: () => void): Half {
+export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step: ToolStep) => Promise<Frame[]>, stop?: () => void): Half {
   let dir: string | undefined
   let done = false
   const step: ToolStep = {
@@ -170,6 +191,11 @@ export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step
   }
   const cleanUp = () => {
     if (dir !== undefined) removeTempDir(dir)
+    dir = undefined
+  }
+  const close = () => {
+    stop?.()
+    cleanUp()
   }
   return {
     get done() {
@@ -179,12 +205,12 @@ export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step
       try {
         return await work(inbox, step)
       } catch (err) {
-        onError?.()
-        cleanUp()
+        close()
         throw err
       } finally {
         if (done) cleanUp()
       }
     },
+    close,
   }
 }
