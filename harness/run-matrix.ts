@@ -12,6 +12,7 @@ import type { StrategyOptions } from '../core/strategy.ts'
 import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
 import { peakRssBytes } from './peak-rss.ts'
 import { defaultOptions } from '../core/options.ts'
+import { own } from '../core/cleanup.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -35,6 +36,15 @@ export interface MatrixOptions {
   onWarn?: (message: string) => void
   /** Run each strategy once on a small volume first, untimed, so JIT compilation is not charged to the first cell. Default true. */
   warmup?: boolean
+  /** Told, after the manifest was marked "interrupted", when the process is ended mid-run (SIGINT, SIGTERM: apps/interrupt.ts). */
+  onInterrupt?: (where: Interrupted) => void
+}
+
+export interface Interrupted {
+  dir: string
+  /** Cells finished and written (a cell cut in the middle is redone by --resume). */
+  done: number
+  total: number
 }
 
 export interface Shard {
@@ -116,6 +126,14 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     opts.onProgress?.({ done: ++done, total, label: cell.label, resumed: false })
   }
   manifest.jobs = opts.jobs ?? 1
+  // If the process is ended mid-run (core/cleanup.ts releases it last, after tools and folders), the manifest says so.
+  const owned = own(`run ${dir}`, () => {
+    manifest.status = 'interrupted'
+    manifest.cells.done = run.done.size
+    manifest.finished = new Date().toISOString()
+    run.writeManifest(manifest)
+    opts.onInterrupt?.({ dir, done: run.done.size, total })
+  })
   try {
     if ((opts.jobs ?? 1) > 1) {
       makeFloors(config, pending, opts.workDir)
@@ -136,6 +154,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     manifest.status = 'failed'
     throw err
   } finally {
+    owned.disown()
     manifest.peakRssBytes = peakRssBytes()
     manifest.cells.done = run.done.size
     manifest.finished = new Date().toISOString()
