@@ -12,7 +12,7 @@ import type { StrategyOptions } from '../core/strategy.ts'
 import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
 import { peakRssBytes } from './peak-rss.ts'
 import { defaultOptions } from '../core/options.ts'
-import { own } from '../core/cleanup.ts'
+import { own, type Owned } from '../core/cleanup.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -126,14 +126,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     opts.onProgress?.({ done: ++done, total, label: cell.label, resumed: false })
   }
   manifest.jobs = opts.jobs ?? 1
-  // If the process is ended mid-run (core/cleanup.ts releases it last, after tools and folders), the manifest says so.
-  const owned = own(`run ${dir}`, () => {
-    manifest.status = 'interrupted'
-    manifest.cells.done = run.done.size
-    manifest.finished = new Date().toISOString()
-    run.writeManifest(manifest)
-    opts.onInterrupt?.({ dir, done: run.done.size, total })
-  })
+  const owned = ownRun(run, manifest, total, opts.onInterrupt)
   try {
     if ((opts.jobs ?? 1) > 1) {
       makeFloors(config, pending, opts.workDir)
@@ -161,6 +154,21 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     run.writeManifest(manifest)
   }
   return { dir, rows: run.rows, manifest }
+}
+
+/**
+ * Registers a running matrix with core/cleanup.ts: if the process is ended mid-run (Ctrl-C), the manifest
+ * says "interrupted" with the cells done, and `onInterrupt` is told. Registered before any tool or folder
+ * of the run, so released after them (newest first).
+ */
+function ownRun(run: RunDir, manifest: Manifest, total: number, onInterrupt: MatrixOptions['onInterrupt']): Owned {
+  return own(`run ${run.dir}`, () => {
+    manifest.status = 'interrupted'
+    manifest.cells.done = run.done.size
+    manifest.finished = new Date().toISOString()
+    run.writeManifest(manifest)
+    onInterrupt?.({ dir: run.dir, done: run.done.size, total })
+  })
 }
 
 /**
