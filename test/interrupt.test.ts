@@ -12,9 +12,28 @@ import { liveResources, own, releaseAll } from '../core/cleanup.ts'
 import { findOnPath } from '../core/find-on-path.ts'
 
 const ROOT = join(import.meta.dirname, '..')
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
 const scratch = mkdtempSync(join(tmpdir(), 'deltabench-interrupt-test-'))
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+const started: Child[] = []
+afterAll(() => {
+  // A failing case may have left processes (that is what it tests): end them, ours by their marker, by process group.
+  for (const c of started) for (const p of leftProcesses(c)) killGroupOf(Number(p.split(' ')[0]))
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+const groupOf = (pid: number | 'self') => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+}
+
+/** Kills a leftover and its process group (a tool's), or only itself when it shares ours (a CLI child). */
+function killGroupOf(pid: number): void {
+  try {
+    const pgid = groupOf(pid)
+    process.kill(pgid === groupOf('self') ? pid : -pgid, 'SIGKILL')
+  } catch {
+    // gone
+  }
+}
 
 interface Child {
   proc: ChildProcess
@@ -34,7 +53,9 @@ function start(cmd: string, args: string[]): Child {
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()))
   proc.stdout!.resume()
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })))
-  return { proc, tmp, marker, stderr: () => err, done }
+  const c = { proc, tmp, marker, stderr: () => err, done }
+  started.push(c)
+  return c
 }
 
 /** deltabench-* folders in the child's TMPDIR. */
@@ -93,7 +114,7 @@ describe('the owner registry (core/cleanup.ts)', () => {
 
 describe.skipIf(noRsync)(`processes and temp folders end with their owner${RSYNC_SKIP}`, () => {
   it('a fuzz run of real rsync exits when done and leaves no process and no temp folder', async () => {
-    const c = start(TSX, ['bench/fuzz.ts', '--cases', '12', '--strategy', 'rsync'])
+    const c = start(process.execPath, ['--import', 'tsx', 'bench/fuzz.ts', '--cases', '12', '--strategy', 'rsync'])
     const timer = setTimeout(() => c.proc.kill('SIGKILL'), 150_000)
     const end = await c.done
     clearTimeout(timer)
