@@ -18,6 +18,7 @@ import { CONTENT_MODELS } from '../workloads/content.ts'
 import { commaList, repeatable, type SetExitCode } from './cli-flags.ts'
 import { printReport } from './cli-runs.ts'
 import { progressReporter } from './progress.ts'
+import { interruptedText } from './interrupt.ts'
 
 interface RunFlags extends OwnData {
   strategies?: string[]
@@ -176,6 +177,7 @@ async function run(flags: RunFlags, cmd: Command): Promise<number> {
     onProgress: flags.progress ? progressReporter() : undefined,
     onSkip: (_s, _w, reason) => process.stderr.write(`skipped: ${reason}\n`),
     onWarn: (message) => process.stderr.write(`warning: ${message}\n`),
+    onInterrupt: (at) => process.stderr.write(interruptedText(at, config.invocation?.argv ?? [])),
   })
   process.stdout.write(`\n${summaryTable(result.rows)}\n\n`)
   const wrong = result.rows.filter((r) => !r.correct).length

@@ -11,6 +11,7 @@ import { VERSION } from '../core/run-files.ts'
 import { addRunCommand } from './cli-run.ts'
 import { addCompareCommand, addMergeAndReportCommands } from './cli-runs.ts'
 import { addTuneCommand } from './cli-tune.ts'
+import { installInterruptHandlers } from './interrupt.ts'
 import { listText } from './list.ts'
 
 /** Commander's own ways of finishing early that are not failures. */
@@ -53,6 +54,7 @@ function failure(err: unknown): number {
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let code = 0
+  installInterruptHandlers()
   try {
     await program((c) => (code = c)).parseAsync(argv, { from: 'user' })
     return code

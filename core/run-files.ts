@@ -101,7 +101,8 @@ export interface Manifest {
   effective?: EffectiveStrategy[]
   started: string
   finished: string | null
-  status: 'running' | 'complete' | 'failed'
+  /** interrupted: SIGINT or SIGTERM ended the run (its finished cells are kept; `run --resume` continues it). */
+  status: 'running' | 'complete' | 'failed' | 'interrupted'
   cells: { total: number; done: number; skipped: { strategy: string; workload: string; reason: string }[] }
   /** Cells run at once (child processes); 1 keeps timing serial. */
   jobs?: number

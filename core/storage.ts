@@ -2,6 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { copyVolume, FileVolume, MemoryVolume, type Volume } from './volume.ts'
+import { own, type Owned } from './cleanup.ts'
+import { removeTree } from './temp-dir.ts'
 
 /** A frozen base image that cells clone their source and replica from. */
 export interface BaseImage {
@@ -41,10 +43,14 @@ export class FileStorage implements Storage {
   readonly kind = 'file'
   readonly dir: string
   private n = 0
+  private readonly owned: Owned
 
+  /** Makes its own folder under `parent`; registered with core/cleanup.ts, so an exit or Ctrl-C before dispose removes it too. */
   constructor(parent = tmpdir()) {
     mkdirSync(parent, { recursive: true })
-    this.dir = mkdtempSync(join(parent, 'deltabench-volumes-'))
+    const dir = mkdtempSync(join(parent, 'deltabench-volumes-'))
+    this.dir = dir
+    this.owned = own(`volume folder ${dir}`, () => removeTree(dir))
   }
 
   private path(label: string): string {
@@ -86,7 +92,7 @@ export class FileStorage implements Storage {
   }
 
   dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true })
+    this.owned.release()
   }
 }
 

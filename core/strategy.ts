@@ -45,6 +45,12 @@ export interface Half {
   step(inbox: readonly Uint8Array[]): Frame[] | Promise<Frame[]>
   /** True once this half has nothing more to do (it may still be handed frames; it must then throw). */
   readonly done: boolean
+  /**
+   * Called by the harness once the sync is over, however it ended (completed, failed, or the other half
+   * failed or stalled): ends whatever the half still runs or holds (a tool's processes, temp files).
+   * Must not throw. A half that holds nothing outside its heap leaves it out.
+   */
+  close?(): void
 }
 
 /**

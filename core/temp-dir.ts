@@ -1,28 +1,30 @@
 /**
- * Temporary directories with an owner: each is removed by `removeTempDir` or, failing that, when the
- * process exits. Named `deltabench-<name>-…` under the system's temporary directory.
+ * Temporary directories with an owner: each is removed by `removeTempDir` or, failing that, by the
+ * process-wide registry (core/cleanup.ts) when the process exits or the CLI is interrupted. Named
+ * `deltabench-<name>-…` under the system's temporary directory.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { own, type Owned } from './cleanup.ts'
 
-const live = new Set<string>()
-let hooked = false
+const live = new Map<string, Owned>()
 
-/** A fresh temp directory, removed by `removeTempDir` or, failing that, when the process exits. */
-export function makeTempDir(name: string): string {
-  if (!hooked) {
-    hooked = true
-    process.on('exit', () => {
-      for (const d of live) rmSync(d, { recursive: true, force: true })
-    })
-  }
-  const dir = mkdtempSync(join(tmpdir(), `deltabench-${name}-`))
-  live.add(dir)
+/** Removes a folder and all it holds; retries briefly, since a tool just killed may still be closing files in it. */
+export function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 })
+}
+
+/** A fresh temp directory (under `parent`, default the system's), removed by `removeTempDir` or, failing that, by the registry. */
+export function makeTempDir(name: string, parent = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, `deltabench-${name}-`))
+  live.set(dir, own(`temp folder ${dir}`, () => removeTree(dir)))
   return dir
 }
 
 export function removeTempDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true })
+  const owned = live.get(dir)
   live.delete(dir)
+  if (owned) owned.release()
+  else removeTree(dir)
 }

@@ -1,20 +1,30 @@
 import { fork, type ChildProcess } from 'node:child_process'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { RunConfig } from './config.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import type { CellPlan } from './run-matrix.ts'
+import { own, type Owned } from '../core/cleanup.ts'
+import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
 
 /** Messages between the pool and a cell worker. */
 export type ToWorker = { type: 'init'; config: RunConfig; runId: string; workDir?: string; warmup: boolean } | { type: 'cell'; id: number; cell: CellPlan }
 export type FromWorker = { type: 'ready' } | { type: 'rows'; id: number; rows: ResultRow[] } | { type: 'error'; id: number; message: string }
 
 const WORKER = fileURLToPath(new URL('./cell-worker.ts', import.meta.url))
+/** How long a worker has to end on its own (clean up its volumes and tools) before it is killed. */
+const GRACE_MS = 5_000
 
 /**
  * Runs cells in `jobs` child processes. Processes, not worker threads: process.cpuUsage() is per process,
  * so each cell's CPU is its own (threads would share one count), and tsx's loader reaches a child process
  * where on Node 20 it does not reach a worker thread. Each child keeps its workload materialised between
  * cells of the same workload and seed.
+ *
+ * Ownership: with file storage the workers' volume folders go inside one folder the pool makes and
+ * removes, so even a worker killed outright leaves none; each worker is registered with core/cleanup.ts
+ * (ended with the parent on Ctrl-C or an exit) and is waited for before the pool returns.
  */
 export async function runInChildren(
   config: RunConfig,
@@ -23,11 +33,12 @@ export async function runInChildren(
   finished: (cell: CellPlan, rows: ResultRow[]) => void,
 ): Promise<void> {
   let next = 0
-  const children: ChildProcess[] = []
+  const children: { child: ChildProcess; owned: Owned; exited: Promise<void> }[] = []
+  const jobsDir = config.storage === 'file' ? makeTempDir('jobs', ensured(o.workDir ?? tmpdir())) : undefined
+  let failed = false
   try {
     await new Promise<void>((resolve, reject) => {
       let running = 0
-      let failed = false
       const fail = (err: Error) => {
         if (failed) return
         failed = true
@@ -47,7 +58,8 @@ export async function runInChildren(
       if (count === 0) return resolve()
       for (let j = 0; j < count; j++) {
         const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-        children.push(child)
+        const exited = new Promise<void>((r) => child.once('exit', () => r()))
+        children.push({ child, owned: own(`cell worker ${child.pid}`, () => endNow(child)), exited })
         running++
         child.on('message', (m: FromWorker) => {
           if (m.type === 'ready') feed(child)
@@ -60,10 +72,50 @@ export async function runInChildren(
           if (code !== 0 && code !== null) fail(new Error(`a cell worker exited with code ${code}`))
         })
         child.on('error', fail)
-        child.send({ type: 'init', config, runId: o.runId, workDir: o.workDir, warmup: o.warmup } satisfies ToWorker)
+        child.send({ type: 'init', config, runId: o.runId, workDir: jobsDir ?? o.workDir, warmup: o.warmup } satisfies ToWorker)
       }
     })
   } finally {
-    for (const c of children) if (c.exitCode === null) c.kill()
+    // Told to exit (or, after a failure, to stop): each worker removes its volumes and ends; killed if it does not within the grace time.
+    for (const c of children) if (failed && c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM')
+    await Promise.all(children.map((c) => within(c.exited, GRACE_MS).then((ok) => ok || c.child.kill('SIGKILL'))))
+    await Promise.all(children.map((c) => c.exited))
+    for (const c of children) c.owned.disown()
+    if (jobsDir) removeTempDir(jobsDir)
+  }
+}
+
+function ensured(dir: string): string {
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+/** True if `p` settles within `ms`. */
+function within(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Ends a worker from a signal or exit handler, where nothing asynchronous runs any more: SIGTERM (it then
+ * ends its tools and removes its folders), a short synchronous wait for it to go, then SIGKILL. The pool's
+ * folder, removed after this, takes whatever a killed worker left.
+ */
+function endNow(child: ChildProcess): void {
+  const pid = child.pid
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGTERM')
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  for (let waited = 0; waited < GRACE_MS && alive(pid); waited += 10) Atomics.wait(sleeper, 0, 0, 10) // a synchronous sleep: no event loop here
+  if (alive(pid)) child.kill('SIGKILL')
+}
+
+/** True while `pid` runs (a zombie, exited but not yet reaped by us, counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
   }
 }

@@ -13,6 +13,7 @@ import type { StrategyOptions } from '../core/strategy.ts'
 import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
 import { peakRssBytes } from './peak-rss.ts'
 import { defaultOptions } from '../core/options.ts'
+import { own, type Owned } from '../core/cleanup.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -36,6 +37,15 @@ export interface MatrixOptions {
   onWarn?: (message: string) => void
   /** Run each strategy once on a small volume first, untimed, so JIT compilation is not charged to the first cell. Default true. */
   warmup?: boolean
+  /** Told, after the manifest was marked "interrupted", when the process is ended mid-run (SIGINT, SIGTERM: apps/interrupt.ts). */
+  onInterrupt?: (where: Interrupted) => void
+}
+
+export interface Interrupted {
+  dir: string
+  /** Cells finished and written (a cell cut in the middle is redone by --resume). */
+  done: number
+  total: number
 }
 
 export interface Shard {
@@ -117,6 +127,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     opts.onProgress?.({ done: ++done, total, label: cell.label, resumed: false })
   }
   manifest.jobs = opts.jobs ?? 1
+  const owned = ownRun(run, manifest, total, opts.onInterrupt)
   try {
     if ((opts.jobs ?? 1) > 1) {
       makeFloors(config, pending, opts.workDir)
@@ -137,6 +148,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     manifest.status = 'failed'
     throw err
   } finally {
+    owned.disown()
     manifest.peakRssBytes = peakRssBytes()
     manifest.cells.done = run.done.size
     manifest.finished = new Date().toISOString()
@@ -144,6 +156,21 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     run.close()
   }
   return { dir, rows: run.rows, manifest }
+}
+
+/**
+ * Registers a running matrix with core/cleanup.ts: if the process is ended mid-run (Ctrl-C), the manifest
+ * says "interrupted" with the cells done, and `onInterrupt` is told. Registered before any tool or folder
+ * of the run, so released after them (newest first).
+ */
+function ownRun(run: RunDir, manifest: Manifest, total: number, onInterrupt: MatrixOptions['onInterrupt']): Owned {
+  return own(`run ${run.dir}`, () => {
+    manifest.status = 'interrupted'
+    manifest.cells.done = run.done.size
+    manifest.finished = new Date().toISOString()
+    run.writeManifest(manifest)
+    onInterrupt?.({ dir: run.dir, done: run.done.size, total })
+  })
 }
 
 /**

@@ -86,8 +86,10 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
     }
     return { counters: channel.counters, sender: costs.sender, receiver: costs.receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, ...end }
   }
+  // The halves as the strategy made them (not wrapped): closed however the sync ends, so a tool the other half's failure left waiting is ended too.
+  const made: Half[] = []
   try {
-    const halves = await startHalves(input, staged, telemetry, costs)
+    const halves = await startHalves(input, staged, telemetry, costs, made)
     const crashed = await exchange(input, halves, channel, costs)
     staged.commit()
     input.receiverState.commit()
@@ -100,6 +102,8 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
     input.receiverState.abort()
     const code = (err as { code?: unknown })?.code
     return outcome({ committed: false, error: errorMessage(err), errorCode: typeof code === 'string' ? code : 'ERROR' })
+  } finally {
+    for (const h of made) h.close?.()
   }
 }
 
@@ -108,12 +112,14 @@ function emptyCost(): SideCost {
 }
 
 /** Makes both halves (timed on their sides) and applies the input's wrapper to each. */
-async function startHalves(input: SyncInput, staged: StagedVolume, telemetry: SyncTelemetry, costs: Costs): Promise<[Half, Half]> {
+async function startHalves(input: SyncInput, staged: StagedVolume, telemetry: SyncTelemetry, costs: Costs, made: Half[]): Promise<[Half, Half]> {
   const { strategy, options, syncIndex } = input
   const s = await timed(() => strategy.sender({ source: input.source, tracker: input.tracker, state: input.senderState, syncIndex, telemetry: telemetry.side('sender') }, options))
+  made.push(s.value)
   costs.sender.cpuMs += s.cpuMs
   costs.sender.wallMs += s.wallMs
   const r = await timed(() => strategy.receiver({ replica: input.replica, staged, state: input.receiverState, syncIndex, telemetry: telemetry.side('receiver') }, options))
+  made.push(r.value)
   costs.receiver.cpuMs += r.cpuMs
   costs.receiver.wallMs += r.wallMs
   const wrap = input.wrap

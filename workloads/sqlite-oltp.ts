@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
+import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
 import { join } from 'node:path'
 import { ConfigError, WorkloadError } from '../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../core/options.ts'
@@ -24,11 +24,6 @@ const OPTIONS = defineOptions({
 })
 export type SqliteOltpOptions = OptionsOf<typeof OPTIONS>
 
-/** Database files live here while the workload runs; removed after the last epoch or at exit. */
-const live = new Set<string>()
-process.once('exit', () => {
-  for (const dir of live) rmSync(dir, { recursive: true, force: true })
-})
 
 /**
  * A real SQLite database under a seeded OLTP mix: inserts, updates and deletes on indexed tables, epochs
@@ -58,8 +53,7 @@ export const sqliteOltp: Workload<SqliteOltpOptions> = {
       db?.close()
       db = undefined
       if (dir) {
-        rmSync(dir, { recursive: true, force: true })
-        live.delete(dir)
+        removeTempDir(dir)
       }
       dir = undefined
     }
@@ -69,8 +63,8 @@ export const sqliteOltp: Workload<SqliteOltpOptions> = {
       epochs: params.epochs,
       base() {
         close()
-        dir = mkdtempSync(join(tmpdir(), 'deltabench-sqlite-'))
-        live.add(dir)
+        // Database files live here while the workload runs; removed after the last epoch, or by core/cleanup.ts on exit or Ctrl-C.
+        dir = makeTempDir('sqlite')
         path = join(dir, 'oltp.db')
         db = new OltpDatabase(path, o, params.content)
         db.populate(new Rng(`${params.seed}/${NAME}/base`), params.size)

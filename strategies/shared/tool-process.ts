@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { ToolError } from '../../core/errors.ts'
 import { findOnPath } from '../../core/find-on-path.ts'
+import { killGroup, own } from '../../core/cleanup.ts'
 
 /** The skip reason for a strategy whose tool is missing (undefined when every tool is there). */
 export function missingTools(strategy: string, tools: readonly { cmd: string; apt: string }[]): string | undefined {
@@ -32,6 +33,8 @@ export interface ToolExit {
 export interface StartedTool {
   child: ChildProcess
   exit: Promise<ToolExit>
+  /** Kills the tool's whole process group (bash, the tool, anything it started); harmless once it is gone. */
+  kill(): void
 }
 
 /** Parses bash `times` output: the second line holds the children's user and system time. */
@@ -45,13 +48,19 @@ export function parseTimes(text: string): number {
 /**
  * Starts `argv` under bash with `times` written to one extra pipe after the tool exits. `stdio` are the
  * tool's own descriptors (0, 1, 2 and any extra ones); the times pipe comes after them.
+ *
+ * Every tool gets a process group of its own (detached), so `kill` ends the whole tree (rsync forks a
+ * receiver and a remote shell), and it is registered with the process-wide owner (core/cleanup.ts)
+ * until it has exited, so an error, an exit or Ctrl-C that ends this process ends the tool too.
  */
-export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[]; cwd?: string; detached?: boolean } = {}): StartedTool {
+export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[]; cwd?: string } = {}): StartedTool {
   const stdio = [...(opts.stdio ?? ['ignore', 'pipe', 'pipe'])] as StdioOptions[]
   const timesFd = stdio.length
   // The tool runs with the times pipe closed, so only bash holds it and its end comes with bash's exit.
   const script = `"$@" ${timesFd}>&-; rc=$?; times >&${timesFd}; exit $rc`
-  const child = spawn('bash', ['-c', script, 'bash', ...argv], { stdio: [...stdio, 'pipe'] as never, cwd: opts.cwd, detached: opts.detached ?? false })
+  const child = spawn('bash', ['-c', script, 'bash', ...argv], { stdio: [...stdio, 'pipe'] as never, cwd: opts.cwd, detached: true })
+  const kill = () => void killGroup(child.pid)
+  const owned = own(`${argv[0]} process group ${child.pid}`, kill)
   let times = ''
   let stderr = ''
   child.stdio[timesFd]?.on('data', (d: Buffer) => (times += d.toString()))
@@ -59,10 +68,17 @@ export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[
     if (stderr.length < 4096) stderr += d.toString()
   })
   const exit = new Promise<ToolExit>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code, signal) => resolve({ code, signal, cpuMs: parseTimes(times), stderr: stderr.trim() }))
+    child.on('error', (err) => {
+      owned.disown()
+      reject(err)
+    })
+    child.on('close', (code, signal) => {
+      // bash is gone and every pipe closed; anything of the tree still running (it closed its pipes) goes with it.
+      owned.release()
+      resolve({ code, signal, cpuMs: parseTimes(times), stderr: stderr.trim() })
+    })
   })
-  return { child, exit }
+  return { child, exit, kill: owned.release }
 }
 
 /** Runs a tool to completion; throws with its stderr when it fails. Returns its stdout and CPU. */
@@ -70,7 +86,12 @@ export async function runTool(who: string, argv: readonly string[], cwd?: string
   const t = startTool(argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
   let stdout = ''
   t.child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
-  const e = await t.exit
+  let e: ToolExit
+  try {
+    e = await t.exit
+  } finally {
+    t.kill() // ends the tree if the wait was cut short (a spawn error)
+  }
   if (e.code !== 0) throw new ToolError(`${who}: \`${argv.join(' ')}\` failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
   return { stdout, cpuMs: e.cpuMs }
 }

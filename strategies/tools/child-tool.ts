@@ -84,11 +84,11 @@ export interface ToolStep {
 
 /**
  * A half of a real-tool strategy: `work` runs each step in the half's own temporary directory. The directory
- * goes (after `onError`, e.g. killing a tool still running) when a step throws, and once the half is done, so
- * neither an error nor a finished sync leaves a file or a process behind; a half that never needed a
- * directory never makes one.
+ * goes (after `stop`, e.g. killing a tool still running) when a step throws, once the half is done, and when
+ * the harness closes the half (the sync ended another way: the other half failed, the exchange stalled), so
+ * no way a sync ends leaves a file or a process behind; a half that never needed a directory never makes one.
  */
-export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step: ToolStep) => Promise<Frame[]>, onError?: () => void): Half {
+export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step: ToolStep) => Promise<Frame[]>, stop?: () => void): Half {
   let dir: string | undefined
   let done = false
   const step: ToolStep = {
@@ -101,6 +101,11 @@ export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step
   }
   const cleanUp = () => {
     if (dir !== undefined) removeTempDir(dir)
+    dir = undefined
+  }
+  const close = () => {
+    stop?.()
+    cleanUp()
   }
   return {
     get done() {
@@ -110,12 +115,12 @@ export function toolHalf(name: string, work: (inbox: readonly Uint8Array[], step
       try {
         return await work(inbox, step)
       } catch (err) {
-        onError?.()
-        cleanUp()
+        close()
         throw err
       } finally {
         if (done) cleanUp()
       }
     },
+    close,
   }
 }

@@ -41,6 +41,7 @@ export class LiveTool {
   readonly child: ChildProcess
   readonly exit: Promise<ToolExit>
   exited: ToolExit | undefined
+  private readonly killGroup: () => void
   private chunks: Uint8Array[] = []
   private received = 0
 
@@ -54,10 +55,11 @@ export class LiveTool {
     outFd: number,
     cwd?: string,
   ) {
-    // Its own process group, so a failed sync can stop the tool and everything it started.
-    const t = startTool(argv, { stdio, cwd, detached: true })
+    // startTool gives it a process group of its own, so a failed sync can stop the tool and everything it started.
+    const t = startTool(argv, { stdio, cwd })
     this.child = t.child
     this.exit = t.exit
+    this.killGroup = t.kill
     t.exit.then(
       (e) => (this.exited = e),
       (err: Error) => (this.exited = { code: null, signal: null, cpuMs: 0, stderr: err.message }),
@@ -114,13 +116,8 @@ export class LiveTool {
     await this.exit
   }
 
-  /** Stops the tool (after a failure elsewhere). */
+  /** Stops the tool and everything it started (after a failure elsewhere, or when the sync is over). */
   kill(): void {
-    if (this.exited !== undefined || this.child.pid === undefined) return
-    try {
-      process.kill(-this.child.pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
+    this.killGroup()
   }
 }
