@@ -75,7 +75,10 @@ describe('deltabench tune', () => {
 })
 
 describe('tune is stable', () => {
-  it('two runs of the same tune give best sizes inside each other\'s indistinguishable range', async () => {
+  // A statistical promise (each size is wrongly called slower with a stated small probability, and a loaded
+  // machine shifts CPU between runs): up to two retries keep a fluke from failing CI, while a systematic
+  // disagreement still fails all three tries.
+  it('two runs of the same tune give best sizes inside each other\'s indistinguishable range', { retry: 2, timeout: 240_000 }, async () => {
     const config = resolveRun({ strategies: ['fixed-block-compare'], workloads: ['random-overwrite'], blockSizes: [1], size: '1MiB', epochs: 1, seeds: ['1', '2', '3', '4', '5', '6'] })
     const req = { config, profiles: ['lan', 'wan', 'mobile'], model: 'serial' as const, min: 512, max: 65536 }
     const a = (await tune(req)).results
@@ -91,5 +94,5 @@ describe('tune is stable', () => {
     // Not vacuous: on the slow link the bytes decide, and some sizes are told apart from the best.
     const mobile = a.find((r) => r.profile === 'mobile')!
     expect(mobile.evaluated.some((e) => !e.indistinguishable)).toBe(true)
-  }, 240_000)
+  })
 })
