@@ -87,7 +87,6 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   const epochsFor = (workload: string) => (findWorkload(workload).hasWriteTrace ? config.epochs : 1)
   const run = RunDir.open(dir, manifest, { resume: opts.resume ?? false, epochsPerCell: (r) => epochsFor(r.workload), onNote: opts.onWarn })
   let done = 0
-  const channel = channelFor(config)
   // Bytes of repeat 1 per cell and epoch: every later repeat must match them exactly.
   const firstBytes = new Map<string, string>()
   const bytesOf = (rows: readonly ResultRow[]) => JSON.stringify(rows.map((r) => [r.epoch, r.bytes_down, r.bytes_up]))
@@ -129,20 +128,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   manifest.jobs = opts.jobs ?? 1
   const owned = ownRun(run, manifest, total, opts.onInterrupt)
   try {
-    if ((opts.jobs ?? 1) > 1) {
-      makeFloors(config, pending, opts.workDir)
-      await runInChildren(config, pending, { runId, workDir: opts.workDir, warmup: opts.warmup ?? true, jobs: opts.jobs! }, finished)
-    } else {
-      if (opts.warmup ?? true) await warmUp(config)
-      const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
-      const cache = new PreparedCache(config, storage)
-      try {
-        for (const cell of pending) finished(cell, await runPlannedCell(cell, cache, runId, channel))
-      } finally {
-        cache.clear()
-        storage.dispose()
-      }
-    }
+    await runPending(config, pending, opts, runId, finished)
     manifest.status = 'complete'
   } catch (err) {
     manifest.status = 'failed'
@@ -156,6 +142,25 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
     run.close()
   }
   return { dir, rows: run.rows, manifest }
+}
+
+/** Runs the cells still to do: in this process one after another, or in `--jobs` child processes (floors made first, here). */
+async function runPending(config: RunConfig, pending: CellPlan[], opts: MatrixOptions, runId: string, finished: (cell: CellPlan, rows: ResultRow[]) => void): Promise<void> {
+  if ((opts.jobs ?? 1) > 1) {
+    makeFloors(config, pending, opts.workDir)
+    await runInChildren(config, pending, { runId, workDir: opts.workDir, warmup: opts.warmup ?? true, jobs: opts.jobs! }, finished)
+    return
+  }
+  if (opts.warmup ?? true) await warmUp(config)
+  const channel = channelFor(config)
+  const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
+  const cache = new PreparedCache(config, storage)
+  try {
+    for (const cell of pending) finished(cell, await runPlannedCell(cell, cache, runId, channel))
+  } finally {
+    cache.clear()
+    storage.dispose()
+  }
 }
 
 /**
