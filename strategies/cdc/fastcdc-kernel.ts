@@ -8,24 +8,11 @@ import { gearTables } from './gear-table.ts'
 import type { FastCdcParams } from './fastcdc-options.ts'
 import { FASTCDC_DATA, FASTCDC_GEAR, FASTCDC_GEAR_LS, FASTCDC_STATE } from './fastcdc-kernel-wat.ts'
 import { FASTCDC_KERNEL_BASE64 } from './fastcdc-kernel-wasm.ts'
-
-/** The parts of the WebAssembly API used here (@types/node 20 declares few of them; Node 20 has them all). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: unknown }
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+import { instantiateKernel } from '../../core/wasm-kernel.ts'
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
   cut(p: number, n: number): number
-}
-
-let compiled: object | undefined
-
-function kernelModule(): object {
-  compiled ??= new wasm.Module(Buffer.from(FASTCDC_KERNEL_BASE64, 'base64'))
-  return compiled
 }
 
 /** Default window: large enough that refills are rare, small enough to stay in cache-friendly memory. */
@@ -43,7 +30,7 @@ export class FastCdcWasm implements Chunker {
 
   constructor(private readonly p: FastCdcParams) {
     if (p.form !== 'v2020') throw new Error(`fastcdc-kernel: the kernel runs the v2020 form, not ${p.form}`)
-    this.ex = new wasm.Instance(kernelModule(), {}).exports as KernelExports
+    this.ex = instantiateKernel<KernelExports>(FASTCDC_KERNEL_BASE64)
     const size = Math.max(WINDOW, 2 * p.max)
     const mem = this.ex.memory
     const need = FASTCDC_DATA + size

@@ -5,18 +5,9 @@
  */
 import type { BlockIndex } from './block-index.ts'
 import { ROLLING_KERNEL_BASE64 } from './rolling-kernel-wasm.ts'
+import { instantiateKernel, type WasmGlobal } from '../../core/wasm-kernel.ts'
 import { KERNEL_DATA, KERNEL_STATE } from './rolling-kernel-wat.ts'
 import { charOffset, rabinKarpPow, RK_ADJ, type WeakSumName } from './rolling-checksum.ts'
-
-/** The parts of the WebAssembly API used here (@types/node 20 declares few of them; Node 20 has them all). */
-interface WasmGlobal {
-  value: number
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: unknown }
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
@@ -30,14 +21,6 @@ interface KernelExports {
   sumSigned(p: number, k: number, off: number): void
   sumUnsigned(p: number, k: number, off: number): void
   sumRabinKarp(p: number, k: number): void
-}
-
-let compiled: object | undefined
-
-/** The compiled module, once per process (a few KB: compiling it synchronously takes about a millisecond). */
-function kernelModule(): object {
-  compiled ??= new wasm.Module(Buffer.from(ROLLING_KERNEL_BASE64, 'base64'))
-  return compiled
 }
 
 export class RollingKernel {
@@ -62,7 +45,7 @@ export class RollingKernel {
     private readonly kind: WeakSumName,
     private readonly k: number,
   ) {
-    this.ex = new wasm.Instance(kernelModule(), {}).exports as KernelExports
+    this.ex = instantiateKernel<KernelExports>(ROLLING_KERNEL_BASE64)
     if (index.bitmap.byteLength > KERNEL_STATE) throw new Error(`rolling kernel: the prefilter is ${index.bitmap.byteLength} bytes, the module holds ${KERNEL_STATE}`)
     const slots = index.keys.length
     const table = (KERNEL_DATA + capacity + 7) & ~7
