@@ -8,8 +8,9 @@
  * turned up (the issue's bar), 2 on a bad flag. Runs live in a temp directory this script makes and removes.
  */
 import { Command } from 'commander'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
+import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
+import { installInterruptHandlers } from '../apps/interrupt.ts'
 import { join } from 'node:path'
 import { COMPARE_DEFAULTS, compareRuns } from '../analysis/compare.ts'
 import { comparisonSummary } from '../analysis/compare-output.ts'
@@ -38,15 +39,12 @@ function whole(flag: string, v: string | undefined, dflt: number, max: number): 
 }
 
 let dir: string | null = null
-// The temp directory is this script's: removed on every way out, Ctrl-C included.
+// The temp directory is this script's (core/temp-dir.ts): removed on every way out, Ctrl-C included.
+installInterruptHandlers()
 const cleanUp = () => {
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  if (dir) removeTempDir(dir)
   dir = null
 }
-process.once('SIGINT', () => {
-  cleanUp()
-  process.exit(130)
-})
 
 try {
   const pairs = whole('pairs', o.pairs, DEFAULTS.pairs, 1000)
@@ -54,7 +52,7 @@ try {
   const size = o.size === undefined ? DEFAULTS.size : parseSize(o.size, 'bench:compare-noise: --size')
   if (size < 64 << 10 || size > 64 << 20) throw new ConfigError(`bench:compare-noise: --size must be from 64KiB to 64MiB (small runs), got "${o.size}"`)
   const config = resolveRun({ strategies: STRATEGIES, workloads: WORKLOADS, blockSizes: [4096], size, epochs: 3, seeds: SEEDS, repeat })
-  dir = mkdtempSync(join(tmpdir(), 'deltabench-compare-noise-'))
+  dir = makeTempDir('compare-noise')
   const t0 = performance.now()
   let runs = 0
   const run = async () => {

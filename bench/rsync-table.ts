@@ -7,11 +7,11 @@
  *   npm run bench:table                                    # typescript 5.5.4 → 5.6.2, 512 B-8 KiB, --floor max
  *   npm run bench:table -- --package commander --from 0 --block-sizes 700,1024 --out results/table
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../core/errors.ts'
+import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
+import { installInterruptHandlers } from '../apps/interrupt.ts'
 import { resolveRun } from '../harness/config.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
 import { findSeries } from '../workloads/release-pins.ts'
@@ -45,14 +45,15 @@ async function main(): Promise<void> {
     overrides: { 'release-series': { package: series.name, from } },
     floor: values.floor,
   })
-  // Without --out the run lives in a temporary folder of this script's, removed when it ends.
-  const tmp = values.out ? undefined : mkdtempSync(join(tmpdir(), 'deltabench-table-'))
+  // Without --out the run lives in a temporary folder of this script's (core/temp-dir.ts), removed when it ends or is interrupted.
+  installInterruptHandlers()
+  const tmp = values.out ? undefined : makeTempDir('table')
   try {
     const run = await runMatrix(config, { outDir: values.out ?? join(tmp!, 'run'), onSkip: (_s, _w, why) => process.stderr.write(`skipped: ${why}\n`) })
     const pair = `${series.name} ${series.releases[from]!.version} → ${series.releases[from + 1]!.version}`
     process.stdout.write(`${pair} (uncompressed npm tarballs), one sync per cell\n\n${reportTableMarkdown(reportTableLines(run.rows))}\n`)
   } finally {
-    if (tmp) rmSync(tmp, { recursive: true, force: true })
+    if (tmp) removeTempDir(tmp)
   }
 }
 

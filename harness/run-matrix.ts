@@ -78,7 +78,8 @@ export function defaultRunId(hash: string, now = new Date()): string {
  */
 export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Promise<MatrixResult> {
   const shard = opts.shard ?? { index: 1, count: 1 }
-  const total = planCells(config, shard).length
+  const plan = planCells(config, shard)
+  const total = plan.length
   // The whole matrix's plan (not the shard's): each strategy's recorded block sizes are those its cells run at.
   const manifest = newManifest(config, total, planCells(config))
   manifest.shard = shard
@@ -92,7 +93,6 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   const bytesOf = (rows: readonly ResultRow[]) => JSON.stringify(rows.map((r) => [r.epoch, r.bytes_down, r.bytes_up]))
   const sansRepeat = (key: string) => key.replace(/,\d+\]$/, ']')
   for (const r of run.rows) if (r.repeat === 1) firstBytes.set(sansRepeat(cellKey(r)), bytesOf(run.rows.filter((x) => cellKey(x) === cellKey(r))))
-  const plan = planCells(config, shard)
   const pending: CellPlan[] = []
   const skippedSeen = new Set<string>()
   for (const cell of plan) {
@@ -226,13 +226,15 @@ export interface CellPlan {
  */
 export function planCells(config: RunConfig, shard: Shard = { index: 1, count: 1 }): CellPlan[] {
   const out: CellPlan[] = []
+  const sizes = new Map(config.strategies.map((s) => [s.name, blockSizesFor(config, s)]))
+  const canonical = canonicalOrder(config, sizes)
   for (const w of config.workloads) {
     for (const seed of config.seeds) {
       for (let repeat = 1; repeat <= config.repeat; repeat++) {
         for (const s of rotate(config.strategies, repeat - 1)) {
-          for (const [b, blockSize] of blockSizesFor(config, s).entries()) {
+          for (const [b, blockSize] of sizes.get(s.name)!.entries()) {
             // Round-robin over the canonical order: every shard gets a near-equal share of every workload.
-            if (canonicalIndex(config, w.name, seed, s.name, b, repeat) % shard.count !== shard.index - 1) continue
+            if (canonical(w.name, seed, s.name, b, repeat) % shard.count !== shard.index - 1) continue
             const options = { ...s.options, blockSize }
             out.push({
               workload: w,
@@ -297,14 +299,17 @@ export function blockSizesFor(config: RunConfig, s: { name: string; options: Rec
  * whatever order it runs in. Dense (strategies that run at one block size take one slot), so shards dealt
  * round-robin stay even.
  */
-function canonicalIndex(config: RunConfig, workload: string, seed: string, strategy: string, b: number, repeat: number): number {
-  const w = config.workloads.findIndex((x) => x.name === workload)
-  const sd = config.seeds.indexOf(seed)
-  const st = config.strategies.findIndex((x) => x.name === strategy)
-  const sizes = config.strategies.map((s) => blockSizesFor(config, s).length)
-  const perGroup = sizes.reduce((a, n) => a + n, 0)
-  const before = sizes.slice(0, st).reduce((a, n) => a + n, 0)
-  return ((w * config.seeds.length + sd) * config.repeat + (repeat - 1)) * perGroup + before + b
+function canonicalOrder(config: RunConfig, sizes: ReadonlyMap<string, readonly number[]>) {
+  const counts = config.strategies.map((s) => sizes.get(s.name)!.length)
+  const perGroup = counts.reduce((a, n) => a + n, 0)
+  // Slots before each strategy within one (workload, seed, repeat) group.
+  const before = counts.map((_, st) => counts.slice(0, st).reduce((a, n) => a + n, 0))
+  return (workload: string, seed: string, strategy: string, b: number, repeat: number): number => {
+    const w = config.workloads.findIndex((x) => x.name === workload)
+    const sd = config.seeds.indexOf(seed)
+    const st = config.strategies.findIndex((x) => x.name === strategy)
+    return ((w * config.seeds.length + sd) * config.repeat + (repeat - 1)) * perGroup + before[st]! + b
+  }
 }
 
 function rotate<T>(xs: readonly T[], by: number): T[] {

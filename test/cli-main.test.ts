@@ -3,25 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-
-/** Runs main with stdout and stderr captured. */
-async function cli(args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const capture = (into: string[]) => (chunk: string | Uint8Array) => {
-    into.push(String(chunk))
-    return true
-  }
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture(out))
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture(err))
-  try {
-    const { main } = await import('../apps/cli.ts')
-    const code = await main(args)
-    return { code, out: out.join(''), err: err.join('') }
-  } finally {
-    vi.restoreAllMocks()
-  }
-}
+import { cli } from './cli-in-process.ts'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'deltabench-main-'))
 

@@ -2,29 +2,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { COLUMN_NAMES, type ResultRow } from '../core/result-row.ts'
 import type { Manifest } from '../core/run-files.ts'
 import { findStrategy } from '../harness/config.ts'
-
-/** Runs main in-process with stdout and stderr captured. */
-async function cli(args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const capture = (into: string[]) => (chunk: string | Uint8Array) => {
-    into.push(String(chunk))
-    return true
-  }
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture(out))
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture(err))
-  try {
-    const { main } = await import('../apps/cli.ts')
-    const code = await main(args)
-    return { code, out: out.join(''), err: err.join('') }
-  } finally {
-    vi.restoreAllMocks()
-  }
-}
+import { cli } from './cli-in-process.ts'
 
 const parent = mkdtempSync(join(tmpdir(), 'deltabench-from-'))
 afterAll(() => rmSync(parent, { recursive: true, force: true }))
