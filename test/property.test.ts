@@ -64,5 +64,6 @@ describe.each(runnableStrategies('property').map((s) => [s.name, s] as const))('
       }),
       { numRuns: 60, seed: 7 },
     )
-  })
+    // A child process per sync, and a priming sync per case: 60 cases of a real tool take a minute or more.
+  }, strategy.external ? 240_000 : undefined)
 })
