@@ -17,7 +17,8 @@ import { listText } from './list.ts'
 /** Commander's own ways of finishing early that are not failures. */
 const DONE_CODES = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help'])
 
-function program(setExitCode: (code: number) => void): Command {
+/** The whole command tree; `setExitCode` receives each command's exit code. Exported for the flag reference (apps/cli-reference.ts). */
+export function program(setExitCode: (code: number) => void): Command {
   const p = new Command('deltabench')
     .description('Benchmark and research harness for delta-sync strategies')
     .version(VERSION)
