@@ -60,8 +60,8 @@ for col in ['oracle_bytes', 'local_floor_bytes', 'tracker_ms', 'tracker_state_by
     if col not in rows:
         rows[col] = None  # older runs lack some columns; None reads as "no value", as in the TypeScript reader
 rows['cpu_ms'] = rows['sender_cpu_ms'] + rows['receiver_cpu_ms']
-# Every byte kept between syncs, whoever keeps it: a strategy with no tracker (snapshot-diff) has tracker_state_bytes
-# null, and its state (the manifest) is sender state, so the null counts as 0 rather than making the sum null.
+# Every byte kept between syncs, whoever keeps it (analysis/kept-state.ts): snapshot-diff's tracker keeps 0 B and its
+# manifest is sender state, so tracker_state_bytes alone read 0 B for it; a strategy with no tracker has it null (0 here).
 rows['kept_state_bytes'] = rows['tracker_state_bytes'].fillna(0) + rows['sender_state_bytes'] + rows['receiver_state_bytes']
 # A strategy that ignores the block size is one cell per workload: its block is NaN here, "any" in text.
 rows['block'] = rows['block_size'].where(rows['uses_block_size'].astype(bool))

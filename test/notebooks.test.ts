@@ -123,10 +123,10 @@ describe('notebooks', () => {
     for (const s of ['fixed-block-compare', 'changed-block-bitmap']) expect(blocks).toContain(`**${s}**`)
     expect(blocks).toContain('**whole-file** ignores the block size')
 
-    // snapshot-diff keeps its manifest as sender state and has no tracker (tracker_state_bytes null): its kept
-    // state is the sender's, not 0 B, as analysis/kept-state.ts counts it.
+    // Why the tracking notebook once said snapshot-diff holds 0 B: it read tracker_state_bytes alone, and
+    // snapshot-diff's tracker keeps nothing; its manifest is sender state. Kept state counts all three kinds.
     const snapshot = rows.filter((r) => r.strategy === 'snapshot-diff')
-    expect(snapshot.some((r) => r.sender_state_bytes > 0)).toBe(true)
+    expect(snapshot.every((r) => !r.tracker_state_bytes) && snapshot.some((r) => r.sender_state_bytes > 0)).toBe(true)
     const tracking = markdownOut(executed['tracking-faults']!)
     expect(tracking).toContain('This run has no fault rows')
     const kept = /\*\*snapshot-diff\*\* .* it keeps (\S+ \S+) at \S+ \S+ \(tracker \S+ \S+ \+ sender (\S+ \S+)/.exec(tracking)
