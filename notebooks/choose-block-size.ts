@@ -13,16 +13,16 @@ sweep = pd.concat([cells[cells['block'].notna()].assign(ignores=False)]
 sweep['block_kib'] = sweep['block'] / 1024
 
 
-def by_block(field, title):
+def by_block(field, title, axis=alt.Axis()):
     line = alt.Chart().mark_line(point=True).encode(
         x=alt.X('block_kib:Q', scale=alt.Scale(type='log', base=2), title='block size (KiB)'),
-        y=alt.Y(f'{field}:Q', scale=alt.Scale(type='log'), title=title),
+        y=alt.Y(f'{field}:Q', scale=alt.Scale(type='log'), axis=axis, title=title),
         color=alt.Color('strategy:N', sort=ORDER['strategy']), strokeDash=alt.StrokeDash('ignores:N', title='ignores block size'),
         tooltip=['strategy', 'workload', 'block_text', alt.Tooltip(f'{field}:Q', format='.4~g'), alt.Tooltip(f'{field}_min:Q', format='.4~g'), alt.Tooltip(f'{field}_max:Q', format='.4~g')])
     return alt.layer(line, data=sweep).properties(width=240, height=180).facet(facet=alt.Facet('workload:N', sort=ORDER['workload']), columns=2)
 
 
-by_block('bytes', 'bytes per sync')
+by_block('bytes', 'bytes per sync', BYTES_AXIS)
 `
 
 const CPU = String.raw`

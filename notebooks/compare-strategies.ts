@@ -36,7 +36,7 @@ table['cpu_ms'] = table['cpu_ms'].map(fmt_ms)
 display(table.rename(columns={'block_text': 'best block', 'bytes': 'bytes / sync', 'vs_oracle': '× oracle', 'vs_local': '× local', 'cpu_ms': 'CPU / sync'}).set_index(['workload', 'strategy']))
 
 points = alt.Chart().mark_point(filled=True, size=70).encode(
-    x=alt.X('bytes:Q', scale=alt.Scale(type='log'), title='bytes per sync (median over seeds)'),
+    x=alt.X('bytes:Q', scale=alt.Scale(type='log'), axis=BYTES_AXIS, title='bytes per sync (median over seeds)'),
     y=alt.Y('strategy:N', sort=ORDER['strategy'], title=None), color=alt.Color('strategy:N', sort=ORDER['strategy'], legend=None),
     tooltip=['strategy', 'workload', 'block_text', 'bytes', 'bytes_min', 'bytes_max', 'vs_oracle', 'cpu_ms'])
 whiskers = alt.Chart().mark_rule().encode(x='bytes_min:Q', x2='bytes_max:Q', y=alt.Y('strategy:N', sort=ORDER['strategy']), color=alt.Color('strategy:N', sort=ORDER['strategy'], legend=None))
@@ -58,7 +58,7 @@ for w in ORDER['workload']:
     front = pareto(cells[(cells['workload'] == w) & cells['cpu_ms'].notna()])
     cells.loc[front.index, 'pareto'] = True
 alt.Chart(cells).mark_point(filled=True).encode(
-    x=alt.X('bytes:Q', scale=alt.Scale(type='log'), title='bytes per sync'), y=alt.Y('cpu_ms:Q', scale=alt.Scale(type='log'), title='CPU per sync, both halves (ms)'),
+    x=alt.X('bytes:Q', scale=alt.Scale(type='log'), axis=BYTES_AXIS, title='bytes per sync'), y=alt.Y('cpu_ms:Q', scale=alt.Scale(type='log'), title='CPU per sync, both halves (ms)'),
     color=alt.Color('strategy:N', sort=ORDER['strategy']), shape=alt.Shape('block_text:N', title='block'),
     size=alt.condition('datum.pareto', alt.value(160), alt.value(40)),
     tooltip=['strategy', 'workload', 'block_text', 'bytes', 'cpu_ms', 'pareto'],

@@ -5,10 +5,13 @@
  * terminal's and the report's. test/notebooks.test.ts checks a notebook's figures against analysis/cell-figures.ts.
  */
 import { AGGREGATION } from '../core/aggregation.ts'
+import { bytesExpr } from '../analysis/charts/format.ts'
 
 export function aggregationCode(): string {
   return String.raw`
 AGGREGATION = ${JSON.stringify(AGGREGATION)}
+# Byte axes read 4 KiB, 1.5 MiB (the report's charts' expression, analysis/charts/format.ts bytesExpr), not 1,048,576.
+BYTES_AXIS = alt.Axis(labelExpr=${JSON.stringify(bytesExpr('datum.value'))})
 
 
 def _per_repeat(g, per_sync):

@@ -23,6 +23,8 @@ from IPython.display import Markdown, display
 
 # Debian's Altair 4 calls a pandas method pandas 1.5 deprecates; the warning says nothing about the run.
 warnings.filterwarnings('ignore', category=FutureWarning, module='altair')
+# Charts as a Vega-Lite mime bundle, which JupyterLab and VS Code draw offline (Altair 4's default loads vega from a CDN).
+alt.renderers.enable('mimetype')
 
 # The run: $${RUN_ENV} if set, else the run this notebook was generated for (relative to this notebook's folder).
 RUN_DIR = Path(os.environ.get('${RUN_ENV}') or ${literal}).resolve()

@@ -16,9 +16,9 @@ kinds['kind'] = kinds['kind'].str.replace('_state', '', regex=False)
 kinds = kinds.fillna({'state_bytes': 0}).groupby(['strategy', 'block_text', 'kind'], sort=False, as_index=False)['state_bytes'].median()
 alt.Chart(kinds).mark_bar().encode(
     x=alt.X('block_text:N', title='block size', sort=[block_text(b) for b in sorted({int(b) for b in cells['block'].dropna()})] + ['any']),
-    y=alt.Y('state_bytes:Q', title='bytes kept between syncs (median over workloads)', stack='zero'),
+    y=alt.Y('state_bytes:Q', axis=BYTES_AXIS, title='bytes kept between syncs (median over workloads)', stack='zero'),
     color=alt.Color('kind:N', sort=['tracker', 'sender', 'receiver']), tooltip=['strategy', 'block_text', 'kind', 'state_bytes'],
-).properties(width=160, height=200).facet(column=alt.Column('strategy:N', sort=ORDER['strategy']), title='State kept between syncs: tracker + sender + receiver')
+).properties(width=160, height=200).facet(column=alt.Column('strategy:N', sort=ORDER['strategy']), title='State kept between syncs: tracker + sender + receiver').resolve_scale(y='independent')  # a bitmap's 259 B beside a 32 KiB manifest
 `
 
 const FAULTS = String.raw`
