@@ -1,8 +1,8 @@
 /**
  * The notebooks: generated into the run directory (never into a folder we did not write), valid nbformat 4.5
  * for a Python kernel, the committed examples what `npm run notebooks:examples` makes, and every notebook
- * executed headless by jupyter nbconvert against a small real run (and a faulted copy with a torn last
- * line): no cell may error, and the conclusions carry the figures analysis/cell-figures.ts computes.
+ * executed headless by jupyter nbconvert against a small real run (and, by DELTABENCH_RUN, a faulted copy with a torn
+ * last line): no cell may error, and the conclusions carry the figures analysis/cell-figures.ts computes.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -29,9 +29,10 @@ const markdownOut = (nb: Nb) => nb.cells.flatMap((c) => c.outputs ?? []).map((o)
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' })
 
 /** `jupyter nbconvert --execute` on notebooks, run asynchronously so two sets execute at once on two cores. */
-function execute(paths: string[], outDir: string): Promise<{ status: number | null; stderr: string }> {
+function execute(paths: string[], outDir: string, runDir?: string): Promise<{ status: number | null; stderr: string }> {
+  const env = { ...process.env, DELTABENCH_RUN: runDir ?? '' }
   return new Promise((done) => {
-    const p = spawn('jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--output-dir', outDir, ...paths], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const p = spawn('jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--output-dir', outDir, ...paths], { stdio: ['ignore', 'ignore', 'pipe'], env })
     let stderr = ''
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     p.on('close', (status) => done({ status, stderr }))
@@ -97,11 +98,11 @@ describe('notebooks', () => {
       return { ...r, fault, faults_injected: fault ? 1 : null, self_detected: detected, self_repaired: detected, caught_by_harness: fault ? !detected : null, correct: fault ? i % 4 === 0 : r.correct }
     })
     writeFileSync(join(faulted, 'rows.jsonl'), withFaults.map((r) => JSON.stringify(r)).join('\n') + '\n{"run_id":"torn')
-    generateNotebooks(faulted)
     const out = join(dirs[0]!, 'executed')
     const [a, b] = await Promise.all([
       execute(ANALYSES.map((x) => join(run, 'notebooks', `${x.name}.ipynb`)), join(out, 'run')),
-      execute([join(faulted, 'notebooks', 'tracking-faults.ipynb')], join(out, 'faulted')),
+      // The run's own tracking notebook pointed at the faulted copy by DELTABENCH_RUN.
+      execute([join(run, 'notebooks', 'tracking-faults.ipynb')], join(out, 'faulted'), faulted),
     ])
     expect(a.status, a.stderr.slice(-3000)).toBe(0)
     expect(b.status, b.stderr.slice(-3000)).toBe(0)
@@ -141,6 +142,7 @@ describe('notebooks', () => {
     const detected = hit.filter((r) => r.self_detected).length
     expect(faultText).toContain(`**dropped-bits**, changed-block-bitmap: ${wrong} of ${hit.length} syncs wrong`)
     expect(faultText).toContain(`${wrong} of them seen only by the harness's byte check, self-verification detected ${detected} of ${hit.length}, repaired ${detected}`)
-    expect(faultText).toContain(`${withFaults.length} syncs`) // the torn last line left out, every whole row read
+    expect(faultText).toContain(`${withFaults.length} syncs of`) // the torn last line left out, every whole row read
+    expect(faultText).toContain(faulted)
   }, 150_000)
 })
