@@ -67,7 +67,7 @@ describe('notebooks', () => {
     expect(cli(run).status).toBe(0)
   })
 
-  it('refuse a folder holding files they did not write, and a directory that is not a run (exit 2, nothing written)', () => {
+  it('refuse a folder holding files they did not write, a directory that is not a run, and a run folder we did not write without --out (exit 2, nothing written)', () => {
     const foreign = join(dirs[0]!, 'mine')
     mkdirSync(foreign)
     writeFileSync(join(foreign, 'notes.txt'), 'keep me')
@@ -78,6 +78,14 @@ describe('notebooks', () => {
     const notRun = cli(foreign)
     expect(notRun.status).toBe(2)
     expect(notRun.stderr).toMatch(/has no rows\.jsonl/)
+    // Rows with no manifest of ours: a folder we did not write, so notebooks/ goes only where --out says.
+    const rowsOnly = join(dirs[0]!, 'rows-only')
+    mkdirSync(rowsOnly)
+    writeFileSync(join(rowsOnly, 'rows.jsonl'), readFileSync(join(run, 'rows.jsonl')))
+    const refused = cli(rowsOnly)
+    expect([refused.status, refused.stderr]).toEqual([2, expect.stringMatching(/has no manifest\.json of deltabench's.*give --out/)])
+    expect(existsSync(join(rowsOnly, 'notebooks'))).toBe(false)
+    expect(cli(rowsOnly, '--out', join(dirs[0]!, 'rows-only-notebooks')).status).toBe(0)
   })
 
   it('committed examples are what `npm run notebooks:examples` makes from results/notebook-example', () => {
