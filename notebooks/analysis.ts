@@ -1,39 +1,31 @@
-/** What a notebook module provides: a name (its .ipynb file), a title, and how to build it from a run. */
-import type { TopLevelSpec } from 'vega-lite'
-import type { ChartBuilder } from '../analysis/charts/chart.ts'
-import { mdText } from './markdown.ts'
-import type { Notebook, NotebookBuilder } from './notebook.ts'
-import type { RunData } from './run-data.ts'
-
-export interface AnalysisResult {
-  notebook: Notebook
-  /** The conclusion as written into the notebook (Markdown), computed from the run. */
-  conclusion: string
-}
+/**
+ * What a notebook module provides, and the opening every notebook shares: its title and question, the
+ * prelude (RUN_DIR, rows, manifest), the one aggregation in Python, and what the run was.
+ */
+import { aggregationSentence } from '../core/aggregation.ts'
+import { NotebookBuilder, type Notebook } from './notebook.ts'
+import { aggregationCode } from './python-aggregation.ts'
+import { preludeCode, RUN_ENV } from './python-prelude.ts'
 
 export interface Analysis {
-  /** compare-strategies → notebooks/compare-strategies.ipynb */
+  /** compare-strategies → <run>/notebooks/compare-strategies.ipynb */
   name: string
   title: string
-  build(run: RunData): Promise<AnalysisResult>
+  /** The question it answers, in a sentence or two (its opening markdown). */
+  question: string
+  /** Adds the cells after the opening: markdown to read, Python that computes, charts and concludes. */
+  addCells(nb: NotebookBuilder): void
 }
 
-/** The TypeScript a chart cell shows: how to make the same chart from the same run directory. */
-export function chartCode(run: RunData, builder: ChartBuilder, exportName: string): string {
-  return [
-    `// analysis/charts/${builder.id}.ts, over ${run.dir.replace(/\n/g, ' ')}`,
-    `const rows = readRows(runDir)`,
-    `${exportName}.build(rows, chartContext(rows, manifest.config))`,
-  ].join('\n')
-}
-
-/** Adds a builder's chart to the notebook, or a line saying why it does not apply to this run. */
-export async function addChart(nb: NotebookBuilder, run: RunData, builder: ChartBuilder, exportName: string): Promise<TopLevelSpec | null> {
-  const outcome = builder.build(run.rows, run.ctx)
-  if ('absent' in outcome) {
-    nb.markdown(`*${mdText(builder.title)}: not drawn for this run, ${mdText(outcome.absent)}.*`)
-    return null
-  }
-  await nb.chart(chartCode(run, builder, exportName), outcome.spec, builder.title)
-  return outcome.spec
+/** The notebook of one analysis; `runFromNotebook` is the run directory relative to the notebook's folder. */
+export function buildNotebook(a: Analysis, runFromNotebook: string): Notebook {
+  const nb = new NotebookBuilder(a.name)
+  nb.markdown(
+    `# ${a.title}\n\n${a.question}\n\nRun All recomputes everything below from the run's \`rows.jsonl\` (notebooks/${a.name}.ts generates the cells; \`npm run notebooks -- results/<run>\` writes them into \`<run>/notebooks/\`). By default it reads the run it was generated for (the folder above \`notebooks/\`); set the environment variable \`${RUN_ENV}\` to analyse another run directory. ${aggregationSentence()}`,
+  )
+  nb.code(preludeCode(runFromNotebook))
+  nb.code(aggregationCode())
+  nb.code('display(Markdown(run_description()))')
+  a.addCells(nb)
+  return nb.build({ deltabench: { analysis: a.name } })
 }

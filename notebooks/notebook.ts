@@ -1,17 +1,12 @@
 /**
- * Writing Jupyter notebooks (nbformat 4.5) whose outputs are already rendered, so they open with their
- * charts in JupyterLab and VS Code (which draw the Vega-Lite output) and on GitHub (which shows the PNG).
+ * Writing Jupyter notebooks (nbformat 4.5) for a Python kernel: markdown and code cells, outputs left empty.
  *
- * Mime version: JupyterLab 4's vega5-extension and VS Code's notebook renderers register Vega-Lite up to
- * `application/vnd.vegalite.v5+json` (they bundle vega-lite 5), nothing for v6. So outputs go under the v5
- * mime type with a v5 `$schema` (vega-embed warns when the schema's major version differs from its own), and
- * the chart builders keep to features Vega-Lite 5 has; the PNG beside it is the fallback everywhere else.
+ * Why empty: every figure and the conclusion are computed by the notebook's own Python from the run's
+ * rows when it runs (Run All, or `jupyter nbconvert --execute`); pre-filled outputs would be a second copy
+ * of those numbers that could drift from the code beside them, and would make generating need Python.
  */
-import type { TopLevelSpec } from 'vega-lite'
-import { renderPng, renderSvg } from '../analysis/charts/render.ts'
 
-export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json'
-export const VEGALITE_V5_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json'
+export const KERNELSPEC = { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } as const
 
 export interface MarkdownCell {
   id: string
@@ -20,19 +15,13 @@ export interface MarkdownCell {
   source: string[]
 }
 
-export interface DisplayData {
-  output_type: 'display_data'
-  data: Record<string, unknown>
-  metadata: Record<string, unknown>
-}
-
 export interface CodeCell {
   id: string
   cell_type: 'code'
-  execution_count: number | null
+  execution_count: null
   metadata: Record<string, unknown>
   source: string[]
-  outputs: DisplayData[]
+  outputs: []
 }
 
 export type Cell = MarkdownCell | CodeCell
@@ -45,15 +34,14 @@ export interface Notebook {
 }
 
 /** nbformat stores text as a list of lines, each but the last ending in a newline. */
-function lines(text: string): string[] {
-  const parts = text.split('\n')
-  return parts.map((l, i) => (i < parts.length - 1 ? `${l}\n` : l)).filter((l) => l !== '')
+export function lines(text: string): string[] {
+  const parts = text.replace(/^\n+|\n+$/g, '').split('\n')
+  return parts.map((l, i) => (i < parts.length - 1 ? `${l}\n` : l))
 }
 
 /** Builds a notebook cell by cell; ids are stable (name and position), so regenerating diffs cleanly. */
 export class NotebookBuilder {
   readonly cells: Cell[] = []
-  private executed = 0
 
   constructor(private readonly name: string) {}
 
@@ -61,41 +49,26 @@ export class NotebookBuilder {
     return `${this.name}-${this.cells.length + 1}`
   }
 
-  markdown(text: string): void {
+  markdown(text: string): this {
     this.cells.push({ id: this.nextId(), cell_type: 'markdown', metadata: {}, source: lines(text) })
+    return this
   }
 
-  /**
-   * A code cell showing the TypeScript that made the chart, with the chart as its output: the Vega-Lite
-   * spec (interactive where the viewer renders Vega-Lite), a PNG and a plain-text fallback.
-   */
-  async chart(code: string, spec: TopLevelSpec, title: string): Promise<void> {
-    const v5 = { ...spec, $schema: VEGALITE_V5_SCHEMA } as TopLevelSpec
-    const svg = await renderSvg(v5)
-    const png = renderPng(svg, 1.5)
-    const width = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1] ?? 0)
-    this.cells.push({
-      id: this.nextId(),
-      cell_type: 'code',
-      execution_count: ++this.executed,
-      metadata: {},
-      source: lines(code),
-      outputs: [
-        {
-          output_type: 'display_data',
-          data: { [VEGALITE_MIME]: v5, 'image/png': Buffer.from(png).toString('base64'), 'text/plain': [`<Vega-Lite chart: ${title}>`] },
-          // Drawn at 1.5× for sharpness; shown at the chart's own width.
-          metadata: width > 0 ? { 'image/png': { width: Math.round(width) } } : {},
-        },
-      ],
-    })
+  /** A Python code cell, not run: its outputs come when the notebook runs. */
+  code(python: string): this {
+    this.cells.push({ id: this.nextId(), cell_type: 'code', execution_count: null, metadata: {}, source: lines(python), outputs: [] })
+    return this
   }
 
   build(metadata: Record<string, unknown>): Notebook {
     return {
       nbformat: 4,
       nbformat_minor: 5,
-      metadata: { language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' }, ...metadata },
+      metadata: {
+        kernelspec: { ...KERNELSPEC },
+        language_info: { name: 'python', file_extension: '.py', mimetype: 'text/x-python' },
+        ...metadata,
+      },
       cells: this.cells,
     }
   }

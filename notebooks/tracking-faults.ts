@@ -1,157 +1,94 @@
 /**
- * Notebook: what tracking faults cost. With fault rows (a run with --fault): per fault and strategy, how many
- * syncs ended wrong, who noticed (the strategy's self-verification, or only the harness's byte check), what
- * self-verification sent, and what the faulted syncs sent compared with clean ones. Without them it says
- * so, and shows what tracking costs when nothing goes wrong.
+ * Notebook: what tracking costs and what tracking faults cost. Per tracking strategy: time in the tracker
+ * while the workload writes, every byte of state it keeps between syncs (tracker + sender + receiver, as
+ * analysis/kept-state.ts counts it) and its device writes. With fault rows (a run with --fault): per fault
+ * and strategy, the syncs left wrong, who noticed (self-verification, or only the harness's byte check) and
+ * the bytes against clean syncs.
  */
-import { groupBy, median } from '../core/stats.ts'
-import { narrowContext } from '../analysis/charts/chart.ts'
-import { correctness } from '../analysis/charts/correctness.ts'
-import { faultCells, selfVerifyText, type FaultCell } from '../analysis/charts/fault-cells.ts'
-import { faults } from '../analysis/charts/faults.ts'
-import { bytes, formatMs } from '../analysis/charts/format.ts'
-import { blockText, runFigures, type CellFigures } from '../analysis/cell-figures.ts'
-import { STATE_KINDS } from '../analysis/kept-state.ts'
-import { aggregationSentence, cellFigure } from '../core/aggregation.ts'
-import { trackingState } from '../analysis/charts/tracking-state.ts'
-import { trackingTime } from '../analysis/charts/tracking-time.ts'
-import type { ResultRow } from '../core/result-row.ts'
-import { addChart, type Analysis } from './analysis.ts'
-import { mdTable, mdText } from './markdown.ts'
-import { NotebookBuilder } from './notebook.ts'
-import { runDescription, type RunData } from './run-data.ts'
+import type { Analysis } from './analysis.ts'
 
-const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(0)}%`
+const COST = String.raw`
+tracking = cells[cells['tracking']]
+if len(tracking) == 0:
+    display(Markdown('No tracking strategy (a row with tracker_ms) ran in this run: there is no write-time cost to show.'))
+kinds = tracking.melt(id_vars=['strategy', 'workload', 'block_text'], value_vars=['tracker_state', 'sender_state', 'receiver_state'], var_name='kind', value_name='state_bytes')
+kinds['kind'] = kinds['kind'].str.replace('_state', '', regex=False)
+kinds = kinds.fillna({'state_bytes': 0}).groupby(['strategy', 'block_text', 'kind'], sort=False, as_index=False)['state_bytes'].median()
+alt.Chart(kinds).mark_bar().encode(
+    x=alt.X('block_text:N', title='block size', sort=[block_text(b) for b in sorted({int(b) for b in cells['block'].dropna()})] + ['any']),
+    y=alt.Y('state_bytes:Q', axis=BYTES_AXIS, title='bytes kept between syncs (median over workloads)', stack='zero'),
+    color=alt.Color('kind:N', sort=['tracker', 'sender', 'receiver']), tooltip=['strategy', 'block_text', 'kind', 'state_bytes'],
+).properties(width=160, height=200).facet(column=alt.Column('strategy:N', sort=ORDER['strategy']), title='State kept between syncs: tracker + sender + receiver').resolve_scale(y='independent')  # a bitmap's 259 B beside a 32 KiB manifest
+`
 
-/** Bytes per sync of faulted rows over clean rows of the same strategy, options, workload and block size (each a cell figure), median over those cells. */
-function bytesOverClean(rows: readonly ResultRow[], strategy: string, fault: string): number | null {
-  const ratios: number[] = []
-  for (const g of groupBy(
-    rows.filter((r) => r.strategy === strategy),
-    ['strategy_options', 'workload', 'block_size'],
-  )) {
-    const faulted = cellFigure(g.rows.filter((r) => r.fault === fault), (r) => r.bytes_total)
-    const clean = cellFigure(g.rows.filter((r) => r.fault === null), (r) => r.bytes_total)
-    if (faulted && clean && clean.median > 0) ratios.push(faulted.median / clean.median)
-  }
-  return ratios.length ? median(ratios) : null
-}
+const FAULTS = String.raw`
+faulted = rows[rows['fault'].notna()]
+if len(faulted) == 0:
+    display(Markdown('None: no row of this run records an injected fault (run a matrix with --fault to measure one). The costs above are the baseline a fault run is compared with.'))
+    fault_cells = pd.DataFrame(columns=['fault', 'strategy', 'syncs', 'wrong', 'events', 'harness_only', 'self_detected', 'self_repaired'])
+else:
+    fault_cells = faulted.groupby(['fault', 'strategy'], sort=False).apply(lambda g: pd.Series({
+        'syncs': len(g), 'wrong': int((~g['correct'].astype(bool)).sum()), 'events': int(pd.to_numeric(g['faults_injected']).fillna(0).sum()),
+        'harness_only': int((g['caught_by_harness'] == True).sum()),  # noqa: E712 (None is neither)
+        'self_detected': int((g['self_detected'] == True).sum()) if g['self_detected'].notna().any() else None,  # noqa: E712
+        'self_repaired': int((g['self_repaired'] == True).sum()) if g['self_detected'].notna().any() else None,  # noqa: E712
+    })).reset_index()
+    fault_cells['share_wrong'] = fault_cells['wrong'] / fault_cells['syncs']
+    display(fault_cells.set_index(['fault', 'strategy']))
+    display(alt.Chart(fault_cells).mark_bar().encode(
+        x=alt.X('share_wrong:Q', axis=alt.Axis(format='%'), title='syncs left wrong'), y=alt.Y('strategy:N', sort=ORDER['strategy']),
+        color=alt.condition('datum.wrong > 0', alt.value('#d62728'), alt.value('#9ecae1')), row=alt.Row('fault:N'),
+        tooltip=['fault', 'strategy', 'syncs', 'wrong', 'events', 'harness_only', 'self_detected', 'self_repaired']).properties(width=360))
+`
 
-/** Every kind of state a cell keeps, each its cell figure: "tracker 35 B + sender 0 B + receiver 0 B". */
-function stateSplit(f: CellFigures): string {
-  return STATE_KINDS.map((k) => `${k.kind} ${bytes(f.stateByKind[k.kind]?.median ?? 0)}`).join(' + ')
-}
+const CONCLUSION = String.raw`
+def bytes_over_clean(strategy, fault):
+    """Bytes per sync of faulted over clean syncs of the same cell (each a cell figure), median over those cells."""
+    ratios = []
+    for _, g in rows[rows['strategy'] == strategy].groupby(['workload', 'block_size']):
+        f = across_seeds(g[g['fault'] == fault], mean_per_sync('bytes_total'))
+        c = across_seeds(g[g['fault'].isna()], mean_per_sync('bytes_total'))
+        if f and c and c['median'] > 0:
+            ratios.append(f['median'] / c['median'])
+    return float(pd.Series(ratios).median()) if ratios else None
 
-/**
- * What tracking costs with no fault, per tracking strategy: tracker time against sync CPU, every byte of
- * state it keeps (tracker, sender and receiver) and its device writes. Each figure is a cell figure of the
- * one aggregation, then the median over the strategy's cells (workloads, and block sizes where said).
- */
-function trackingCostLines(rows: readonly ResultRow[]): string[] {
-  const out: string[] = []
-  const figures = runFigures(rows.filter((r) => r.tracker_ms !== null))
-  for (const strategy of new Set(figures.map((f) => f.strategy))) {
-    const mine = figures.filter((f) => f.strategy === strategy)
-    const over = (pick: (f: CellFigures) => number | undefined) => median(mine.map(pick).filter((x): x is number => x !== undefined))
-    const tracker = over((f) => f.trackerMs?.median)
-    const sync = over((f) => f.senderCpuMs && f.receiverCpuMs ? f.senderCpuMs.median + f.receiverCpuMs.median : undefined)
-    const device = over((f) => f.trackerDeviceBytes?.median)
-    const states = [...new Set(mine.map((f) => f.blockSize))]
-      .sort((a, b) => (a ?? 0) - (b ?? 0))
-      .map((b) => {
-        const at = mine.filter((f) => f.blockSize === b)
-        const kept = median(at.map((f) => f.keptState?.median ?? 0))
-        // The split of the cell nearest the median, so its parts add up to a real cell's total.
-        const typical = at.reduce((x, y) => (Math.abs((y.keptState?.median ?? 0) - kept) < Math.abs((x.keptState?.median ?? 0) - kept) ? y : x))
-        return `${bytes(kept)} at ${blockText(b)} (${stateSplit(typical)})`
-      })
-    out.push(
-      `- **${strategy}** spends ${formatMs(tracker)} per sync in its tracker while the workload writes (median over its cells), against ${formatMs(sync)} of CPU for the sync itself; it keeps ${states.join(', ')} of state between syncs (every kind: tracker + sender + receiver; median over workloads), and writes ${bytes(device)} per sync to its own device.`,
-    )
-  }
-  return out
-}
 
-/** The conclusion of a run without faults: say so, and what tracking costs when nothing goes wrong. */
-function noFaultConclusion(run: RunData): string {
-  const out = [
-    `- **This run has no fault rows**: none of its ${run.rows.length} rows records an injected fault (the fault column is empty on every row), so nothing here measures what a fault costs. Run a matrix with tracker fault injection switched on (--fault) and regenerate this notebook from it.`,
-  ]
-  const tracking = trackingCostLines(run.rows)
-  if (tracking.length) out.push('- What tracking costs when nothing goes wrong, for comparison:', ...tracking.map((l) => `  ${l}`))
-  else out.push('- No tracking strategy ran in this run either, so there is no write-time cost to show.')
-  const wrong = run.rows.filter((r) => r.tracker_ms !== null && !r.correct).length
-  const tracked = run.rows.filter((r) => r.tracker_ms !== null).length
-  if (tracked) out.push(`- Without faults, ${wrong === 0 ? `all ${tracked} syncs of tracking strategies left a byte-exact replica` : `${wrong} of ${tracked} syncs of tracking strategies left a WRONG replica`}.`)
-  return out.join('\n')
-}
-
-/** One series under one fault: wrong replicas, who noticed them, and what the fault cost on the wire. */
-function cellSentence(rows: readonly ResultRow[], c: FaultCell): string {
-  const parts = [`${c.series}: ${c.wrong} of ${c.syncs} syncs wrong (${pct(c.wrong, c.syncs)})`]
-  if (c.wrong) parts.push(`${c.harnessOnly} of them seen only by the harness's byte check`)
-  if (c.selfVerify) parts.push(`self-verification ${selfVerifyText(c)}`)
-  const over = bytesOverClean(rows, c.strategy, c.fault)
-  if (over !== null) parts.push(`${over >= 1 ? '+' : ''}${(100 * (over - 1)).toFixed(1)}% bytes against clean syncs`)
-  return parts.join(', ')
-}
-
-export function faultsConclusion(run: RunData): string {
-  const cells = faultCells(run.rows)
-  if (cells.length === 0) return noFaultConclusion(run)
-  const out: string[] = []
-  for (const fault of new Set(cells.map((c) => c.fault))) {
-    out.push(`- **${fault}**: ${cells.filter((c) => c.fault === fault).map((c) => cellSentence(run.rows, c)).join('; ')}.`)
-  }
-  const silent = cells.filter((c) => c.harnessOnly > 0)
-  if (silent.length) out.push(`- Silent corruption (a wrong replica with no error and no self-verification detection, caught only by the harness's check): ${silent.map((c) => `${c.series} under ${c.fault}`).join('; ')}.`)
-  const clean = cells.filter((c) => c.wrong === 0)
-  if (clean.length) out.push(`- No wrong replica under: ${clean.map((c) => `${c.series} with ${c.fault}`).join('; ')}.`)
-  return out.join('\n')
-}
-
-/** Which faults hit, at which rates, and how often: the opening of the fault section. */
-function injectedLine(rows: readonly ResultRow[], cells: readonly FaultCell[]): string {
-  const kinds = groupBy(
-    rows.filter((r) => r.fault !== null),
-    ['fault'],
-  ).map((g) => `${mdText(g.key.fault!)} at rate ${[...new Set(g.rows.map((r) => r.fault_rate))].join(', ')}`)
-  const events = cells.reduce((a, c) => a + c.events, 0)
-  const syncs = cells.reduce((a, c) => a + c.syncs, 0)
-  return `Injected: ${kinds.join('; ')}; ${events} fault events over ${syncs} syncs. A wrong replica is noticed by the strategy's own self-verification where it ran (\`self_detected\`, \`self_repaired\`), otherwise only by the harness's byte-for-byte check (\`caught_by_harness\`).`
-}
+lines = []
+for strategy in [s for s in ORDER['strategy'] if s in set(tracking['strategy'])]:
+    mine = tracking[tracking['strategy'] == strategy]
+    states = []
+    for block, at in mine.groupby('block_text', sort=False):
+        kept = float(at['kept_state'].median())
+        # The split of the cell nearest that median, so its parts add up to a real cell's total.
+        typical = at.iloc[(at['kept_state'] - kept).abs().argsort().iloc[0]]
+        split = ' + '.join(f"{k} {fmt_bytes(0 if pd.isna(typical[k + '_state']) else typical[k + '_state'])}" for k in ['tracker', 'sender', 'receiver'])
+        states.append(f'{fmt_bytes(kept)} at {block} ({split})')
+    lines.append(f"- **{strategy}** spends {fmt_ms(mine['tracker_ms'].median())} per sync in its tracker while the workload writes (median over its cells), "
+                 f"against {fmt_ms(mine['cpu_ms'].median())} of CPU for the sync itself; it keeps {', '.join(states)} of state between syncs "
+                 f"(every kind: tracker + sender + receiver; median over workloads), and writes {fmt_bytes(mine['tracker_device_bytes'].fillna(0).median())} per sync to its own device.")
+if len(fault_cells) == 0:
+    lines.insert(0, f'- **This run has no fault rows**: none of its {len(rows)} rows records an injected fault, so nothing here measures what a fault costs; what tracking costs when nothing goes wrong:')
+for _, c in fault_cells.iterrows():
+    s = f"- **{c['fault']}**, {c['strategy']}: {c['wrong']} of {c['syncs']} syncs wrong ({100 * c['wrong'] / c['syncs']:.0f}%)"
+    if c['wrong']:
+        s += f", {c['harness_only']} of them seen only by the harness's byte check"
+    if c['self_detected'] is not None and not pd.isna(c['self_detected']):
+        s += f", self-verification detected {c['self_detected']} of {c['syncs']}, repaired {c['self_repaired']}"
+    over = bytes_over_clean(c['strategy'], c['fault'])
+    if over is not None:
+        s += f", {'+' if over >= 1 else ''}{100 * (over - 1):.1f}% bytes against clean syncs"
+    lines.append(s + '.')
+conclusion = '\n'.join(lines) or '- No tracking strategy and no fault in this run: nothing to conclude.'
+display(Markdown('## Conclusion\n\n' + conclusion))
+`
 
 export const trackingFaults: Analysis = {
   name: 'tracking-faults',
-  title: 'What tracking faults cost',
-  async build(run) {
-    const nb = new NotebookBuilder('tracking-faults')
-    nb.markdown(
-      `# ${this.title}\n\n${runDescription(run)}\n\nGenerated by \`npm run notebooks -- ${run.dir.replace(/`/g, "'")}\` (notebooks/tracking-faults.ts); every number and sentence below is computed from that run. ${aggregationSentence()} Change tracking (bitmaps, journals) has failed in the field by losing entries; a lost entry means a block is never sent and the replica is silently wrong. This notebook counts how often that happens per injected fault, who noticed, and what it cost on the wire.`,
-    )
-    const cells = faultCells(run.rows)
-    if (cells.length) {
-      nb.markdown(`## Faults injected\n${injectedLine(run.rows, cells)}`)
-      await addChart(nb, run, faults, 'faults')
-      nb.markdown(
-        mdTable(
-          ['fault', 'strategy', 'syncs', 'fault events', 'wrong', 'caught only by the harness', 'self-verification'],
-          cells.map((c) => [mdText(c.fault), mdText(c.series), String(c.syncs), String(c.events), c.wrong ? `**${c.wrong}**` : '0', String(c.harnessOnly), selfVerifyText(c)]),
-        ),
-      )
-    } else {
-      nb.markdown('## Faults injected\nNone: no row of this run records an injected fault. What follows is what tracking costs when nothing goes wrong, the baseline a fault run is compared with.')
-    }
-    const trackedRows = run.rows.filter((r) => r.tracker_ms !== null)
-    nb.markdown('## What tracking costs')
-    await addChart(nb, run, trackingTime, 'trackingTime')
-    await addChart(nb, run, trackingState, 'trackingState')
-    if (trackedRows.length) {
-      nb.markdown('## Correctness of the tracking strategies')
-      await addChart(nb, { ...run, rows: trackedRows, ctx: narrowContext(run.ctx, trackedRows) }, correctness, 'correctness')
-    }
-    const conclusion = faultsConclusion(run)
-    nb.markdown(`## Conclusion\n\n${conclusion}`)
-    return { notebook: nb.build({ deltabench: { analysis: this.name, run_id: run.runId, faults: [...new Set(cells.map((c) => c.fault))] } }), conclusion }
+  title: 'What tracking costs, and what tracking faults cost',
+  question: 'Change tracking (bitmaps, journals, snapshots) costs time while the workload writes and state between syncs; a tracker that loses entries leaves the replica silently wrong. What does each tracking strategy cost, and, in a run with --fault, how often did a fault leave a wrong replica and who noticed?',
+  addCells(nb) {
+    nb.markdown('## What tracking costs\nState is every byte kept between syncs, whoever keeps it: a bitmap is tracker state, snapshot-diff\'s manifest is sender state.').code(COST)
+    nb.markdown('## Faults injected\nA wrong replica is noticed by the strategy\'s own self-verification where it ran (`self_detected`, `self_repaired`), otherwise only by the harness\'s byte-for-byte check (`caught_by_harness`).').code(FAULTS)
+    nb.markdown('The conclusion below is written by the cell from the figures above.').code(CONCLUSION)
   },
 }

@@ -1,147 +1,156 @@
 /**
- * The notebooks, regenerated headless from a small real run (so they cannot rot): valid nbformat 4.5 JSON,
- * every chart output carrying a Vega-Lite v5 spec and a PNG, and conclusions computed from the run.
+ * The notebooks: generated into the run directory (never into a folder we did not write), valid nbformat 4.5
+ * for a Python kernel, the committed examples what `npm run notebooks:examples` makes, and every notebook
+ * executed headless by jupyter nbconvert against a small real run (and, by DELTABENCH_RUN, a faulted copy with a torn
+ * last line): no cell may error, and the conclusions carry the figures analysis/cell-figures.ts computes.
  */
-import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cellFigures, cellsOf } from '../analysis/cell-figures.ts'
+import { blockLabel } from '../analysis/charts/format.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { formatBytes } from '../core/units.ts'
-import { generateNotebooks, type GeneratedNotebook } from '../notebooks/generate.ts'
+import { buildNotebook } from '../notebooks/analysis.ts'
+import { generateNotebooks } from '../notebooks/generate.ts'
 import { ANALYSES } from '../notebooks/index.ts'
-import { VEGALITE_MIME } from '../notebooks/notebook.ts'
 import { smallRun, tmp } from './small-run.ts'
 
-/** The parts of the nbformat 4.5 schema a notebook file must satisfy (required keys, types, no extras). */
-function nbformatProblems(nb: Record<string, unknown>): string[] {
-  const bad: string[] = []
-  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
-  const isText = (x: unknown) => typeof x === 'string' || (Array.isArray(x) && x.every((l) => typeof l === 'string'))
-  const only = (o: Record<string, unknown>, keys: string[], where: string) => {
-    for (const k of Object.keys(o)) if (!keys.includes(k)) bad.push(`${where}: unexpected key ${k}`)
-  }
-  if (nb.nbformat !== 4 || typeof nb.nbformat_minor !== 'number' || nb.nbformat_minor < 5) bad.push('not nbformat 4.5+')
-  if (!isObj(nb.metadata)) bad.push('metadata is not an object')
-  only(nb, ['nbformat', 'nbformat_minor', 'metadata', 'cells'], 'notebook')
-  if (!Array.isArray(nb.cells)) return [...bad, 'cells is not an array']
-  const ids = new Set<string>()
-  nb.cells.forEach((c: unknown, i: number) => {
-    const where = `cell ${i}`
-    if (!isObj(c)) return void bad.push(`${where}: not an object`)
-    if (typeof c.id !== 'string' || !/^[a-zA-Z0-9-_]{1,64}$/.test(c.id) || ids.has(c.id)) bad.push(`${where}: bad or duplicate id`)
-    ids.add(String(c.id))
-    if (!isObj(c.metadata) || !isText(c.source)) bad.push(`${where}: metadata or source missing`)
-    if (c.cell_type === 'markdown') only(c, ['id', 'cell_type', 'metadata', 'source', 'attachments'], where)
-    else if (c.cell_type === 'code') {
-      only(c, ['id', 'cell_type', 'metadata', 'source', 'execution_count', 'outputs'], where)
-      if (!(c.execution_count === null || Number.isInteger(c.execution_count))) bad.push(`${where}: execution_count`)
-      if (!Array.isArray(c.outputs)) return void bad.push(`${where}: outputs`)
-      for (const o of c.outputs as unknown[]) {
-        if (!isObj(o) || o.output_type !== 'display_data' || !isObj(o.data) || !isObj(o.metadata)) bad.push(`${where}: bad display_data`)
-        else {
-          only(o, ['output_type', 'data', 'metadata'], `${where} output`)
-          // Mime bundle: JSON types hold any JSON; every other type holds text.
-          for (const [mime, v] of Object.entries(o.data)) if (!/^application\/(.*\+)?json$/.test(mime) && !isText(v)) bad.push(`${where}: ${mime} is not text`)
-        }
-      }
-    } else bad.push(`${where}: unknown cell_type ${String(c.cell_type)}`)
+const CLI = new URL('../notebooks/cli.ts', import.meta.url).pathname
+const EXAMPLE_RUN = new URL('../results/notebook-example/', import.meta.url).pathname
+const APT = 'apt-get install -y jupyter-nbconvert python3-ipykernel python3-pandas python3-altair'
+const hasJupyter = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' }).status === 0
+
+type Output = { output_type: string; ename?: string; evalue?: string; data?: Record<string, string | string[]> }
+type Nb = { metadata: Record<string, unknown>; cells: { cell_type: string; source: string[]; outputs?: Output[]; execution_count?: number | null }[] }
+const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Nb
+const markdownOut = (nb: Nb) => nb.cells.flatMap((c) => c.outputs ?? []).map((o) => [o.data?.['text/markdown'] ?? ''].flat().join('')).join('\n')
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' })
+
+/** `jupyter nbconvert --execute` on notebooks, run asynchronously so two sets execute at once on two cores. */
+function execute(paths: string[], outDir: string, runDir?: string): Promise<{ status: number | null; stderr: string }> {
+  const env = { ...process.env, DELTABENCH_RUN: runDir ?? '' }
+  return new Promise((done) => {
+    const p = spawn('jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--output-dir', outDir, ...paths], { stdio: ['ignore', 'ignore', 'pipe'], env })
+    let stderr = ''
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    p.on('close', (status) => done({ status, stderr }))
   })
-  return bad
 }
 
-type Nb = { cells: { cell_type: string; source: string[]; outputs?: { data: Record<string, unknown> }[] }[]; metadata: Record<string, unknown> }
-const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Nb
-const text = (nb: Nb) => nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join('')).join('\n')
-
 describe('notebooks', () => {
-  let dir: string
+  const dirs: string[] = []
+  let run: string
   let rows: readonly ResultRow[]
-  let written: GeneratedNotebook[]
   beforeAll(async () => {
-    dir = join(tmp(), 'run')
-    rows = (await smallRun(dir)).rows
-    written = await generateNotebooks(dir, join(tmp(), 'out'))
+    dirs.push(tmp('deltabench-notebooks-'))
+    run = join(dirs[0]!, 'run')
+    rows = (await smallRun(run)).rows
+  })
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
   })
 
-  it('are at least three analyses, each a valid nbformat 4.5 notebook', () => {
-    expect(written.map((w) => w.name)).toEqual(ANALYSES.map((a) => a.name))
-    expect(written.length).toBeGreaterThanOrEqual(3)
-    for (const w of written) expect(nbformatProblems(JSON.parse(readFileSync(w.path, 'utf8'))), w.name).toEqual([])
-  })
-
-  it('open with rendered charts: a Vega-Lite v5 spec with its data, and a PNG', () => {
+  it('are written into <run>/notebooks/ by default: nbformat 4.5, a Python kernelspec, a first code cell that sets RUN_DIR', () => {
+    const written = generateNotebooks(run)
+    expect(written.map((w) => w.path)).toEqual(ANALYSES.map((a) => join(run, 'notebooks', `${a.name}.ipynb`)))
     for (const w of written) {
-      const outputs = read(w.path).cells.flatMap((c) => c.outputs ?? [])
-      expect(outputs.length, w.name).toBeGreaterThanOrEqual(2)
-      for (const o of outputs) {
-        const spec = o.data[VEGALITE_MIME] as { $schema: string; data: { values: unknown[] } }
-        expect(spec.$schema).toBe('https://vega.github.io/schema/vega-lite/v5.json')
-        expect(spec.data.values.length).toBeGreaterThan(0)
-        const png = Buffer.from(o.data['image/png'] as string, 'base64')
-        expect(png.subarray(1, 4).toString()).toBe('PNG')
-        expect(png.length).toBeGreaterThan(10_000)
-      }
+      const nb = read(w.path) as Nb & { nbformat: number; nbformat_minor: number }
+      expect([nb.nbformat, nb.nbformat_minor]).toEqual([4, 5])
+      expect(nb.metadata.kernelspec).toEqual({ name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' })
+      const code = nb.cells.filter((c) => c.cell_type === 'code')
+      expect(code[0]!.source.join('')).toContain(`RUN_DIR = Path(os.environ.get('DELTABENCH_RUN') or "..").resolve()`)
+      for (const c of code) expect([c.outputs, c.execution_count]).toEqual([[], null])
     }
+    // Regenerating rewrites its own notebooks in place.
+    expect(cli(run).status).toBe(0)
   })
 
-  it('conclude from the data: the counts and the winners are the run\'s own', () => {
-    const compare = written.find((w) => w.name === 'compare-strategies')!
-    expect(compare.conclusion).toContain(`Every one of the ${rows.length} syncs left a byte-exact replica.`)
-    // The fewest bytes on append, worked out here independently of the notebook.
-    const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length
-    const groups = new Map<string, number[]>()
-    for (const r of rows.filter((x) => x.workload === 'append')) {
-      const k = `${r.strategy}|${r.block_size}|${r.seed}`
-      groups.set(k, [...(groups.get(k) ?? []), r.bytes_total])
-    }
-    const perConfig = new Map<string, number[]>()
-    for (const [k, v] of groups) {
-      const c = k.split('|').slice(0, 2).join('|')
-      perConfig.set(c, [...(perConfig.get(c) ?? []), mean(v)])
-    }
-    const [best] = [...perConfig].map(([c, v]) => [c, [...v].sort((a, b) => a - b)] as const).map(([c, v]) => [c, (v[0]! + v[v.length - 1]!) / 2] as const).sort((a, b) => a[1] - b[1])
-    const [strategy] = best![0].split('|')
-    expect(compare.conclusion).toMatch(new RegExp(`\\*\\*append\\*\\*: ${strategy} at [^ ]+ [^ ]+ sends the fewest bytes, ${formatBytes(Math.round(best![1])).replace('.', '\\.')} per sync`))
-    expect(text(read(compare.path))).toContain(compare.conclusion)
-
-    const blocks = written.find((w) => w.name === 'choose-block-size')!
-    for (const s of ['whole-file', 'fixed-block-compare', 'changed-block-bitmap']) expect(blocks.conclusion).toContain(`**${s}**`)
-    expect(blocks.conclusion).toMatch(/geometric mean over 2 workloads|under 5%/)
-
-    const faults = written.find((w) => w.name === 'tracking-faults')!
-    expect(faults.conclusion).toContain('This run has no fault rows')
-    expect(faults.conclusion).toMatch(/changed-block-bitmap\*\* spends [\d.]+ ms per sync in its tracker/)
+  it('refuse a folder holding files they did not write, a directory that is not a run, and a run folder we did not write without --out (exit 2, nothing written)', () => {
+    const foreign = join(dirs[0]!, 'mine')
+    mkdirSync(foreign)
+    writeFileSync(join(foreign, 'notes.txt'), 'keep me')
+    const r = cli(run, '--out', foreign)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^(config: )?notebooks: .*holds files the notebooks did not write \(notes\.txt\).*choose another --out/)
+    expect(existsSync(join(foreign, 'compare-strategies.ipynb'))).toBe(false)
+    const notRun = cli(foreign)
+    expect(notRun.status).toBe(2)
+    expect(notRun.stderr).toMatch(/has no rows\.jsonl/)
+    // Rows with no manifest of ours: a folder we did not write, so notebooks/ goes only where --out says.
+    const rowsOnly = join(dirs[0]!, 'rows-only')
+    mkdirSync(rowsOnly)
+    writeFileSync(join(rowsOnly, 'rows.jsonl'), readFileSync(join(run, 'rows.jsonl')))
+    const refused = cli(rowsOnly)
+    expect([refused.status, refused.stderr]).toEqual([2, expect.stringMatching(/has no manifest\.json of deltabench's.*give --out/)])
+    expect(existsSync(join(rowsOnly, 'notebooks'))).toBe(false)
+    expect(cli(rowsOnly, '--out', join(dirs[0]!, 'rows-only-notebooks')).status).toBe(0)
   })
 
-  it('use fault columns when a run has them', async () => {
-    // A run with faults is simulated here by filling the fault columns of some rows (as --fault with selfVerify would).
-    const faultDir = join(tmp(), 'faulted')
-    const { mkdirSync } = await import('node:fs')
-    mkdirSync(faultDir)
-    const faulted = rows.map((r, i) => {
+  it('committed examples are what `npm run notebooks:examples` makes from results/notebook-example', () => {
+    for (const a of ANALYSES) {
+      const committed = readFileSync(join(EXAMPLE_RUN, 'notebooks', `${a.name}.ipynb`), 'utf8')
+      expect(committed, `${a.name}: run npm run notebooks:examples`).toBe(JSON.stringify(buildNotebook(a, '..'), null, 1) + '\n')
+    }
+    expect(existsSync(join(EXAMPLE_RUN, 'rows.jsonl')) && existsSync(join(EXAMPLE_RUN, 'manifest.json'))).toBe(true)
+  })
+
+  it.skipIf(!hasJupyter)(`run headless with jupyter nbconvert --execute, no cell erroring, concluding from the run's own figures (skipped without jupyter: ${APT})`, async () => {
+    // A faulted copy: some bitmap syncs marked as hit by dropped-bits, half of them self-repaired, and a torn last line.
+    const faulted = join(dirs[0]!, 'faulted')
+    mkdirSync(faulted)
+    const withFaults = rows.map((r, i) => {
       const fault = r.strategy === 'changed-block-bitmap' && i % 2 === 0 ? 'dropped-bits' : null
       const detected = fault ? i % 4 === 0 : null
-      return { ...r, run_id: 'faulted', fault, self_detected: detected, self_repaired: detected, caught_by_harness: fault ? !detected : null, correct: fault ? i % 4 === 0 : r.correct }
+      return { ...r, fault, faults_injected: fault ? 1 : null, self_detected: detected, self_repaired: detected, caught_by_harness: fault ? !detected : null, correct: fault ? i % 4 === 0 : r.correct }
     })
-    writeFileSync(join(faultDir, 'rows.jsonl'), faulted.map((r) => JSON.stringify(r)).join('\n') + '\n')
-    const out = await generateNotebooks(faultDir, join(tmp(), 'out'))
-    const nb = out.find((w) => w.name === 'tracking-faults')!
-    const fault = faulted.filter((r) => r.fault)
-    const wrong = fault.filter((r) => !r.correct).length
-    expect(nb.conclusion).toContain(`**dropped-bits**: changed-block-bitmap: ${wrong} of ${fault.length} syncs wrong`)
-    const detected = fault.filter((r) => r.self_detected).length
-    expect(nb.conclusion).toContain(`self-verification detected ${detected} of ${fault.length}, repaired ${detected}`)
-    expect(nb.conclusion).toContain(`${wrong} of them seen only by the harness's byte check`)
-    expect(nb.conclusion).not.toContain('no fault rows')
-    const outputs = read(nb.path).cells.flatMap((c) => c.outputs ?? [])
-    expect(outputs.some((o) => JSON.stringify(o.data[VEGALITE_MIME]).includes('dropped-bits'))).toBe(true)
-    expect(nbformatProblems(JSON.parse(readFileSync(nb.path, 'utf8')))).toEqual([])
-  })
+    writeFileSync(join(faulted, 'rows.jsonl'), withFaults.map((r) => JSON.stringify(r)).join('\n') + '\n{"run_id":"torn')
+    const out = join(dirs[0]!, 'executed')
+    const [a, b] = await Promise.all([
+      execute(ANALYSES.map((x) => join(run, 'notebooks', `${x.name}.ipynb`)), join(out, 'run')),
+      // The run's own tracking notebook pointed at the faulted copy by DELTABENCH_RUN.
+      execute([join(run, 'notebooks', 'tracking-faults.ipynb')], join(out, 'faulted'), faulted),
+    ])
+    expect(a.status, a.stderr.slice(-3000)).toBe(0)
+    expect(b.status, b.stderr.slice(-3000)).toBe(0)
+    const executed = Object.fromEntries(ANALYSES.map((x) => [x.name, read(join(out, 'run', `${x.name}.ipynb`))]))
+    for (const nb of Object.values(executed)) {
+      expect(nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error')).toEqual([])
+      expect(nb.cells.filter((c) => c.cell_type === 'code').every((c) => typeof c.execution_count === 'number')).toBe(true)
+    }
 
-  it('npm run notebooks refuses a directory that is not a run', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL('../notebooks/cli.ts', import.meta.url).pathname, tmp()], { encoding: 'utf8' })
-    expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/has no rows.jsonl/)
-  })
+    const compare = markdownOut(executed['compare-strategies']!)
+    expect(compare).toContain(`Every one of the ${rows.length} syncs left a byte-exact replica.`)
+    // The fewest bytes on append, by the one aggregation as analysis/cell-figures.ts folds it.
+    const append = cellsOf(rows).filter((c) => c.workload === 'append').map(cellFigures)
+    const least = Math.min(...append.map((f) => f.bytesTotal!.median))
+    const winners = append.filter((f) => f.bytesTotal!.median === least).map((f) => `${f.strategy} ${f.blockSize === null ? '\\(any block size\\)' : `at ${blockLabel(f.blockSize)}`}`)
+    expect(compare).toMatch(new RegExp(`\\*\\*append\\*\\*: (${winners.join('|')}) sends the fewest bytes, ${formatBytes(Math.round(least)).replace('.', '\\.')} per sync`))
+
+    const blocks = markdownOut(executed['choose-block-size']!)
+    for (const s of ['fixed-block-compare', 'changed-block-bitmap']) expect(blocks).toContain(`**${s}**`)
+    expect(blocks).toContain('**whole-file** ignores the block size')
+
+    // Why the tracking notebook once said snapshot-diff holds 0 B: it read tracker_state_bytes alone, and
+    // snapshot-diff's tracker keeps nothing; its manifest is sender state. Kept state counts all three kinds.
+    const snapshot = rows.filter((r) => r.strategy === 'snapshot-diff')
+    expect(snapshot.every((r) => !r.tracker_state_bytes) && snapshot.some((r) => r.sender_state_bytes > 0)).toBe(true)
+    const tracking = markdownOut(executed['tracking-faults']!)
+    expect(tracking).toContain('This run has no fault rows')
+    const kept = /\*\*snapshot-diff\*\* .* it keeps (\S+ \S+) at \S+ \S+ \(tracker \S+ \S+ \+ sender (\S+ \S+)/.exec(tracking)
+    expect(kept, tracking).not.toBeNull()
+    expect([kept![1], kept![2]]).not.toContain('0 B')
+    const snapshotCell = cellsOf(snapshot).map(cellFigures).filter((f) => f.workload === 'random-overwrite')[0]!
+    expect(snapshotCell.keptState!.median).toBeGreaterThan(0)
+
+    const faultText = markdownOut(read(join(out, 'faulted', 'tracking-faults.ipynb')))
+    const hit = withFaults.filter((r) => r.fault)
+    const wrong = hit.filter((r) => !r.correct).length
+    const detected = hit.filter((r) => r.self_detected).length
+    expect(faultText).toContain(`**dropped-bits**, changed-block-bitmap: ${wrong} of ${hit.length} syncs wrong`)
+    expect(faultText).toContain(`${wrong} of them seen only by the harness's byte check, self-verification detected ${detected} of ${hit.length}, repaired ${detected}`)
+    expect(faultText).toContain(`${withFaults.length} syncs of`) // the torn last line left out, every whole row read
+    expect(faultText).toContain(faulted)
+  }, 150_000)
 })
