@@ -13,6 +13,8 @@ import { chartContext } from '../analysis/charts/chart.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { Rng } from '../core/seeded-random.ts'
 import { cli } from './cli-in-process.ts'
+import { missingTools } from '../strategies/tools/child-tool.ts'
+import { DEFAULT_VARIANTS, parseVariants, variantFlags } from '../bench/pareto-variants.ts'
 import { smallRun, tmp } from './small-run.ts'
 
 /** A row with only what the trade-off reads. */
@@ -108,5 +110,37 @@ describe('deltabench report --chart', () => {
     expect(r.code).toBe(2)
     expect(r.err).toMatch(message)
     expect(existsSync(join(dir, 'x.png')) || existsSync(join(dir, 'x.gif'))).toBe(false)
+  })
+})
+
+describe('bench:pareto variants', () => {
+  it('reads name[@blocks][:key=value,…][+channel] into deltabench run flags', () => {
+    const [v] = parseVariants('rsync-rolling@512,2048:weakSum=rollsum,cache=false+zstd:19')
+    expect(variantFlags(v!)).toEqual(['--strategies', 'rsync-rolling', '--block-sizes', '512,2048', '--opt', 'rsync-rolling.weakSum=rollsum', '--opt', 'rsync-rolling.cache=false', '--compress', 'zstd:19'])
+    expect(variantFlags(parseVariants('xdelta3:level=9')[0]!)).toEqual(['--strategies', 'xdelta3', '--opt', 'xdelta3.level=9', '--compress', 'none'])
+    expect(parseVariants(DEFAULT_VARIANTS).map((x) => x.strategy)).toEqual(['rsync', 'rsync', 'rsync', 'rsync', 'rsync', 'rsync-rolling', 'rsync-rolling', 'rsync-context', 'rdiff', 'xdelta3', 'zstd-patch'])
+  })
+
+  it('refuses a malformed variant with the form it takes', () => {
+    expect(() => parseVariants('rsync@700:compress')).toThrow(/option "compress" in "rsync@700:compress" must read key=value/)
+    expect(() => parseVariants('Rsync!')).toThrow(/must read name\[@blocks\]/)
+    expect(() => parseVariants(' ; ')).toThrow(/no variants given/)
+  })
+})
+
+const rsyncMissing = missingTools('rsync refusal', [{ cmd: 'rsync', apt: 'rsync' }])
+
+describe.skipIf(rsyncMissing)(`rsync compression refused by deltabench run before anything is written${rsyncMissing ? ` (skipped: ${rsyncMissing})` : ''}`, () => {
+  it('exits 2 with the fix and creates no run folder', async () => {
+    const dir = tmp('deltabench-pareto-refuse-')
+    try {
+      const out = join(dir, 'run')
+      const r = await cli(['run', '--strategies', 'rsync', '--opt', 'rsync.compress=lz4', '--opt', 'rsync.compressLevel=3', '--workloads', 'append', '--size', '64KiB', '--block-sizes', '4096', '--out', out, '--no-progress'])
+      expect(r.code).toBe(2)
+      expect(r.err).toMatch(/rsync\.compressLevel 3: compress lz4 takes no level/)
+      expect(existsSync(out)).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
