@@ -5,6 +5,7 @@ import { COMPARE_DEFAULTS, compareRuns, type CompareOptions } from '../analysis/
 import { comparisonChart, comparisonMarkdown, comparisonText } from '../analysis/compare-output.ts'
 import { IDENTITY_COLUMNS, parseMatch, parseSelector } from '../analysis/compare-pairs.ts'
 import { writeReport } from '../analysis/report/write-report.ts'
+import { writeOneChart } from '../analysis/report/write-chart.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { readRows } from '../core/run-files.ts'
@@ -94,5 +95,15 @@ export function addMergeAndReportCommands(program: Command): void {
     .command('report')
     .description('write report.html and charts/ (Vega-Lite spec, SVG, PNG per chart) for a run directory')
     .argument('<run-dir>', 'a run directory, e.g. results/<run-id>')
-    .action(async (dir: string) => printReport(dir))
+    .option('--chart <id>', 'draw only this chart to --out (no report.html), e.g. tradeoff-bytes-vs-cpu')
+    .option('--format <f>', 'with --chart: svg or png (default: from --out)')
+    .option('--out <file>', 'with --chart: the file to write')
+    .action(async (dir: string, f: { chart?: string; format?: string; out?: string }) => {
+      if (f.chart === undefined) {
+        if (f.format !== undefined || f.out !== undefined) throw new ConfigError('report: --format and --out go with --chart <id>, e.g. report <run> --chart tradeoff-bytes-vs-cpu --out pareto.png')
+        return printReport(dir)
+      }
+      if (f.out === undefined) throw new ConfigError(`report --chart ${f.chart}: give the file to write with --out, e.g. --out ${f.chart}.png`)
+      process.stdout.write(`chart: ${await writeOneChart(dir, { chart: f.chart, out: f.out, format: f.format })}\n`)
+    })
 }

@@ -17,7 +17,7 @@ const DECLARED_DEFAULTS: Record<string, Record<string, unknown>> = {
   'rsync-rolling': { blockSize: 4096, blockRule: 'fixed', weakSum: 'rsync', hash: 'xxh128', strongBytes: 'auto', maxCandidates: 1024, cache: true },
   'rsync-context': { blockSize: 4096, blockRule: 'fixed', weakSum: 'rsync', hash: 'xxh128', strongBytes: 'auto', maxCandidates: 1024, cache: true, codec: 'zstd', zstdLevel: 19, xdelta3Level: 9 },
   rdiff: { blockSize: 4096, blockRule: 'fixed', strongBytes: 0, hash: 'blake2', rollsum: 'rabinkarp' },
-  rsync: { blockSize: 4096, blockRule: 'fixed' },
+  rsync: { blockSize: 4096, blockRule: 'fixed', compress: 'none', compressLevel: 'default' },
   xdelta3: { blockSize: 4096, level: 3, sourceWindow: 0 },
   'zstd-patch': { blockSize: 4096, level: 3 },
   'random-overwrite': { writes: 64, minLength: 64, maxLength: 65536, alignedShare: 0.5, alignment: 4096 },

@@ -8,11 +8,13 @@ import { fileIntoStage, missingTools, toolHalf, volumeAsFile } from './child-too
 import { LiveTool } from './live-tool.ts'
 import { FRAME_PAYLOAD_LIMIT } from '../../core/wire.ts'
 import { RSYNC_MAX_BLOCK } from '../shared/block-size-rules.ts'
+import { checkCompressOptions, compressFlags, isCompressServerOption, RSYNC_COMPRESS_OPTIONS } from './rsync-compress.ts'
 
 const OPTIONS = defineOptions({
   // The 128 KiB limit applies only with blockRule fixed, so checkOptions below holds it.
   blockSize: blockSizeOption('block size (-B) when blockRule is fixed; at most 128 KiB'),
   blockRule: { type: 'enum', choices: ['fixed', 'rsync'], default: 'fixed', description: "fixed (-B blockSize) or rsync (no -B: rsync's own rule)" },
+  ...RSYNC_COMPRESS_OPTIONS,
 })
 export type RsyncOptions = OptionsOf<typeof OPTIONS>
 
@@ -45,7 +47,8 @@ const LONG_OPTIONS = new Set(['--stats', '--no-whole-file', '--ignore-times'])
 
 /**
  * Real rsync, client and server, with its protocol stream relayed through the metered channel: the
- * sender half runs `rsync -I --no-whole-file --stats -B <bs> -e <relay> source deltabench:vol` on its
+ * sender half runs `rsync -I --no-whole-file --stats -B <bs> [--compress --compress-choice=C
+ * --compress-level=L] -e <relay> source deltabench:vol` on its
  * source; the relay passes the server command line and every byte rsync writes to the channel; the
  * receiver half runs that `rsync --server` command on a copy of its replica and stages the result.
  * So bytes are rsync's real wire bytes as the channel counts them (a little more than rsync's own
@@ -61,6 +64,7 @@ export const rsync: Strategy<RsyncOptions, undefined> = {
   ignoresBlockSize: (o) => o.blockRule !== 'fixed',
   external: true,
   unavailable: () => missingTools(NAME, TOOLS),
+  validate: (o) => checkCompressOptions(NAME, o),
 
   sender(ctx, o): Half {
     checkOptions(o)
@@ -80,7 +84,7 @@ export const rsync: Strategy<RsyncOptions, undefined> = {
           // rsync sends the file's mtime: a fixed one keeps the bytes the same on every run.
           utimesSync(source, FIXED_MTIME, FIXED_MTIME)
           const bs = o.blockRule === 'fixed' ? ['-B', String(o.blockSize)] : []
-          const t = new LiveTool(['rsync', '-I', '--no-whole-file', '--stats', '--blocking-io', ...bs, '-e', relay, source, 'deltabench:vol'], ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], 3, 4, dir)
+          const t = new LiveTool(['rsync', '-I', '--no-whole-file', '--stats', '--blocking-io', ...bs, ...compressFlags(o), '-e', relay, source, 'deltabench:vol'], ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], 3, 4, dir)
           tool = t
           t.child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
           command = new Promise<string[]>((resolve, reject) => {
@@ -171,6 +175,7 @@ function checkOptions(o: RsyncOptions): void {
   if (o.blockRule === 'fixed' && (!Number.isSafeInteger(o.blockSize) || o.blockSize < 1 || o.blockSize > RSYNC_MAX_BLOCK)) {
     throw new ConfigError(`${NAME}: block size ${o.blockSize} is outside rsync's 1 B-128 KiB (use blockRule rsync, or a smaller block)`)
   }
+  checkCompressOptions(NAME, o) // again for library callers that skip the run's validation
 }
 
 /** A view that makes volumeAsFile always write a copy: rsync rewrites its destination file. */
@@ -190,7 +195,7 @@ function serverCommand(frame: Uint8Array, replica: string): string[] {
   if (prog !== 'rsync' || server !== '--server' || dot < 0 || dot !== rest.length - 2) throw new WireFormatError(NAME, `not an rsync server command: ${argv.slice(1).join(' ')}`)
   const options = rest.slice(0, dot)
   for (const a of options) {
-    if (!/^-[A-Za-z0-9.]+$/.test(a) && !LONG_OPTIONS.has(a)) throw new WireFormatError(NAME, `refusing server option ${JSON.stringify(a)}`)
+    if (!/^-[A-Za-z0-9.]+$/.test(a) && !LONG_OPTIONS.has(a) && !isCompressServerOption(a)) throw new WireFormatError(NAME, `refusing server option ${JSON.stringify(a)}`)
   }
   return ['rsync', '--server', ...options, '.', replica]
 }
