@@ -153,11 +153,11 @@ class IndexReceiver implements Half {
     const offsets = idx.offsets
     this.have = new Int32Array(idx.count)
     for (let i = 0; i < idx.count; i++) {
-      const j = table.find(idx.hashes, i * idx.hashBytes)
+      const length = offsets[i + 1]! - offsets[i]!
       // A chunk of another length is another chunk, whatever its truncated hash says.
-      const ok = j >= 0 && rc.offsets[j + 1]! - rc.offsets[j]! === offsets[i + 1]! - offsets[i]!
-      this.have[i] = ok ? j : -1
-      need[i] = ok ? 0 : 1
+      const j = table.find(idx.hashes, i * idx.hashBytes, (k) => rc.offsets[k + 1]! - rc.offsets[k]! === length)
+      this.have[i] = j
+      need[i] = j < 0 ? 1 : 0
     }
     Object.assign(this, { pass, idx, next: 0 })
     this.rebuild = new ChunkRebuild(this.ctx.replica, this.ctx.staged, rc, this.hasher, await createStreamDigest('xxh128'), pass === 1, this.o.cache)

@@ -12,7 +12,7 @@ import { FastCdcJs } from './fastcdc-js.ts'
 import { FastCdcWasm } from './fastcdc-kernel.ts'
 import { fastCdcParams, FASTCDC_OPTIONS } from './fastcdc-options.ts'
 import { RonomonChunker } from './ronomon.ts'
-import { parseChunkCompression, type ChunkCompression } from './chunk-codec.ts'
+import { CHUNK_COMPRESSIONS, parseChunkCompression, type ChunkCompression } from './chunk-codec.ts'
 
 export const CDC_CHUNKERS = ['v2020', 'v2016', 'ronomon', 'casync'] as const
 export type CdcChunkerName = (typeof CDC_CHUNKERS)[number]
@@ -30,7 +30,7 @@ export const CDC_OPTIONS = defineOptions({
   max: { type: 'size', words: ['auto'], default: 'auto', min: 1024, max: 16 << 20, description: 'largest chunk: auto = avg·4 (at least 1 KiB); must be ≥ avg' },
   normalization: { type: 'number', integer: true, default: 1, min: 0, max: 3, description: 'FastCDC normalised chunking level (v2016, v2020; ronomon is fixed at 1; casync has none and takes only 1)' },
   hashBytes: { type: 'number', words: ['auto'], integer: true, default: 'auto', min: 1, max: CDC_DIGEST_BYTES, description: 'xxh128 bytes per chunk on the wire: auto keeps a false match in a sync under 2^-40 (n·m chunk pairs); a miss is caught by the whole-volume digest and repaired with full hashes' },
-  compression: { type: 'string', default: 'none', description: 'per-chunk compression of the chunk data sent: none, zstd:<1-22> or gzip:<1-9> (real levels; a chunk that does not shrink goes stored); CPU charged to the side that does it' },
+  compression: { type: 'enum', choices: CHUNK_COMPRESSIONS, default: 'none', description: 'per-chunk compression of the chunk data sent: none, zstd:<1-22> or gzip:<1-9> (real levels; a chunk that does not shrink goes stored); CPU charged to the side that does it' },
   cache: { type: 'boolean', default: true, description: 'keep the replica\'s chunk lengths and hashes in the receiver\'s state, reused when the replica\'s digest still matches' },
 })
 export type CdcOptions = OptionsOf<typeof CDC_OPTIONS>

@@ -18,6 +18,10 @@ export type ChunkCompression = { readonly codec: 'none' } | { readonly codec: 'z
 
 const LEVELS = { zstd: [1, 22], gzip: [1, 9] } as const
 
+const levels = (codec: 'zstd' | 'gzip'): string[] => Array.from({ length: LEVELS[codec][1] - LEVELS[codec][0] + 1 }, (_, i) => `${codec}:${LEVELS[codec][0] + i}`)
+/** Every accepted value, so the option schema refuses anything else before a run starts. */
+export const CHUNK_COMPRESSIONS: readonly string[] = ['none', ...levels('zstd'), ...levels('gzip')]
+
 /** Parses `none`, `zstd:<1-22>`, `gzip:<1-9>`, refusing anything else with the accepted forms. */
 export function parseChunkCompression(owner: string, text: string): ChunkCompression {
   if (text === 'none') return { codec: 'none' }

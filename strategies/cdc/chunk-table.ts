@@ -32,13 +32,13 @@ export class ChunkTable {
     return k
   }
 
-  /** The lowest chunk index whose kept hash bytes equal h[at, at + hashBytes), or -1. */
-  find(h: Uint8Array, at: number): number {
+  /** The lowest chunk index whose kept hash bytes equal h[at, at + hashBytes) and that `fits` (a length check), or -1. */
+  find(h: Uint8Array, at: number, fits: (i: number) => boolean = () => true): number {
     for (let i = this.first.get(this.key(h, at)) ?? -1; i >= 0; i = this.next[i]!) {
       let j = this.keyBytes
       const base = i * this.stride
       while (j < this.hashBytes && this.hashes[base + j] === h[at + j]) j++
-      if (j === this.hashBytes) return i
+      if (j === this.hashBytes && fits(i)) return i
     }
     return -1
   }
