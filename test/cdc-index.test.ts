@@ -145,7 +145,7 @@ describe('cdc shared parts', () => {
   })
 
   it('keeps a false match among n·m chunk pairs under 2^-40 with auto hash bytes', () => {
-    for (const [n, m] of [[1, 1], [4096, 4096], [1 << 20, 1 << 20]]) {
+    for (const [n, m] of [[1, 1], [4096, 4096], [1 << 20, 1 << 20]] as const) {
       const b = hashBytesFor(opts(), n, m)
       expect(Math.log2(n * m) - 8 * b).toBeLessThanOrEqual(-40)
       expect(b).toBeLessThanOrEqual(16)

@@ -7,7 +7,6 @@
  * index again with full 16-byte hashes and rebuilds; a second disagreement is an error, never a commit.
  * Flights: index down, request up, chunks down, acknowledgement up.
  */
-import { ConfigError } from '../../core/errors.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
@@ -137,7 +136,8 @@ class IndexReceiver implements Half {
     const r = new FrameReader(NAME, payload)
     if (pass !== this.pass + 1 || pass > 2) r.fail(`an index for pass ${pass} after pass ${this.pass}`)
     if (!idx.offsets || !idx.digest) return r.fail('an index without chunk lengths or digest')
-    if (idx.key !== this.p.key) throw new ConfigError(`${NAME}: the sender cuts with ${idx.key}, this receiver with ${this.p.key} (chunker/min/avg/max/normalization): both ends need the same options`)
+    // Both halves get the same options from the harness: another cut rule here is a damaged frame.
+    if (idx.key !== this.p.key) r.fail(`the sender cuts with ${JSON.stringify(idx.key)}, this receiver with ${this.p.key} (chunker/min/avg/max/normalization)`)
     const t = this.ctx.telemetry
     if (!this.replica) {
       const made = await replicaChunks(this.ctx.replica, this.p, this.hasher, this.ctx.state, this.o.cache)

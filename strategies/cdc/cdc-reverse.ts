@@ -6,7 +6,6 @@
  * digest disagrees, the receiver sends its hashes again at full length (pass 2) and rebuilds; a second
  * disagreement is an error, never a commit. Flights: hashes up, delta down, acknowledgement up.
  */
-import { ConfigError } from '../../core/errors.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
@@ -57,8 +56,10 @@ class ReverseSender implements Half {
   private async startPass(payload: Uint8Array, pass: number): Promise<void> {
     this.sig.complete = undefined
     const sig = decodeIndex(NAME, payload)
-    if (pass !== this.pass + 1 || pass > 2 || (pass === 2 && !this.waiting)) new FrameReader(NAME, payload).fail(`hashes for pass ${pass} after pass ${this.pass}`)
-    if (sig.key !== this.p.key) throw new ConfigError(`${NAME}: the receiver cuts with ${sig.key}, this sender with ${this.p.key} (chunker/min/avg/max/normalization): both ends need the same options`)
+    const r = new FrameReader(NAME, payload)
+    if (pass !== this.pass + 1 || pass > 2 || (pass === 2 && !this.waiting)) r.fail(`hashes for pass ${pass} after pass ${this.pass}`)
+    // Both halves get the same options from the harness: another cut rule here is a damaged frame.
+    if (sig.key !== this.p.key) r.fail(`the receiver cuts with ${JSON.stringify(sig.key)}, this sender with ${this.p.key} (chunker/min/avg/max/normalization)`)
     if (!this.chunks) {
       const d = await createStreamDigest('xxh128')
       this.chunks = chunkVolume(this.ctx.source, this.p.make(), this.p.max, this.hasher, d)
