@@ -89,6 +89,10 @@ export const COLUMNS = {
   sums_cached: { type: 'integer', nullable: true, description: 'telemetry: block sums the receiver reused from its cache instead of recomputing' },
   literal_data: { type: 'integer', nullable: true, unit: 'B', description: 'telemetry: literal bytes in the delta, as rsync\'s "Literal data" (the tool\'s own count for tools)' },
   matched_data: { type: 'integer', nullable: true, unit: 'B', description: 'telemetry: bytes rebuilt from the replica, as rsync\'s "Matched data"' },
+  chunk_min: { type: 'integer', nullable: true, unit: 'B', description: 'telemetry: smallest chunk of the new version (content-defined chunking)' },
+  chunk_median: { type: 'integer', nullable: true, unit: 'B', description: 'telemetry: median chunk of the new version (content-defined chunking)' },
+  chunk_max: { type: 'integer', nullable: true, unit: 'B', description: 'telemetry: largest chunk of the new version (content-defined chunking)' },
+  dedup_ratio: { type: 'number', nullable: true, description: 'matched_data / volume_bytes: the share of the new version\'s bytes rebuilt from the replica (empty when matched_data is)' },
 } as const satisfies Record<string, ColumnSpec>
 
 export type ColumnName = keyof typeof COLUMNS

@@ -126,6 +126,9 @@ export const TELEMETRY_COUNTERS = [
   'sums_cached',
   'literal_data',
   'matched_data',
+  'chunk_min',
+  'chunk_median',
+  'chunk_max',
 ] as const
 export type TelemetryCounter = (typeof TELEMETRY_COUNTERS)[number]
 

@@ -63,6 +63,7 @@ export function syncRow(f: EpochFacts): ResultRow {
       ...faultColumns(f.fault, f.sync, f.firstDiff),
       ...selfVerifyColumns(f.strategy.selfVerifies?.(f.options) === true, f.sync, f.firstDiff),
       ...telemetryColumns(f.sync.telemetry),
+      dedup_ratio: dedupRatio(f.sync.telemetry.matched_data, f.volumeBytes),
     }),
   )
 }
@@ -208,6 +209,12 @@ function selfVerifyColumns(selfVerify: boolean, sync: SessionSync, firstDiff: nu
 /** One column per telemetry counter, null where no half reported it. */
 function telemetryColumns(t: TelemetryValues): Record<TelemetryCounter, number | null> {
   return Object.fromEntries(TELEMETRY_COUNTERS.map((k) => [k, t[k] ?? null])) as Record<TelemetryCounter, number | null>
+}
+
+/** The share of the new version rebuilt from the replica (matched_data / size); null without matched_data. */
+function dedupRatio(matched: number | undefined, size: number): number | null {
+  if (matched === undefined) return null
+  return size === 0 ? 1 : matched / size
 }
 
 /** Every column of a group null. */

@@ -7,6 +7,8 @@ import { journalReplay } from './tracking/journal-replay.ts'
 import { snapshotDiff } from './tracking/snapshot-diff.ts'
 import { rsyncRolling } from './rolling/rsync-rolling.ts'
 import { rsyncContext } from './rolling/rsync-context.ts'
+import { cdcIndex } from './cdc/cdc-index.ts'
+import { cdcReverse } from './cdc/cdc-reverse.ts'
 import { rdiff } from './tools/rdiff.ts'
 import { rsync } from './tools/rsync.ts'
 import { xdelta3 } from './tools/xdelta3.ts'
@@ -20,6 +22,8 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   snapshotDiff,
   rsyncRolling,
   rsyncContext,
+  cdcIndex,
+  cdcReverse,
   rdiff,
   rsync,
   xdelta3,
