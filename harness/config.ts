@@ -148,7 +148,8 @@ export function resolveRun(req: RunRequest): RunConfig {
   return {
     strategies: strategies.map((s) => {
       const options = resolveOptions(s, overrides, true)
-      if (!s.unavailable?.()) s.validate?.(options)
+      // Checked at every block size the strategy will run at: a rule may tie an option to the block size (CDC's min ≤ avg).
+      if (!s.unavailable?.()) for (const b of s.ignoresBlockSize?.(options) ? [options.blockSize] : blockSizes) s.validate?.({ ...options, blockSize: b })
       return { name: s.name, options }
     }),
     workloads: workloads.map((w) => {

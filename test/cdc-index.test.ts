@@ -111,6 +111,9 @@ describe.each(BOTH.map((s) => [s.name, s] as const))('%s', (_name, strategy) => 
     for (const compression of ['zstd:0', 'zstd:23', 'gzip:10', 'lz4:1', 'zstd']) {
       expect(() => resolveRun({ strategies: [strategy.name], overrides: { [strategy.name]: { compression } } }), compression).toThrow(ConfigError)
     }
+    // Rules tied to the block size are checked before the run, at every block size of the plan.
+    expect(() => resolveRun({ strategies: [strategy.name], blockSizes: [65536, 4096], overrides: { [strategy.name]: { min: 8192 } } })).toThrow(/min ≤ avg ≤ max/)
+    expect(() => resolveRun({ strategies: [strategy.name], blockSizes: [65536], overrides: { [strategy.name]: { min: 8192 } } })).not.toThrow()
   })
 })
 

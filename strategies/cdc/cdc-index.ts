@@ -212,6 +212,8 @@ export const cdcIndex: Strategy<CdcOptions, undefined> = {
   name: NAME,
   summary: 'content-defined chunks (FastCDC or casync\'s): the new version\'s chunk index down, the lacking chunks requested and sent, whole-volume digest',
   options: CDC_OPTIONS,
+  // Per block size (the average chunk size): min ≤ avg ≤ max and the chunker's own rules, before the run.
+  validate: (o) => void cdcParams(NAME, o),
   needsWriteTrace: false,
   async sender(ctx, o): Promise<Half> {
     return new IndexSender(ctx, o, cdcParams(NAME, o), await createStrongHasher('xxh128'))

@@ -178,6 +178,8 @@ export const cdcReverse: Strategy<CdcOptions, undefined> = {
   name: NAME,
   summary: 'content-defined chunks, rsync\'s direction: the replica\'s chunk hashes up, copy runs and literal chunks down, whole-volume digest',
   options: CDC_OPTIONS,
+  // Per block size (the average chunk size): min ≤ avg ≤ max and the chunker's own rules, before the run.
+  validate: (o) => void cdcParams(NAME, o),
   needsWriteTrace: false,
   async sender(ctx, o): Promise<Half> {
     return new ReverseSender(ctx, cdcParams(NAME, o), await createStrongHasher('xxh128'))
