@@ -1,10 +1,21 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { afterAll } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { resolveRun } from '../harness/config.ts'
 import { runMatrix, type MatrixResult } from '../harness/run-matrix.ts'
 
-export const tmp = (prefix = 'deltabench-report-') => mkdtempSync(join(tmpdir(), prefix))
+const made: string[] = []
+/** A fresh temp folder, removed when the test file that asked for it ends. */
+export function tmp(prefix = 'deltabench-report-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+// Registered once per test file (vitest isolates each file's module graph), so every file cleans up its own.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
 
 /**
  * A small real run for charts, reports and notebooks: every registered strategy on two workloads, two block
