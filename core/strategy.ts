@@ -197,6 +197,11 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
    * workload and seed, at its own default block size, and its rows say uses_block_size = false.
    */
   ignoresBlockSize?(opts: O): boolean
+  /**
+   * Checks what the schema's ranges cannot (strongBytes against the chosen hash's digest length) once a
+   * run's options are resolved, before anything runs or is written; throws a ConfigError with the fix.
+   */
+  validate?(opts: O): void
   tracker?(ctx: TrackerContext, opts: O): T
   sender(ctx: SenderContext<T>, opts: O): Half | Promise<Half>
   receiver(ctx: ReceiverContext, opts: O): Half | Promise<Half>
