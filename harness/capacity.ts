@@ -16,7 +16,7 @@ import { ConfigError } from '../core/errors.ts'
 export const FILE_STORAGE_FACTOR = 4
 /**
  * Bytes of memory a memory-backed run holds per byte of --size at its peak (source, replica, stage, the
- * floor's versions): peak RSS grew 3.9 bytes per volume byte from 64 MiB to 256 MiB (README), on ~190 MiB of Node.
+ * floor's versions): peak RSS grew 4.0 (3.97) bytes per volume byte from 64 MiB to 256 MiB (README), on ~197 MiB of Node.
  */
 export const MEMORY_STORAGE_FACTOR = 4
 /** What a results folder needs at least: rows, manifest, report and charts of a large matrix. */
