@@ -54,7 +54,10 @@ export interface CapacityRequest {
 }
 
 const MiB = 2 ** 20
-const text = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`)
+function text(bytes: number): string {
+  if (bytes >= 2 ** 40) return `${(bytes / 2 ** 40).toFixed(1)} TiB`
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`
+}
 
 /** The nearest folder at or above `path` that exists (statfs needs one). */
 function existingParent(path: string, probe: MachineProbe): string {

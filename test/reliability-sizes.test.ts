@@ -38,7 +38,7 @@ describe('the CLI refuses sizes that cannot fit with exit 2 and no results folde
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   // Real machine: 1 TiB × 4 exceeds any disk this suite runs on, and 8 GiB is past Node 20's 4 GiB array.
   it.each([
-    [['--size', '1TiB'], /--size 1024\.0 GiB with --storage file needs about 4096\.0 GiB/],
+    [['--size', '1TiB'], /--size 1\.0 TiB with --storage file needs about 4\.0 TiB/],
     [['--size', '8GiB', '--storage', 'memory'], /--size 8\.0 GiB (does not fit in memory|with --storage memory needs)/],
   ])('%j', async (flags, message) => {
     const out = join(dir, flags.join('-'))
