@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { fuzzStrategy } from '../apps/fuzz.ts'
 import { liveResources, releaseAll } from '../core/cleanup.ts'
 import { STRATEGIES } from '../strategies/index.ts'
+import { didYouMean } from '../core/did-you-mean.ts'
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: 'nightly' }, strategy: { type: 'string' } } })
 const cases = Number(values.cases)
@@ -17,7 +18,7 @@ if (!Number.isSafeInteger(cases) || cases < 1) {
 }
 const chosen = STRATEGIES.filter((x) => !values.strategy || x.name === values.strategy)
 if (chosen.length === 0) {
-  process.stderr.write(`fuzz: no strategy "${values.strategy}"; choose one of ${STRATEGIES.map((s) => s.name).join(', ')}\n`)
+  process.stderr.write(`fuzz: no strategy "${values.strategy}"${didYouMean(values.strategy!, STRATEGIES.map((s) => s.name))}; choose one of ${STRATEGIES.map((s) => s.name).join(', ')}\n`)
   process.exit(2)
 }
 let findings = 0

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.ts'
+import { didYouMean } from './did-you-mean.ts'
 
 /** A link between sender and receiver: bandwidth each way and round-trip time. */
 export interface NetworkProfile {
@@ -27,10 +28,11 @@ export function parseProfile(text: string): NetworkProfile {
   const builtIn = PROFILES[text]
   if (builtIn) return builtIn
   const m = /^([a-z0-9-]+):(\d+(?:\.\d+)?)([kmg]?)(?:\/(\d+(?:\.\d+)?)([kmg]?))?\/(\d+(?:\.\d+)?)ms$/i.exec(text)
-  if (!m) throw new ConfigError(`network profile "${text}": use one of ${Object.keys(PROFILES).join(', ')} or write name:down/up/rtt, e.g. sat:20M/2M/600ms`)
+  if (!m) throw new ConfigError(`network profile "${text}"${didYouMean(text, Object.keys(PROFILES))}: use one of ${Object.keys(PROFILES).join(', ')} or write name:down/up/rtt, e.g. sat:20M/2M/600ms`)
   const scale = (u: string | undefined) => ({ '': 1, k: 1e3, m: 1e6, g: 1e9 })[(u ?? '').toLowerCase()] ?? 1
   const down = Number(m[2]) * scale(m[3])
   const up = m[4] === undefined ? down : Number(m[4]) * scale(m[5])
+  if (PROFILES[m[1]!]) throw new ConfigError(`network profile "${text}": ${m[1]} is a built-in profile (${Object.keys(PROFILES).join(', ')}); give yours another name, e.g. my-${m[1]}:${text.slice(m[1]!.length + 1)}`)
   if (!(down > 0) || !(up > 0)) throw new ConfigError(`network profile "${text}": bandwidths must be positive`)
   return { name: m[1]!, downBps: down, upBps: up, rttMs: Number(m[6]) }
 }

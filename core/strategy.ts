@@ -201,8 +201,9 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
    */
   ignoresBlockSize?(opts: O): boolean
   /**
-   * Checks what the schema cannot (one option's range depending on another, what the installed tool
-   * supports) and throws a ConfigError with the fix; the run calls it before anything runs or is written.
+   * Checks what the schema's ranges cannot (one option against another, e.g. strongBytes against the chosen
+   * hash's digest length; against the block size, which it is called with once per planned block size; what
+   * the installed tool supports) before anything runs or is written; throws a ConfigError with the fix.
    */
   validate?(opts: O): void
   tracker?(ctx: TrackerContext, opts: O): T

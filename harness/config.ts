@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors.ts'
+import { didYouMean } from '../core/did-you-mean.ts'
 import { coerceOption, type OptionSchema, defaultsOf } from '../core/options.ts'
 import type { Invocation, RecordedRunConfig } from '../core/run-files.ts'
 import { parseSize } from '../core/units.ts'
@@ -68,13 +69,13 @@ export const DEFAULT_REQUEST: Required<Omit<RunRequest, 'overrides' | 'strategie
 
 export function findStrategy(name: string): AnyStrategy {
   const s = STRATEGIES.find((x) => x.name === name)
-  if (!s) throw new ConfigError(`unknown strategy "${name}"; known: ${STRATEGIES.map((x) => x.name).join(', ')} (deltabench list shows them)`)
+  if (!s) throw new ConfigError(`unknown strategy "${name}"${didYouMean(name, STRATEGIES.map((x) => x.name))}; known: ${STRATEGIES.map((x) => x.name).join(', ')} (deltabench list shows them)`)
   return s
 }
 
 export function findWorkload(name: string): AnyWorkload {
   const w = WORKLOADS.find((x) => x.name === name)
-  if (!w) throw new ConfigError(`unknown workload "${name}"; known: ${WORKLOADS.map((x) => x.name).join(', ')} (deltabench list shows them)`)
+  if (!w) throw new ConfigError(`unknown workload "${name}"${didYouMean(name, WORKLOADS.map((x) => x.name))}; known: ${WORKLOADS.map((x) => x.name).join(', ')} (deltabench list shows them)`)
   return w
 }
 
@@ -133,6 +134,11 @@ export function resolveRun(req: RunRequest): RunConfig {
   refuseDuplicates('--block-sizes', blockSizes, (i) => String((merged.blockSizes as (number | string)[])[i]))
   const size = typeof merged.size === 'number' ? merged.size : parseSize(String(merged.size), '--size')
   if (size < 0 || size > 2 ** 40) throw new ConfigError(`--size ${merged.size} must be from 0 to 1 TiB`)
+  // 0 is "sized by the data" (a file pair, a release, a trace); a workload that builds its volume from --size needs bytes.
+  const sizedBySize = workloads.filter((w) => !w.sizedByData)
+  if (size === 0 && sizedBySize.length > 0) {
+    throw new ConfigError(`--size 0: ${sizedBySize.map((w) => w.name).join(', ')} build${sizedBySize.length === 1 ? 's' : ''} a volume of --size bytes; give at least the largest block size (${Math.max(...blockSizes)} B), e.g. --size 16MiB`)
+  }
   const synthetic = workloads.every((w) => w.hasWriteTrace)
   const tooBig = blockSizes.filter((b) => b > size)
   if (synthetic && size > 0 && tooBig.length > 0) {

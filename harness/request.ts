@@ -32,6 +32,7 @@ export interface OwnData {
  * excludes naming workloads; `workloadsFlag` is the flag that names them, for the message.
  */
 export function withOwnData(req: RunRequest, own: OwnData, workloadsFlag = '--workloads'): RunRequest {
+  refuseIgnoredFlags(req, own)
   let out = req
   if (own.base !== undefined || own.target !== undefined) {
     if (!own.base || !own.target) throw new ConfigError('--base and --target go together: --base old.img --target new.img')
@@ -43,6 +44,20 @@ export function withOwnData(req: RunRequest, own: OwnData, workloadsFlag = '--wo
     out = { ...out, workloads: ['block-trace'], overrides: { ...out.overrides, 'block-trace': { ...out.overrides?.['block-trace'], path: own.trace } } }
   }
   return out
+}
+
+/** What the user's own data sets itself, so a flag for it would be silently ignored (yet change the config hash). */
+const IGNORED_BY = {
+  pair: [['size', '--size'], ['epochs', '--epochs'], ['content', '--content']],
+  trace: [['size', '--size']],
+} as const
+
+function refuseIgnoredFlags(req: RunRequest, own: OwnData): void {
+  const [what, fix, ignored] = own.base !== undefined || own.target !== undefined
+    ? ['--base/--target (one sync from your old to your new file)', 'the files set the size, one epoch and the content', IGNORED_BY.pair]
+    : own.trace !== undefined ? ['--trace (the trace sets the volume size; block-trace.maxSize bounds it)', 'the trace sets the size', IGNORED_BY.trace] : ['', '', []]
+  const given = ignored.filter(([key]) => req[key] !== undefined).map(([, flag]) => flag)
+  if (given.length > 0) throw new ConfigError(`${given.join(', ')} would be ignored with ${what}: ${fix}; leave ${given.length === 1 ? 'it' : 'them'} out`)
 }
 
 /** True when a run's workloads record writes, so a strategy that tracks them can run on one of them. */

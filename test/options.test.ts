@@ -65,24 +65,24 @@ describe('option schemas', () => {
     expect(refusal(() => coerce('zstd-patch', 'level', 20))).toBe('config: zstd-patch.level must be a whole number from 1 to 19, got 20: e.g. --opt zstd-patch.level=3')
     expect(refusal(() => coerce('insert-delete', 'insertShare', '1.5'))).toMatch(/insert-delete\.insertShare must be a number from 0 to 1, got 1\.5: e\.g\. --opt insert-delete\.insertShare=0\.5$/)
     expect(refusal(() => coerce('whole-file', 'blockSize', '2GiB'))).toMatch(/whole-file\.blockSize must be a size from 1 B to 1 GiB, got 2147483648: e\.g\. --opt whole-file\.blockSize=1MiB$/)
-    expect(refusal(() => coerce('block-trace', 'maxSize', '1KiB'))).toMatch(/block-trace\.maxSize must be a size of at least 4 KiB, got 1024/)
-    expect(refusal(() => coerce('hot-spot', 'writes', -1))).toMatch(/hot-spot\.writes must be a whole number of at least 0, got -1/)
+    expect(refusal(() => coerce('block-trace', 'maxSize', '1KiB'))).toMatch(/block-trace\.maxSize must be a size from 4 KiB to 1024 GiB, got 1024/)
+    expect(refusal(() => coerce('hot-spot', 'writes', -1))).toMatch(/hot-spot\.writes must be a whole number from 0 to 1000000, got -1/)
     // Through the config too, before anything runs.
     expect(refusal(() => resolveRun({ strategies: ['rsync-rolling'], overrides: { 'rsync-rolling': { maxCandidates: '0' } } }))).toMatch(
-      /rsync-rolling\.maxCandidates must be a whole number of at least 1, got 0: e\.g\. --opt rsync-rolling\.maxCandidates=1024/,
+      /rsync-rolling\.maxCandidates must be a whole number from 1 to 2147483648, got 0: e\.g\. --opt rsync-rolling\.maxCandidates=1024/,
     )
   })
 
   it('refuse a fractional count', () => {
-    expect(refusal(() => coerce('insert-delete', 'edits', '2.5'))).toBe('config: insert-delete.edits must be a whole number of at least 0, got 2.5: e.g. --opt insert-delete.edits=16')
+    expect(refusal(() => coerce('insert-delete', 'edits', '2.5'))).toBe('config: insert-delete.edits must be a whole number from 0 to 1000000, got 2.5: e.g. --opt insert-delete.edits=16')
     expect(refusal(() => coerce('sqlite-oltp', 'tables', 1.5))).toMatch(/sqlite-oltp\.tables must be a whole number from 1 to 64, got 1\.5/)
-    expect(refusal(() => coerce('collision-flood', 'blockSize', 4096.5))).toMatch(/collision-flood\.blockSize must be a size of at least 1 B, got 4096\.5: e\.g\. --opt collision-flood\.blockSize=4KiB/)
+    expect(refusal(() => coerce('collision-flood', 'blockSize', 4096.5))).toMatch(/collision-flood\.blockSize must be a size from 1 B to 1 GiB, got 4096\.5: e\.g\. --opt collision-flood\.blockSize=4KiB/)
   })
 
   it('refuse a wrong type, saying what to write instead', () => {
-    expect(refusal(() => coerce('insert-delete', 'edits', 'many'))).toBe('config: insert-delete.edits must be a whole number of at least 0, got "many": e.g. --opt insert-delete.edits=16')
+    expect(refusal(() => coerce('insert-delete', 'edits', 'many'))).toBe('config: insert-delete.edits must be a whole number from 0 to 1000000, got "many": e.g. --opt insert-delete.edits=16')
     expect(refusal(() => coerce('insert-delete', 'edits', ' '))).toMatch(/got " "/)
-    expect(refusal(() => coerce('insert-delete', 'edits', true))).toMatch(/must be a whole number of at least 0, got true/)
+    expect(refusal(() => coerce('insert-delete', 'edits', true))).toMatch(/must be a whole number from 0 to 1000000, got true/)
     expect(refusal(() => coerce('journal-replay', 'selfVerify', 'maybe'))).toBe('config: journal-replay.selfVerify must be true or false, got "maybe": e.g. --opt journal-replay.selfVerify=false')
     expect(refusal(() => coerce('random-overwrite', 'alignment', 'big'))).toMatch(/random-overwrite\.alignment "big" is not a size; write e\.g\. 4096, 4KiB/)
     expect(refusal(() => coerce('rsync-rolling', 'strongBytes', 'most'))).toMatch(/rsync-rolling\.strongBytes must be a whole number from 1 to 64, or auto, got "most": e\.g\. --opt rsync-rolling\.strongBytes=auto/)
@@ -110,7 +110,7 @@ describe('option schemas', () => {
 
   it('check values at run time too, where a strategy or workload is driven without the config', async () => {
     const [row] = await quickRun({ strategy: 'rsync-rolling', workload: 'random-overwrite', blockSize: 4096, size: 64 << 10, epochs: 1, strategyOptions: { maxCandidates: 0 } })
-    expect(row!.error).toMatch(/rsync-rolling\.maxCandidates must be a whole number of at least 1, got 0/)
+    expect(row!.error).toMatch(/rsync-rolling\.maxCandidates must be a whole number from 1 to 2147483648, got 0/)
     const sqlite = WORKLOADS.find((w) => w.name === 'sqlite-oltp')!
     expect(refusal(() => sqlite.validate!({ ...defaultOptions(sqlite), statements: 0 }, { epochs: 1, size: 0 }))).toMatch(/sqlite-oltp\.statements must be a whole number from 1 to 10000, got 0/)
     expect(refusal(() => checkOptions('xdelta3', find('xdelta3').options as OptionSchema, { ...defaultOptions(find('xdelta3')), level: 12 }))).toMatch(/xdelta3\.level must be a whole number from 0 to 9, got 12/)
@@ -136,7 +136,7 @@ describe('option schemas', () => {
 
   it('hold strongBytes to the chosen hash\'s digest, which no declared range can know', async () => {
     await expect(strongHasherFor('fixed-block-compare', { hash: 'md5', strongBytes: 17 })).rejects.toThrow(
-      "fixed-block-compare: strongBytes 17 is longer than md5's 16-byte digest; use at most 16, or a longer hash",
+      "fixed-block-compare: strongBytes 17 is longer than md5's 16-byte digest; use at most 16 (e.g. --opt fixed-block-compare.strongBytes=16), or a longer hash",
     )
     await expect(strongHasherFor('fixed-block-compare', { hash: 'md5', strongBytes: 17 })).rejects.toBeInstanceOf(ConfigError)
     expect((await strongHasherFor('rsync-rolling', { hash: 'md5', strongBytes: 16 })).digestLength).toBe(16)

@@ -14,12 +14,13 @@ const PAGE = 4096
 const OPTIONS = defineOptions({
   path: { type: 'string', default: '', description: 'trace file (default: the synthetic sample workloads/traces/sample-msr.csv); also --trace <file>' },
   format: { type: 'enum', choices: ['auto', 'msr', 'offset-length'], default: 'auto', description: 'trace format (auto: 7 fields is MSR, 2 is offset,length)' },
-  disk: { type: 'number', integer: true, min: -1, default: -1, description: 'keep only this MSR DiskNumber (-1: every disk)' },
+  disk: { type: 'number', integer: true, min: -1, max: 1_000_000, default: -1, description: 'keep only this MSR DiskNumber (-1: every disk)' },
   cutBy: { type: 'enum', choices: ['writes', 'time'], default: 'writes', description: 'cut epochs by a number of writes or a span of trace time' },
-  epochWrites: { type: 'number', integer: true, min: 0, default: 0, description: 'writes per epoch when cutting by writes (0: all writes split evenly over --epochs)' },
-  epochSeconds: { type: 'number', min: 0, default: 0, description: 'trace seconds per epoch when cutting by time (0: the trace span split evenly over --epochs)' },
-  limit: { type: 'number', integer: true, min: 0, default: 0, description: 'replay at most this many writes (0: all)' },
-  maxSize: { type: 'size', min: PAGE, default: 1 << 30, description: 'largest volume to build (the harness holds a few copies in memory); a trace that addresses more is refused unless fold is on' },
+  epochWrites: { type: 'number', integer: true, min: 0, max: 1e9, default: 0, description: 'writes per epoch when cutting by writes (0: all writes split evenly over --epochs)' },
+  epochSeconds: { type: 'number', min: 0, max: 1e9, default: 0, description: 'trace seconds per epoch when cutting by time (0: the trace span split evenly over --epochs)' },
+  limit: { type: 'number', integer: true, min: 0, max: 1e9, default: 0, description: 'replay at most this many writes (0: all)' },
+  // 1 TiB, as --size: the volume is built in memory or in files a run's size check holds to the disk.
+  maxSize: { type: 'size', min: PAGE, max: 2 ** 40, default: 1 << 30, description: 'largest volume to build (the harness holds a few copies in memory); a trace that addresses more is refused unless fold is on' },
   fold: { type: 'boolean', default: false, description: 'wrap offsets past maxSize around (offset mod maxSize) instead of refusing the trace' },
 })
 export type BlockTraceOptions = OptionsOf<typeof OPTIONS>
@@ -94,6 +95,7 @@ export const blockTrace: Workload<BlockTraceOptions> = {
   name: NAME,
   summary: 'replays a block I/O trace (MSR Cambridge CSV or offset,length CSV): writes overwrite seeded content',
   options: OPTIONS,
+  sizedByData: true,
   hasWriteTrace: true,
   validate(o) {
     checkOptions(NAME, OPTIONS, o)

@@ -1,4 +1,5 @@
 import { defineOptions, type OptionsOf } from '../core/options.ts'
+import { MAX_BLOCK_SIZE } from '../core/strategy.ts'
 import { MemoryStorage } from '../core/storage.ts'
 import { CHUNK } from '../core/volume.ts'
 import { epochRng } from './base-volume.ts'
@@ -6,9 +7,9 @@ import { Rng } from '../core/seeded-random.ts'
 import type { Mutation, Workload } from './workload.ts'
 
 const OPTIONS = defineOptions({
-  blockSize: { type: 'size', min: 1, default: 4096, description: "block size the collisions are made for (the strategy's should match)" },
-  share: { type: 'number', min: 0, default: 0.02, description: 'share of blocks rewritten per epoch, each with a fresh colliding variant' },
-  perturbations: { type: 'number', integer: true, min: 0, default: 4, description: 'weak-sum-preserving edits per block variant: more makes blocks differ more' },
+  blockSize: { type: 'size', min: 1, max: MAX_BLOCK_SIZE, default: 4096, description: "block size the collisions are made for (the strategy's should match)" },
+  share: { type: 'number', min: 0, max: 1, default: 0.02, description: 'share of blocks rewritten per epoch, each with a fresh colliding variant' },
+  perturbations: { type: 'number', integer: true, min: 0, max: 65536, default: 4, description: 'weak-sum-preserving edits per block variant: more makes blocks differ more' },
 })
 export type CollisionFloodOptions = OptionsOf<typeof OPTIONS>
 

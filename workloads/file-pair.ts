@@ -24,6 +24,7 @@ export const filePair: Workload<FilePairOptions> = {
   name: 'file-pair',
   summary: 'your own data: --base old.img --target new.img, one sync (no write trace, no oracle)',
   options: OPTIONS,
+  sizedByData: true,
   hasWriteTrace: false,
   validate(o) {
     for (const what of ['base', 'target'] as const) {

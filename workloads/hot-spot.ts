@@ -1,14 +1,14 @@
 import { defineOptions } from '../core/options.ts'
 import { makeContent } from './content.ts'
-import { seededEditsWorkload } from './seeded-edits.ts'
+import { MAX_EDIT_BYTES, MAX_EDITS_PER_EPOCH, seededEditsWorkload } from './seeded-edits.ts'
 import { Rng } from '../core/seeded-random.ts'
 import type { Mutation } from './workload.ts'
 
 const OPTIONS = defineOptions({
-  writes: { type: 'number', integer: true, min: 0, default: 512, description: 'writes per epoch' },
-  region: { type: 'size', min: 1, default: 4096, description: 'region size (the unit that is hot or cold)' },
-  skew: { type: 'number', default: 1.1, description: 'Zipf exponent over regions: higher means fewer, hotter regions' },
-  maxLength: { type: 'size', min: 1, default: 4096, description: 'longest write inside a region' },
+  writes: { type: 'number', integer: true, min: 0, max: MAX_EDITS_PER_EPOCH, default: 512, description: 'writes per epoch' },
+  region: { type: 'size', min: 1, max: MAX_EDIT_BYTES, default: 4096, description: 'region size (the unit that is hot or cold)' },
+  skew: { type: 'number', min: 0, max: 16, default: 1.1, description: 'Zipf exponent over regions: higher means fewer, hotter regions' },
+  maxLength: { type: 'size', min: 1, max: MAX_EDIT_BYTES, default: 4096, description: 'longest write inside a region' },
 })
 
 /**
@@ -20,6 +20,8 @@ export const hotSpot = seededEditsWorkload({
   name: 'hot-spot',
   summary: 'Zipf-skewed rewrites of the same regions many times an epoch (hot database pages)',
   options: OPTIONS,
+  // A write stays inside its region.
+  mostWritten: (o) => o.writes * Math.min(o.maxLength, o.region),
   edits(params, o) {
     const regions = Math.max(1, Math.floor(params.size / o.region))
     // Cumulative Zipf weights, searched by bisection per write.

@@ -1,14 +1,14 @@
 import { defineOptions } from '../core/options.ts'
 import { makeContent } from './content.ts'
-import { seededEditsWorkload } from './seeded-edits.ts'
+import { MAX_EDIT_BYTES, MAX_EDITS_PER_EPOCH, seededEditsWorkload } from './seeded-edits.ts'
 import type { Mutation } from './workload.ts'
 
 const OPTIONS = defineOptions({
-  writes: { type: 'number', integer: true, min: 0, default: 64, description: 'overwrites per epoch' },
-  minLength: { type: 'size', min: 1, default: 64, description: 'shortest write' },
-  maxLength: { type: 'size', min: 1, default: 65536, description: 'longest write (log-uniform lengths)' },
+  writes: { type: 'number', integer: true, min: 0, max: MAX_EDITS_PER_EPOCH, default: 64, description: 'overwrites per epoch' },
+  minLength: { type: 'size', min: 1, max: MAX_EDIT_BYTES, default: 64, description: 'shortest write' },
+  maxLength: { type: 'size', min: 1, max: MAX_EDIT_BYTES, default: 65536, description: 'longest write (log-uniform lengths)' },
   alignedShare: { type: 'number', min: 0, max: 1, default: 0.5, description: "share of writes aligned in offset and length, like a file system's" },
-  alignment: { type: 'size', min: 1, default: 4096, description: 'alignment of aligned writes' },
+  alignment: { type: 'size', min: 1, max: MAX_EDIT_BYTES, default: 4096, description: 'alignment of aligned writes' },
 })
 
 /** Scattered in-place overwrites: the volume never changes size, nothing shifts. */
@@ -16,6 +16,9 @@ export const randomOverwrite = seededEditsWorkload({
   name: 'random-overwrite',
   summary: 'scattered in-place overwrites, aligned and unaligned, log-uniform lengths',
   options: OPTIONS,
+  ordered: [['minLength', 'maxLength']],
+  // A write is cut to the volume's size.
+  mostWritten: (o, size) => o.writes * Math.min(size, o.maxLength),
   edits(params, o) {
     return (rng, source) => {
       const size = source.size

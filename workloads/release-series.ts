@@ -14,11 +14,12 @@ const NAME = 'release-series'
 
 const OPTIONS = defineOptions({
   package: { type: 'enum', choices: PINNED_SERIES.map((s) => s.name), default: 'commander', description: 'pinned package whose consecutive releases make the series' },
-  from: { type: 'number', integer: true, min: 0, default: 0, description: 'index of the release the base volume holds (0: the first pinned)' },
+  // Past the pinned releases is refused by validate (pick) with the count; 10,000 bounds the number itself.
+  from: { type: 'number', integer: true, min: 0, max: 10_000, default: 0, description: 'index of the release the base volume holds (0: the first pinned)' },
   cacheDir: { type: 'string', default: '', description: 'release cache (default: $DELTABENCH_RELEASE_CACHE, else ~/.cache/deltabench/releases)' },
   offline: { type: 'boolean', default: false, description: 'never fetch: use the cache only and say what is missing' },
   dir: { type: 'string', default: '', description: 'your own series: every file in this directory in version order of names (.tgz/.gz gunzipped)' },
-  sector: { type: 'size', min: 1, default: 512, description: 'granularity of the synthesised write trace (512: a tar block)' },
+  sector: { type: 'size', min: 1, max: 1 << 30, default: 512, description: 'granularity of the synthesised write trace (512: a tar block)' },
 })
 export type ReleaseSeriesOptions = OptionsOf<typeof OPTIONS>
 
@@ -71,6 +72,7 @@ export const releaseSeries: Workload<ReleaseSeriesOptions> = {
   name: NAME,
   summary: 'successive npm releases as uncompressed tars (fetched once, integrity-checked, cached); synthesised trace, no oracle',
   options: OPTIONS,
+  sizedByData: true,
   hasWriteTrace: true,
   trace: 'synthesised',
   validate(o, run) {

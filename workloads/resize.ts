@@ -1,11 +1,11 @@
 import { defineOptions } from '../core/options.ts'
 import { makeContent } from './content.ts'
-import { seededEditsWorkload } from './seeded-edits.ts'
+import { MAX_EDITS_PER_EPOCH, seededEditsWorkload } from './seeded-edits.ts'
 import type { Mutation } from './workload.ts'
 
 const OPTIONS = defineOptions({
-  share: { type: 'number', min: 0, default: 0.25, description: 'largest size change per epoch as a share of the base size' },
-  writes: { type: 'number', integer: true, min: 0, default: 4, description: 'overwrites per epoch besides the resize' },
+  share: { type: 'number', min: 0, max: 16, default: 0.25, description: 'largest size change per epoch as a share of the base size' },
+  writes: { type: 'number', integer: true, min: 0, max: MAX_EDITS_PER_EPOCH, default: 4, description: 'overwrites per epoch besides the resize' },
 })
 
 /** Growth and shrinkage: each epoch truncates or extends (sometimes to empty) and writes a little. */
@@ -13,6 +13,8 @@ export const resize = seededEditsWorkload({
   name: 'resize',
   summary: 'the volume grows and shrinks each epoch (sometimes to empty), with a few overwrites',
   options: OPTIONS,
+  // The growth step, then writes of at most 8 KiB (the drawer's logRange).
+  mostWritten: (o, size) => Math.round(size * o.share) + o.writes * 8192,
   edits(params, o) {
     const step = Math.max(1, Math.round(params.size * o.share))
     return (rng, source) => {

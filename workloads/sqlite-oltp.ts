@@ -20,7 +20,7 @@ const OPTIONS = defineOptions({
   transactions: { type: 'number', integer: true, min: 1, max: 1_000_000, default: 100, description: 'transactions per epoch' },
   tables: { type: 'number', integer: true, min: 1, max: 64, default: 4, description: 'tables, each with an index on a random key and one on (group, id)' },
   statements: { type: 'number', integer: true, min: 1, max: 10_000, default: 5, description: 'most statements per transaction (uniform from 1)' },
-  vacuumEvery: { type: 'number', integer: true, min: 0, default: 3, description: 'VACUUM at the end of every Nth epoch (0: never)' },
+  vacuumEvery: { type: 'number', integer: true, min: 0, max: 1000000, default: 3, description: 'VACUUM at the end of every Nth epoch (0: never)' },
 })
 export type SqliteOltpOptions = OptionsOf<typeof OPTIONS>
 

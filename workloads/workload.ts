@@ -54,6 +54,8 @@ export interface Workload<O extends object = object> {
    * two images, as for a release series: trackers can run, but there is no oracle bound).
    */
   readonly trace?: 'recorded' | 'synthesised'
+  /** True when the volume's size comes from the user's data or a download, not --size (which may then be 0). */
+  readonly sizedByData?: boolean
   /** Checks resolved options (and the run's shape) before anything runs or is written; throws a ConfigError. */
   validate?(opts: O, run: { epochs: number; size: number }): void
   create(params: WorkloadParams, opts: O): WorkloadInstance

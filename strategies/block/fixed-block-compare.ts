@@ -3,7 +3,7 @@ import { blockSizeOption, type Frame, type Half, type Strategy } from '../../cor
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { blockHash, HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
-import { MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
+import { checkStrongBytes, MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
 
 const OPTIONS = defineOptions({
   blockSize: blockSizeOption('block size'),
@@ -27,6 +27,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
   summary: 'receiver sends per-block strong hashes; sender returns the blocks that differ',
   options: OPTIONS,
   needsWriteTrace: false,
+  validate: (o) => checkStrongBytes(NAME, o),
 
   async sender(ctx, o): Promise<Half> {
     checkOptions(NAME, OPTIONS, o)

@@ -12,6 +12,7 @@ import { CODEC_TOOLS, CONTEXT_CODECS, decodeArgv, encodeArgv, runCodec, type Cod
 import { channelBytes, codedFrames, contextFrame, readContext, rebuildDelta, splitDelta, TAG_CODED, TAG_CONTEXT, TAG_OPS } from './context-frames.ts'
 import { matchedRanges, writePieces, writeReference, type Geometry } from './context-reference.ts'
 import { TAG_END, TAG_TARGET } from './rolling-delta.ts'
+import { checkStrongBytes } from '../shared/strong-hash.ts'
 import { TAG_SIG_HEADER } from './rolling-signature.ts'
 import { RSYNC_ROLLING_OPTIONS, rsyncRolling } from './rsync-rolling.ts'
 
@@ -41,6 +42,7 @@ export const rsyncContext: Strategy<RsyncContextOptions, undefined> = {
   external: true,
   unavailable: () => missingTools(NAME, Object.values(CODEC_TOOLS)),
   ignoresBlockSize: (o) => o.blockRule !== 'fixed',
+  validate: (o) => checkStrongBytes(NAME, o),
 
   async sender(ctx, o): Promise<Half> {
     checkOptions(NAME, OPTIONS, o)

@@ -9,7 +9,7 @@ import { DeltaApplier, DeltaEncoder, TAG_ACK } from './rolling-delta.ts'
 import { RollingScanner, type ScanCounters } from './rolling-scan.ts'
 import { carrySums, computeSums, loadCachedSums, signatureFrames, SignatureReader, type BlockSums } from './rolling-signature.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
-import { MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
+import { checkStrongBytes, MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
 
 const OPTIONS = defineOptions({
   blockSize: blockSizeOption('block size when blockRule is fixed'),
@@ -18,7 +18,8 @@ const OPTIONS = defineOptions({
   hash: { type: 'enum', choices: STRONG_HASHES, default: 'xxh128', description: 'strong hash per block and for the whole-volume digest' },
   // Held to the chosen hash's digest length when a half starts (strongBytesFor).
   strongBytes: { type: 'number', words: ['auto'], integer: true, min: 1, max: MAX_DIGEST_BYTES, default: 'auto', description: "strong-sum bytes per block on the wire: 1 to the digest length, or auto (rsync's s2length rule)" },
-  maxCandidates: { type: 'number', integer: true, min: 1, default: 1024, description: 'most candidate blocks checked at one offset (rsync: 1024)' },
+  // More candidates than a target may have blocks changes nothing.
+  maxCandidates: { type: 'number', integer: true, min: 1, max: 2 ** 31, default: 1024, description: 'most candidate blocks checked at one offset (rsync: 1024)' },
   cache: { type: 'boolean', default: true, description: 'keep block sums between syncs; rehash only blocks the receiver wrote' },
 })
 export type RsyncRollingOptions = OptionsOf<typeof OPTIONS>
@@ -50,6 +51,7 @@ export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
   needsWriteTrace: false,
   // A rule that picks the block size from the volume makes the sweep's block size irrelevant.
   ignoresBlockSize: (o) => o.blockRule !== 'fixed',
+  validate: (o) => checkStrongBytes(NAME, o),
 
   async sender(ctx, o): Promise<Half> {
     checkOptions(NAME, OPTIONS, o)

@@ -38,6 +38,17 @@ function fromWasm(name: StrongHashName, h: IHasher): StrongHasher {
   }
 }
 
+/** Each hash's full digest length in bytes, known without creating a hasher (so options are checked before a run). */
+export const DIGEST_BYTES: Readonly<Record<StrongHashName, number>> = { xxh128: 16, xxh3: 8, blake3: 32, md5: 16, sha1: 20, sha256: 32, blake2b: 64 }
+
+/** Refuses a strongBytes longer than the hash's digest (the wire would carry bytes the hash does not have). */
+export function checkStrongBytes(who: string, o: { readonly hash: string; readonly strongBytes: number | 'auto' }): void {
+  const length = isStrongHashName(o.hash) ? DIGEST_BYTES[o.hash] : undefined
+  if (length !== undefined && o.strongBytes !== 'auto' && o.strongBytes > length) {
+    throw new ConfigError(`${who}: strongBytes ${o.strongBytes} is longer than ${o.hash}'s ${length}-byte digest; use at most ${length} (e.g. --opt ${who}.strongBytes=${length}), or a longer hash`)
+  }
+}
+
 export function isStrongHashName(name: string): name is StrongHashName {
   return (STRONG_HASHES as readonly string[]).includes(name)
 }
@@ -68,11 +79,8 @@ export async function createStrongHasher(name: string): Promise<StrongHasher> {
  * option's declared range cannot hold, since it depends on the hash chosen.
  */
 export async function strongHasherFor(who: string, o: { readonly hash: string; readonly strongBytes: number | 'auto' }): Promise<StrongHasher> {
-  const hasher = await createStrongHasher(o.hash)
-  if (o.strongBytes !== 'auto' && o.strongBytes > hasher.digestLength) {
-    throw new ConfigError(`${who}: strongBytes ${o.strongBytes} is longer than ${o.hash}'s ${hasher.digestLength}-byte digest; use at most ${hasher.digestLength}, or a longer hash`)
-  }
-  return hasher
+  checkStrongBytes(who, o)
+  return createStrongHasher(o.hash)
 }
 
 /** Equality of the first n bytes of a at ai and b at bi. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ConfigError } from '../../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
@@ -34,6 +35,10 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
   needsWriteTrace: false,
   // A rule that picks the block size from the volume makes the sweep's block size irrelevant.
   ignoresBlockSize: (o) => o.blockRule !== 'fixed',
+  validate(o) {
+    const digest = o.hash === 'md4' ? 16 : 32
+    if (o.strongBytes > digest) throw new ConfigError(`${NAME}: strongBytes ${o.strongBytes} is longer than ${o.hash}'s ${digest}-byte digest; use at most ${digest} (e.g. --opt ${NAME}.strongBytes=${digest}), or hash blake2`)
+  },
   external: true,
   unavailable: () => missingTools(NAME, TOOLS),
 

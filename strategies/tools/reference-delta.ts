@@ -37,6 +37,8 @@ export interface ReferenceTool<O> {
   summary: string
   tools: readonly { cmd: string; apt: string }[]
   options: Strategy<O & StrategyOptions, undefined>['options']
+  /** Checks option combinations its schema cannot (see Strategy.validate). */
+  validate?(o: O): void
   encode(o: O, ref: string, input: string, output: string): string[]
   decode(o: O, ref: string, input: string, output: string): string[]
 }
@@ -61,6 +63,7 @@ export function referenceDeltaStrategy<O extends StrategyOptions>(t: ReferenceTo
     ignoresBlockSize: () => true,
     external: true,
     unavailable: () => missingTools(NAME, t.tools),
+    ...(t.validate ? { validate: t.validate } : {}),
 
     sender(ctx, o): Half {
       checkOptions(NAME, t.options as OptionSchema, o)
