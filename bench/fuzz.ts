@@ -10,6 +10,10 @@ import { fuzzStrategy } from '../apps/fuzz.ts'
 import { integrityFigure, integrityTable, type IntegrityFigure } from '../apps/fuzz-integrity.ts'
 import { liveResources, releaseAll } from '../core/cleanup.ts'
 import { STRATEGIES } from '../strategies/index.ts'
+import { installInterruptHandlers } from '../apps/interrupt.ts'
+
+// Ctrl-C (or a kill) ends the tools' process groups and removes the temp folders held at that moment.
+installInterruptHandlers()
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string', default: 'nightly' }, strategy: { type: 'string' }, 'end-to-end': { type: 'boolean', default: false } } })
 const cases = Number(values.cases)
