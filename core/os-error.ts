@@ -63,5 +63,5 @@ const SYSTEM_ROOTS = ['/proc', '/sys', '/dev']
 /** Refuses (ConfigError) a folder flag pointing into /proc, /sys or /dev, before anything touches it. */
 export function refuseSystemPath(flag: string, absolute: string): void {
   const root = SYSTEM_ROOTS.find((r) => absolute === r || absolute.startsWith(`${r}/`))
-  if (root) throw new ConfigError(`${flag} ${absolute} is under ${root}, a kernel file system, not a disk; give a folder on a disk, e.g. ${flag} results/my-run`)
+  if (root) throw new ConfigError(`${flag} ${absolute} is under ${root}, a kernel file system, not a disk; give a folder on a disk, e.g. ${flag} ${flag === '--out' ? 'results/my-run' : '/var/tmp'}`)
 }
