@@ -87,8 +87,9 @@ export function addMergeAndReportCommands(program: Command): void {
     .description('join the run directories of the shards of one sweep (--shard i/n) into one run')
     .argument('<out>', 'the merged run directory to write')
     .argument('<dirs...>', 'the shard run directories')
-    .action((out: string, dirs: string[]) => {
-      const r = mergeRuns(dirs, out)
+    .option('--allow-incomplete', 'merge even when a shard is missing or unfinished (the merged run is marked failed)')
+    .action((out: string, dirs: string[], flags: { allowIncomplete?: boolean }) => {
+      const r = mergeRuns(dirs, out, { allowIncomplete: flags.allowIncomplete === true })
       process.stdout.write(`merged ${dirs.length} shard(s), ${r.rows.length} rows${r.manifest.status === 'complete' ? '' : ' (INCOMPLETE: a shard is missing or unfinished)'}: ${out}/\n`)
     })
   program

@@ -2,15 +2,19 @@
  * The command line: a thin shell over the library. Each command's flags and action are in apps/cli-*.ts;
  * this file puts them together and turns errors into exit codes: 0 done, 2 bad flags or config (nothing
  * written), 3 with --fail-on-incorrect when a replica came out wrong, 4 when compare finds a regression,
- * 1 anything unexpected. Importing it runs nothing: bin/deltabench.js calls main.
+ * 1 anything unexpected. Operating-system errors (EACCES, ENOSPC, EIO…) are one line with the path and the fix
+ * (core/os-error.ts): exit 2 where the user can act, 1 where the machine failed. A reader that closes stdout
+ * early (`| head`) mutes it: the command finishes its work quietly and exits as it would have. Importing it runs nothing: bin/deltabench.js calls main.
  */
 import { Command, CommanderError } from 'commander'
 import { ConfigError, DeltabenchError } from '../core/errors.ts'
+import { describeSystemError, isSystemError } from '../core/os-error.ts'
 import { columnsMarkdown } from '../core/result-row.ts'
 import { VERSION } from '../core/run-files.ts'
 import { addRunCommand } from './cli-run.ts'
 import { addCompareCommand, addMergeAndReportCommands } from './cli-runs.ts'
 import { addTuneCommand } from './cli-tune.ts'
+import { muteStdoutWhenClosed } from './closed-stdout.ts'
 import { installInterruptHandlers } from './interrupt.ts'
 import { listText } from './list.ts'
 
@@ -48,6 +52,11 @@ function failure(err: unknown): number {
     process.stderr.write(`deltabench: ${err.message}\n`)
     return 2
   }
+  if (isSystemError(err)) {
+    const d = describeSystemError(err)
+    process.stderr.write(`deltabench: ${d.message}\n`)
+    return d.exit
+  }
   process.stderr.write(`deltabench: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
   return 1
 }
@@ -56,6 +65,7 @@ function failure(err: unknown): number {
 export async function main(argv: string[]): Promise<number> {
   let code = 0
   installInterruptHandlers()
+  muteStdoutWhenClosed()
   try {
     await program((c) => (code = c)).parseAsync(argv, { from: 'user' })
     return code

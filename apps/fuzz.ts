@@ -20,7 +20,7 @@ export const MUTATORS = ['bitflip', 'truncate', 'extend', 'forge-length', 'drop'
 export type Mutator = (typeof MUTATORS)[number]
 
 /** Error codes a strategy may answer a malformed frame with. */
-const TYPED = new Set(['WIRE_FORMAT', 'PROTOCOL', 'UNSUPPORTED', 'CAPACITY', 'TOOL'])
+const TYPED = new Set(['WIRE_FORMAT', 'PROTOCOL', 'UNSUPPORTED', 'CAPACITY', 'TOOL', 'VERIFY'])
 
 export interface Scenario {
   base: Uint8Array
@@ -217,9 +217,9 @@ export function defaultScenario(seed: string, blockSize: number, options: Record
 
 /**
  * Fuzzes one strategy with `cases` seeded cases. Each case picks a mutator, a direction and a frame the
- * reference sync delivers in that direction.
+ * reference sync delivers in that direction. `overrides` set options (e.g. verify: 'digest').
  */
-export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 'fuzz', blockSize = 1024): Promise<FuzzReport> {
+export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 'fuzz', blockSize = 1024, overrides: Record<string, unknown> = {}): Promise<FuzzReport> {
   const report: FuzzReport = { strategy: strategy.name, cases: 0, completed: 0, rejected: 0, acceptedWrong: 0, findings: [] }
   const rng = new Rng(`${seed}/${strategy.name}`)
   const scenarios = new Map<string, { sc: Scenario; received: { down: number; up: number } }>()
@@ -227,7 +227,7 @@ export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 
     const scSeed = String(i % 8) // a few scenarios, each replayed with many mutations
     let entry = scenarios.get(scSeed)
     if (!entry) {
-      const sc = defaultScenario(scSeed, blockSize, defaultOptions(strategy))
+      const sc = defaultScenario(scSeed, blockSize, { ...defaultOptions(strategy), ...overrides })
       const ref = await replay(strategy, sc)
       if (ref.outcome.error) throw new Error(`fuzz: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
       entry = { sc, received: ref.received }

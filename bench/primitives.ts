@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { stringify } from 'csv-stringify/sync'
+import { safeCsv } from '../core/csv-safe.ts'
 import { Bench } from 'tinybench'
 import { environment } from '../harness/manifest.ts'
 import { defaultRunId } from '../harness/run-matrix.ts'
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const dir = join('results', runId)
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''))
-  writeFileSync(join(dir, 'rows.csv'), stringify(rows, { header: true, columns: [...COLUMNS] }))
+  writeFileSync(join(dir, 'rows.csv'), safeCsv(rows, COLUMNS, true))
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...environment(), kind: 'primitives', started: new Date().toISOString(), columns: COLUMNS }, null, 2) + '\n')
   const table = [['primitive', 'block', 'MB/s (median)', '±rme'], ...rows.map((r) => [`${r.group} ${r.variant}`, String(r.block_size), r.mb_per_s.toFixed(1), `${r.rme_pct.toFixed(1)}%`])]
   process.stdout.write(textTable(table, { columns: [{}, { align: 'right', minWidth: 8 }, { align: 'right' }] }).join('\n') + '\n')

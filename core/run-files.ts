@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError } from './errors.ts'
 import type { ResultRow } from './result-row.ts'
+import { parseRows } from './rows-reader.ts'
 
 export const ROWS_FILE = 'rows.jsonl'
 export const CSV_FILE = 'rows.csv'
@@ -115,14 +116,22 @@ export interface Manifest {
   columns: string[]
 }
 
-/** Reads the rows of a run directory (for reports, notebooks, comparisons). */
-export function readRows(dir: string): ResultRow[] {
+/** Where a reader's notices go (a torn line dropped): stderr, unless the caller collects them. */
+export type ReaderNotice = (message: string) => void
+const toStderr: ReaderNotice = (m) => void process.stderr.write(`deltabench: ${m}\n`)
+
+/**
+ * Reads the rows of a run directory (for reports, notebooks, comparisons, merge): one reader for every app.
+ * A torn last line is dropped with a notice; rows of another schema, or a manifest of a newer format or of
+ * another tool, are refused (ConfigError) with the reason (core/rows-reader.ts).
+ */
+export function readRows(dir: string, notice: ReaderNotice = toStderr): ResultRow[] {
   const path = join(dir, ROWS_FILE)
   if (!existsSync(path)) throw new ConfigError(`${dir} has no ${ROWS_FILE}; is it a deltabench run directory?`)
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as ResultRow)
+  const m = readManifest(dir, 'read rows')
+  if (m && m.tool !== 'deltabench') throw new ConfigError(`${join(dir, MANIFEST_FILE)} was written by ${String(m.tool)}, not deltabench; give a deltabench run directory`)
+  if (m && (m.manifestFormat ?? 1) > MANIFEST_FORMAT) throw new ConfigError(`${dir} was written by deltabench ${m.version} in manifest format ${m.manifestFormat}, newer than this deltabench ${VERSION} reads (format ${MANIFEST_FORMAT}); read it with that version or newer`)
+  return parseRows(readFileSync(path, 'utf8'), path, notice)
 }
 
 /** Reads a run directory's manifest: null when it has none, a ConfigError naming `who` when it is not JSON. */

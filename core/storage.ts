@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { refuseSystemPath } from './os-error.ts'
 import { copyVolume, FileVolume, MemoryVolume, type Volume } from './volume.ts'
 import { own, type Owned } from './cleanup.ts'
 import { removeTree } from './temp-dir.ts'
@@ -47,6 +48,7 @@ export class FileStorage implements Storage {
 
   /** Makes its own folder under `parent`; registered with core/cleanup.ts, so an exit or Ctrl-C before dispose removes it too. */
   constructor(parent = tmpdir()) {
+    refuseSystemPath('--work-dir', resolve(parent))
     mkdirSync(parent, { recursive: true })
     const dir = mkdtempSync(join(parent, 'deltabench-volumes-'))
     this.dir = dir

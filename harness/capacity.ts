@@ -3,6 +3,7 @@
  * space of the work folder, a memory run's copies against the machine's memory and the longest array a
  * volume can be, and the results folder's free space. The message gives the figures and the fix.
  */
+import { refuseSystemPath } from '../core/os-error.ts'
 import { constants as bufferConstants } from 'node:buffer'
 import { statfsSync } from 'node:fs'
 import { freemem, tmpdir, totalmem } from 'node:os'
@@ -98,6 +99,9 @@ function checkMemoryStorage(req: CapacityRequest, probe: MachineProbe): void {
 
 /** Throws a ConfigError with the figures and the fix when the run cannot fit; checks only, writes nothing. */
 export function checkCapacity(req: CapacityRequest, probe: MachineProbe = REAL_MACHINE): void {
+  // A kernel file system first: its "free space" (0) would give a misleading message.
+  refuseSystemPath('--out', resolve(req.outDir))
+  if (req.workDir !== undefined) refuseSystemPath('--work-dir', resolve(req.workDir))
   if (req.storage === 'file') checkFileStorage(req, probe)
   else checkMemoryStorage(req, probe)
   const results = existingParent(req.outDir, probe)

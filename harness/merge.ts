@@ -19,9 +19,10 @@ function readManifest(dir: string): Manifest {
 
 /**
  * Joins the run directories of the shards of one sweep into one run. Refuses directories of different
- * versions or configs, a shard given twice, shards of different counts, and a cell present twice.
+ * versions or configs, a shard given twice, shards of different counts, and a cell present twice; a shard
+ * missing or unfinished is refused too unless `allowIncomplete` (the merged manifest then says "failed").
  */
-export function mergeRuns(dirs: string[], outDir: string): MergeResult {
+export function mergeRuns(dirs: string[], outDir: string, opts: { allowIncomplete?: boolean } = {}): MergeResult {
   if (dirs.length === 0) throw new ConfigError('merge: give the shard directories to join')
   if (existsSync(join(outDir, 'manifest.json'))) throw new ConfigError(`merge: ${outDir} already holds a run; choose another output directory`)
   const manifests = dirs.map(readManifest)
@@ -47,6 +48,11 @@ export function mergeRuns(dirs: string[], outDir: string): MergeResult {
   })
   const count = first.shard?.count ?? 1
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i))
+  const unfinished = manifests.flatMap((m, i) => (m.status === 'complete' ? [] : [`${dirs[i]} (${m.status})`]))
+  if (!opts.allowIncomplete && (missing.length || unfinished.length)) {
+    const what = [missing.length ? `shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing` : '', unfinished.length ? `unfinished: ${unfinished.join(', ')}` : ''].filter(Boolean).join('; ')
+    throw new ConfigError(`merge: the sweep is incomplete (${what}); give every shard's finished run directory (run the missing ones with --shard i/${count}, finish others with --resume), or merge what there is with --allow-incomplete`)
+  }
   const manifest: Manifest & { mergedFrom: { dir: string; shard: Manifest['shard']; status: string; git: Manifest['git'] }[]; missingShards: number[] } = {
     ...first,
     started: manifests.map((m) => m.started).sort()[0]!,

@@ -1,9 +1,10 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { stringify } from 'csv-stringify/sync'
+import { safeCsv } from '../core/csv-safe.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { Manifest } from '../core/run-files.ts'
 import { COLUMN_NAMES, type ResultRow } from '../core/result-row.ts'
+import { parseJsonLines } from '../core/rows-reader.ts'
 import { claimRunFolder, type ClaimedFolder } from './run-folder.ts'
 
 /** Identifies a cell (every epoch of one strategy+options on one workload+options+seed). */
@@ -11,12 +12,9 @@ export function cellKey(r: Pick<ResultRow, 'strategy' | 'strategy_options' | 'wo
   return JSON.stringify([r.strategy, r.strategy_options, r.workload, r.workload_options, r.content, r.seed, r.repeat])
 }
 
+/** rows.csv text: the columns in order, text cells spreadsheet-safe (core/csv-safe.ts). */
 export function csv(rows: readonly ResultRow[], header: boolean): string {
-  return stringify(rows as ResultRow[], {
-    header,
-    columns: COLUMN_NAMES,
-    cast: { boolean: (v) => (v ? 'true' : 'false') },
-  })
+  return safeCsv(rows, COLUMN_NAMES, header)
 }
 
 function writeAtomic(path: string, text: string): void {
@@ -121,14 +119,8 @@ export class RunDir {
     // Keep whole lines of whole cells; a line cut by a crash, or a cell short of epochs, is dropped.
     const text = existsSync(this.jsonl) ? readFileSync(this.jsonl, 'utf8') : ''
     const byCell = new Map<string, ResultRow[]>()
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue
-      let row: ResultRow
-      try {
-        row = JSON.parse(line) as ResultRow
-      } catch {
-        continue
-      }
+    for (const o of parseJsonLines(text).rows) {
+      const row = o as unknown as ResultRow
       const k = cellKey(row)
       byCell.set(k, [...(byCell.get(k) ?? []), row])
     }

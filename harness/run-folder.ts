@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { ConfigError } from '../core/errors.ts'
+import { refuseSystemPath } from '../core/os-error.ts'
 import { MANIFEST_FILE } from '../core/run-files.ts'
 import { acquireRunLock, LOCK_FILE, type RunLock } from './run-lock.ts'
 
@@ -37,6 +38,7 @@ function isOurManifest(path: string): boolean {
 /** What `dir` holds: nothing (absent or empty), a deltabench run, or files we did not write. */
 export function folderState(dir: string): FolderState {
   if (dir.trim() === '') throw new ConfigError('--out is empty; give the path of a new or empty folder, e.g. --out results/my-run')
+  refuseSystemPath('--out', resolve(dir))
   const entries = entriesOf(dir)
   if (entries === null) return { kind: 'absent' }
   if (entries.length === 0) return { kind: 'empty' }

@@ -11,6 +11,7 @@ import { channelFor, type ChannelSetup } from './channel-setup.ts'
 import { runInChildren } from './child-pool.ts'
 import type { StrategyOptions } from '../core/strategy.ts'
 import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
+import { probeWorkDir } from './work-dir.ts'
 import { peakRssBytes } from './peak-rss.ts'
 import { defaultOptions } from '../core/options.ts'
 import { own, type Owned } from '../core/cleanup.ts'
@@ -86,6 +87,8 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
   const dir = opts.outDir ?? join('results', checkRunId(opts.runId ?? defaultRunId(manifest.configHash)))
   const runId = opts.runId ?? basename(dir)
   const epochsFor = (workload: string) => (findWorkload(workload).hasWriteTrace ? config.epochs : 1)
+  // Before the results folder is claimed: a work dir that cannot be written must leave nothing behind.
+  if (config.storage === 'file') probeWorkDir(opts.workDir)
   const run = RunDir.open(dir, manifest, { resume: opts.resume ?? false, epochsPerCell: (r) => epochsFor(r.workload), onNote: opts.onWarn })
   let done = 0
   // Bytes of repeat 1 per cell and epoch: every later repeat must match them exactly.

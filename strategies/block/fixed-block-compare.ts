@@ -1,3 +1,4 @@
+import { digestReceiver, digestSender, VERIFY_OPTION } from '../shared/end-digest.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
@@ -10,6 +11,7 @@ const OPTIONS = defineOptions({
   hash: { type: 'enum', choices: STRONG_HASHES, default: 'xxh128', description: 'strong hash per block' },
   // The sender also holds it to the chosen hash's digest length.
   strongBytes: { type: 'number', integer: true, min: 4, max: MAX_DIGEST_BYTES, default: 16, description: 'bytes of each hash put on the wire (truncated digest), at most the digest length' },
+  verify: VERIFY_OPTION,
 })
 export type FixedBlockCompareOptions = OptionsOf<typeof OPTIONS>
 
@@ -35,7 +37,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
     const theirs = new HashListReader(NAME, SIGNATURE, o.blockSize, o.strongBytes)
     const push = new BlockPushSender(ctx.source, o.blockSize)
     const differs = (i: number) => theirs.differs(i, ctx.source, hasher)
-    return {
+    const half: Half = {
       get done() {
         return push.done
       },
@@ -45,6 +47,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
         return push.step((from, to, blocks) => blocks.dataRange(from, to, differs))
       },
     }
+    return o.verify === 'digest' ? digestSender(half, ctx.source) : half
   },
 
   async receiver(ctx, o): Promise<Half> {
@@ -53,7 +56,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
     const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged)
     const rep = ctx.replica
     const mine = new HashListWriter(SIGNATURE, rep.size, o.blockSize, o.strongBytes, (i) => blockHash(rep, i, o.blockSize, hasher))
-    return {
+    const half: Half = {
       get done() {
         return rx.done
       },
@@ -63,5 +66,6 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
         return mine.frames(STEP_BUDGET)
       },
     }
+    return o.verify === 'digest' ? digestReceiver(NAME, half, ctx.staged) : half
   },
 }
