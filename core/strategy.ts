@@ -197,6 +197,11 @@ export interface Strategy<O extends StrategyOptions = StrategyOptions, T extends
    * workload and seed, at its own default block size, and its rows say uses_block_size = false.
    */
   ignoresBlockSize?(opts: O): boolean
+  /**
+   * Checks what a schema cannot (a ladder's order): throws a ConfigError with the fix. The run's config
+   * calls it before anything runs, as it does a workload's validate.
+   */
+  validate?(opts: O): void
   tracker?(ctx: TrackerContext, opts: O): T
   sender(ctx: SenderContext<T>, opts: O): Half | Promise<Half>
   receiver(ctx: ReceiverContext, opts: O): Half | Promise<Half>

@@ -146,7 +146,11 @@ export function resolveRun(req: RunRequest): RunConfig {
   const fault = resolveFault(req.fault, req.faultRate)
   const epochs = positiveInt('--epochs', merged.epochs, 100_000)
   return {
-    strategies: strategies.map((s) => ({ name: s.name, options: resolveOptions(s, overrides, true) })),
+    strategies: strategies.map((s) => {
+      const options = resolveOptions(s, overrides, true)
+      s.validate?.(options)
+      return { name: s.name, options }
+    }),
     workloads: workloads.map((w) => {
       const options = resolveOptions(w, overrides)
       w.validate?.(options, { epochs, size })

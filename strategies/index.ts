@@ -7,6 +7,7 @@ import { journalReplay } from './tracking/journal-replay.ts'
 import { snapshotDiff } from './tracking/snapshot-diff.ts'
 import { rsyncRolling } from './rolling/rsync-rolling.ts'
 import { rsyncContext } from './rolling/rsync-context.ts'
+import { rsyncRounds } from './rolling/rsync-rounds.ts'
 import { rdiff } from './tools/rdiff.ts'
 import { rsync } from './tools/rsync.ts'
 import { xdelta3 } from './tools/xdelta3.ts'
@@ -20,6 +21,7 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   snapshotDiff,
   rsyncRolling,
   rsyncContext,
+  rsyncRounds,
   rdiff,
   rsync,
   xdelta3,
