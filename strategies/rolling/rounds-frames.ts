@@ -3,7 +3,7 @@
  * [tag, varint body length, piece], the rest [TAG_MORE, piece], so a long signature or literal run needs no
  * frame over FRAME_PAYLOAD_LIMIT. Bodies:
  *   SIG   (up)   pass, round, old size, strong bytes, then (2 + strong) bytes per region block in gap order
- *   MATCH (down) pass, round, new size, then per searched gap: run count, and per run the offset from the
+ *   MATCH (down) pass, round, new size, whether a finer round follows (1) or FINAL (0), then per searched gap: run count, and per run the offset from the
  *                gap's cursor, zigzag(first block − the block after the previous run), block count
  *   FINAL (down) pass, literal form (0 plain, else the codec + 1), literal bytes, digest, then the literals
  *   ACK   (up)   one byte: the rebuilt version's digest agreed
@@ -11,7 +11,7 @@
 import type { Frame, FrameKind } from '../../core/strategy.ts'
 import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
 import type { Gap, Match } from './rounds-gaps.ts'
-import { regionBlocks } from './rounds-gaps.ts'
+import { blockOffset, regionBlocks } from './rounds-gaps.ts'
 
 export const TAG_SIG = 0x73 // 's'
 export const TAG_MATCH = 0x6d // 'm'
@@ -77,6 +77,15 @@ function zigzag(v: number): number {
   return v >= 0 ? 2 * v : -2 * v - 1
 }
 
+/** The region block at old offset `o` (the sender's own match, so it exists). */
+function blockIndex(g: Gap, blockSize: number, o: number): number {
+  const k = regionBlocks(g, blockSize)
+  const j = (o - g.oldStart) / blockSize
+  if (Number.isInteger(j) && j < k && blockOffset(g, blockSize, j) === o) return j
+  for (let i = 0; i < k; i++) if (blockOffset(g, blockSize, i) === o) return i
+  throw new Error(`rsync-rounds: a match at old offset ${o} is no block of its region (a strategy bug)`)
+}
+
 /** MATCH's runs: the matches found per searched gap, consecutive blocks joined into one run. */
 export function writeRuns(w: FrameWriter, found: readonly Match[][], gaps: readonly Gap[], blockSize: number): void {
   let gi = 0
@@ -85,7 +94,7 @@ export function writeRuns(w: FrameWriter, found: readonly Match[][], gaps: reado
     const g = gaps[gi++]!
     const runs: { n: number; j: number; count: number }[] = []
     for (const m of list) {
-      const j = (m.o - g.oldStart) / blockSize
+      const j = blockIndex(g, blockSize, m.o)
       const last = runs[runs.length - 1]
       if (last && last.n + last.count * blockSize === m.n && last.j + last.count === j) last.count++
       else runs.push({ n: m.n, j, count: 1 })
@@ -116,7 +125,8 @@ export function readRuns(r: FrameReader, gaps: readonly Gap[], blockSize: number
       const j = expected + (z % 2 === 0 ? z / 2 : -(z + 1) / 2)
       const count = r.varint()
       if (j < 0 || count < 1 || j + count > k || n + count * blockSize > end) r.fail(`a run of ${count} blocks from block ${j} at ${n} outside its gap or region`)
-      out.push({ n, o: g.oldStart + j * blockSize, len: count * blockSize })
+      // Block by block: a run may cross from a cut region's left window to its right one.
+      for (let i = 0; i < count; i++) out.push({ n: n + i * blockSize, o: blockOffset(g, blockSize, j + i), len: blockSize })
       cursor = n + count * blockSize
       expected = j + count
     }

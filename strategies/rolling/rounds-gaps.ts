@@ -38,10 +38,28 @@ export function gapsOf(matches: readonly Match[], newSize: number, oldSize: numb
   return gaps
 }
 
-/** Full blocks of `blockSize` in a gap's old region, and whether the gap can hold one (else it is not searched). */
+/**
+ * Region blocks a gap is searched against, 0 when the gap cannot hold a block. A region much longer than
+ * its gap (a deletion, or neighbours that matched far apart in the old version, as repeated files in a tar
+ * do) is cut to a window of gap + one block beside each neighbour, where an edit's old bytes lie: without
+ * that, the typescript pair's round-1 regions added up to 290 MB of a 22 MB old version.
+ */
 export function regionBlocks(g: Gap, blockSize: number): number {
-  if (g.newEnd - g.newStart < blockSize) return 0
-  return Math.floor((g.oldEnd - g.oldStart) / blockSize)
+  const gapLen = g.newEnd - g.newStart
+  if (gapLen < blockSize) return 0
+  return Math.min(Math.floor((g.oldEnd - g.oldStart) / blockSize), 2 * windowBlocks(gapLen, blockSize))
+}
+
+/** Blocks in each neighbour's window. */
+function windowBlocks(gapLen: number, blockSize: number): number {
+  return Math.floor(Math.min(gapLen + blockSize, Number.MAX_SAFE_INTEGER / 4) / blockSize)
+}
+
+/** Old offset of region block j: from the left neighbour on, and (for a cut region) the right window's blocks end at the right neighbour. */
+export function blockOffset(g: Gap, blockSize: number, j: number): number {
+  const w = windowBlocks(g.newEnd - g.newStart, blockSize)
+  if (Math.floor((g.oldEnd - g.oldStart) / blockSize) <= 2 * w || j < w) return g.oldStart + j * blockSize
+  return g.oldEnd - (2 * w - j) * blockSize
 }
 
 /** (offset, block) checks a round makes: every offset of every searched gap against its region's blocks. */

@@ -2,7 +2,8 @@
  * What both halves of `rsync-rounds` work out alike from what they both know (the ladder, the sizes, the
  * matches so far): each round's gaps and strong-sum length, and which rung comes next.
  */
-import { comparisonsOf, gapsOf, type Gap, type Match } from './rounds-gaps.ts'
+import { comparisonsOf, gapsOf, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
+import { WEAK_BYTES } from './rounds-search.ts'
 import { strongBytesFor } from './rounds-ladder.ts'
 
 /** What a plan needs: the ladder, the bound's bits, the digest length, and the pass (2: full-length sums). */
@@ -39,4 +40,11 @@ export function nextRound(s: RoundsSetup, round: number, matches: readonly Match
   const gaps = gapsOf(matches, newSize, oldSize)
   for (let r = round + 1; r < s.ladder.length; r++) if (comparisonsOf(gaps, s.ladder[r]!) > 0) return r
   return -1
+}
+
+/** Bytes of round `round`'s sums over `gaps` (what its signature costs, before framing). */
+export function signatureBytes(s: RoundsSetup, round: number, gaps: readonly Gap[], oldSize: number): number {
+  let blocks = 0
+  for (const g of gaps) blocks += regionBlocks(g, s.ladder[round]!)
+  return blocks * (WEAK_BYTES + roundStrong(s, round, gaps, oldSize))
 }

@@ -71,11 +71,12 @@ export class RoundsReceiver implements Half {
     const newSize = r.bounded('new size', 2 ** 50)
     if (this.newSize >= 0 && newSize !== this.newSize) r.fail(`the new size changed from ${this.newSize} to ${newSize}`)
     this.newSize = newSize
+    const goOn = r.u8() === 1
     const gaps = roundGaps(this.round, this.matches, newSize, this.old.length)
     const found = readRuns(r, gaps, this.setup.ladder[this.round]!, newSize)
     r.end()
     this.matches = mergeMatches(this.matches, found)
-    const next = nextRound({ ...this.setup, pass: this.pass }, this.round, this.matches, newSize, this.old.length)
+    const next = goOn ? nextRound({ ...this.setup, pass: this.pass }, this.round, this.matches, newSize, this.old.length) : -1
     this.round = next
     return next < 0 ? [] : this.sign(this.pass, next)
   }

@@ -7,7 +7,7 @@
 import type { StrongHasher } from '../shared/strong-hash.ts'
 import { GOLDEN } from './block-index.ts'
 import { weakSum } from './rolling-checksum.ts'
-import { regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
+import { blockOffset, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
 
 /** Bytes of the weak filter per block. */
 export const WEAK_BYTES = 2
@@ -29,7 +29,7 @@ export function regionSums(old: Uint8Array, gaps: readonly Gap[], blockSize: num
   for (const g of gaps) {
     const k = regionBlocks(g, blockSize)
     for (let j = 0; j < k; j++, at += per) {
-      const start = g.oldStart + j * blockSize
+      const start = blockOffset(g, blockSize, j)
       const w = filter(weakSum('rollsum', old, start, blockSize))
       out[at] = w >>> 8
       out[at + 1] = w & 0xff
@@ -105,7 +105,7 @@ function searchGap(src: Uint8Array, g: Gap, B: number, strong: number, sums: Uin
     if (list) {
       const j = strongMatch(sums, per, strong, list, hasher.hash(src.subarray(pos, pos + B)), expected)
       if (j >= 0) {
-        out.push({ n: pos, o: g.oldStart + j * B, len: B })
+        out.push({ n: pos, o: blockOffset(g, B, j), len: B })
         expected = j + 1
         pos += B
         if (pos + B <= end) reset()

@@ -10,11 +10,14 @@ import { MAX_BLOCK_SIZE } from '../../core/strategy.ts'
 import type { ContextCodecName } from './context-codec.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import type { StrongHasher } from '../shared/strong-hash.ts'
-import { matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
+import { gapsOf, matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
 import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
-import { nextRound, roundGaps, roundStrong, type RoundsSetup } from './rounds-plan.ts'
+import { nextRound, roundGaps, roundStrong, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
 import { searchGaps } from './rounds-search.ts'
+
+/** A round's matched bytes over the next round's signature bytes below which no finer round follows. */
+export const CONTINUE_RATIO = 2
 
 export interface RoundsSenderOptions {
   setup: Omit<RoundsSetup, 'pass'>
@@ -69,13 +72,27 @@ export class RoundsSender implements Half {
     if (strong !== roundStrong(setup, round, gaps, oldSize)) throw new ProtocolError(this.who, `round ${round} signs ${strong}-byte sums, this sender works out ${roundStrong(setup, round, gaps, oldSize)} (another ladder or bound?)`)
     const B = setup.ladder[round]!
     const found = searchGaps(this.src, gaps, B, strong, r.bytes(r.remaining), this.hasher)
-    const w = new FrameWriter(256).varint(pass).varint(round).varint(newSize)
+    const goOn = this.worthAnother(setup, round, found.flat(), oldSize)
+    const w = new FrameWriter(256).varint(pass).varint(round).varint(newSize).u8(goOn ? 1 : 0)
     const head = w.length
     writeRuns(w, found, gaps, B)
     this.matches = mergeMatches(this.matches, found.flat())
     const frames = messageFrames(TAG_MATCH, w.finish(), head, 'copy')
-    if (nextRound(setup, round, this.matches, newSize, oldSize) < 0) frames.push(...(await this.final(pass)))
+    if (!goOn) frames.push(...(await this.final(pass)))
     return frames
+  }
+
+  /**
+   * Whether a finer round follows: only if this round's matches cover at least CONTINUE_RATIO × the bytes the
+   * next round's sums would cost. Gaps of new data (random overwrites) found little when cut at the edges,
+   * and signing them finer would cost more than it could save; edited text keeps finding matches.
+   */
+  private worthAnother(setup: RoundsSetup, round: number, found: readonly Match[], oldSize: number): boolean {
+    const merged = mergeMatches(this.matches, found)
+    const next = nextRound(setup, round, merged, this.src.length, oldSize)
+    if (next < 0) return false
+    const cost = signatureBytes(setup, next, gapsOf(merged, this.src.length, oldSize), oldSize)
+    return matchedBytes(found) >= CONTINUE_RATIO * cost
   }
 
   /** The literals, coded against R where that is smaller, and the digest of the whole new version. */

@@ -10,7 +10,7 @@ import { RoundsSender } from './rounds-sender.ts'
 const NAME = 'rsync-rounds'
 const OPTIONS = defineOptions({
   blockSize: { type: 'size', default: 8192, min: 1, max: 1 << 30, description: 'not used: the ladder sets every round\'s block size (the strategy runs once per workload and seed)' },
-  ladder: { type: 'string', default: '8192,1024,128', description: 'block sizes of the rounds, coarse to fine, strictly decreasing, 16 B to 1 MiB, 1 to 6 rungs (units allowed: 8KiB); each finer round signs only the gaps the coarser ones left' },
+  ladder: { type: 'string', default: '8192,2048,512', description: 'block sizes of the rounds, coarse to fine, strictly decreasing, 16 B to 1 MiB, 1 to 6 rungs (units allowed: 8KiB); each finer round signs only the gaps the coarser ones left' },
   falseMatchBits: { type: 'number', integer: true, min: 8, max: 64, default: 20, description: 'strong sums are sized so that a sync lets a false match through with probability under 2^-falseMatchBits (the digest and the redo pass catch one anyway)' },
   codec: { type: 'enum', choices: CONTEXT_CODECS, default: 'zstd', description: 'codes the literals against the matched context: zstd (--patch-from, --long) or xdelta3 (VCDIFF); plain when not smaller' },
   zstdLevel: { type: 'number', integer: true, min: 1, max: 19, default: 19, description: "zstd's level when codec is zstd" },
