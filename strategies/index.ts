@@ -7,6 +7,7 @@ import { journalReplay } from './tracking/journal-replay.ts'
 import { snapshotDiff } from './tracking/snapshot-diff.ts'
 import { rsyncRolling } from './rolling/rsync-rolling.ts'
 import { rsyncContext } from './rolling/rsync-context.ts'
+import { rsyncRounds } from './rolling/rsync-rounds.ts'
 import { cdcIndex } from './cdc/cdc-index.ts'
 import { cdcReverse } from './cdc/cdc-reverse.ts'
 import { rdiff } from './tools/rdiff.ts'
@@ -22,6 +23,7 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   snapshotDiff,
   rsyncRolling,
   rsyncContext,
+  rsyncRounds,
   cdcIndex,
   cdcReverse,
   rdiff,

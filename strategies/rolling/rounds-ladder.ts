@@ -1,0 +1,39 @@
+/**
+ * The block ladder of `rsync-rounds` (coarse to fine, e.g. 8192,1024,128) and the strong-sum length each
+ * round sends, chosen from the round's candidate count so that the chance of any false match in a sync
+ * stays below 2^-falseMatchBits.
+ */
+import { ConfigError } from '../../core/errors.ts'
+
+/** Finest and coarsest rung a ladder may hold; most rungs (each costs a round trip). */
+export const MIN_RUNG = 16
+export const MAX_RUNG = 1 << 20
+export const MAX_RUNGS = 6
+
+/** Parses `8192,1024,128` (units allowed: 8KiB) into strictly decreasing block sizes, or says how to fix it. */
+export function parseLadder(who: string, text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim())
+  const sizes = parts.map((p) => {
+    const m = /^(\d+)\s*(k|kib|m|mib)?$/i.exec(p)
+    if (!m) throw new ConfigError(`${who}.ladder: "${p}" is not a block size; write e.g. ladder=8192,1024,128`)
+    const unit = m[2]?.toLowerCase()
+    return Number(m[1]) * (unit === undefined ? 1 : unit.startsWith('k') ? 1024 : 1 << 20)
+  })
+  if (sizes.length < 1 || sizes.length > MAX_RUNGS) throw new ConfigError(`${who}.ladder: ${sizes.length} rungs; give 1 to ${MAX_RUNGS} block sizes, e.g. ladder=8192,1024,128`)
+  for (const [i, s] of sizes.entries()) {
+    if (s < MIN_RUNG || s > MAX_RUNG) throw new ConfigError(`${who}.ladder: block size ${s} is outside ${MIN_RUNG} B to ${MAX_RUNG} B; pick rungs in that range`)
+    if (i > 0 && s >= sizes[i - 1]!) throw new ConfigError(`${who}.ladder: ${text} is not strictly decreasing (coarse blocks first); write e.g. ladder=8192,1024,128`)
+  }
+  return sizes
+}
+
+/**
+ * Strong-sum bytes for a round that makes `comparisons` (offset, block) checks, so that the sync's false
+ * match chance stays under 2^-bits: each of the `rungs` rounds gets 2^-(bits + log2 rungs), and a check
+ * passes by chance with probability 2^-(8·strong) (only the strong sum is counted: the 16-bit weak filter
+ * is a rolling sum whose bits are not uniform on text). At least 1 byte, at most the digest's length.
+ */
+export function strongBytesFor(comparisons: number, bits: number, rungs: number, digestLength: number): number {
+  const need = Math.log2(Math.max(1, comparisons)) + bits + Math.log2(rungs)
+  return Math.min(digestLength, Math.max(1, Math.ceil(need / 8)))
+}

@@ -1,0 +1,124 @@
+/**
+ * The receiver half of `rsync-rounds`: signs round 0 (its whole old version at the coarsest rung), then
+ * after each round's matches signs only the old regions of the gaps the next rung can search; at the end
+ * rebuilds the new version into its stage from the matches and the literals and checks the digest. On a
+ * mismatch (a short sum let a false match through) it starts pass 2 with full-length sums.
+ */
+import { ProtocolError, WireFormatError } from '../../core/errors.ts'
+import { MAX_BLOCK_SIZE, type Frame, type Half, type ReceiverContext } from '../../core/strategy.ts'
+import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { createStreamDigest } from '../shared/stream-digest.ts'
+import type { StrongHasher } from '../shared/strong-hash.ts'
+import { gapsOf, mergeMatches, type Match } from './rounds-gaps.ts'
+import { contextPieces, decodeLiterals } from './rounds-literals.ts'
+import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
+import { nextRound, roundGaps, roundStrong, type RoundsSetup } from './rounds-plan.ts'
+import { regionSums } from './rounds-search.ts'
+
+export class RoundsReceiver implements Half {
+  done = false
+  private matches: Match[] = []
+  private pass = 0
+  private round = 0
+  private newSize = -1
+  private readonly reader: MessageReader
+  private readonly old: Uint8Array
+
+  constructor(
+    private readonly who: string,
+    private readonly ctx: ReceiverContext,
+    private readonly setup: Omit<RoundsSetup, 'pass'>,
+    private readonly hasher: StrongHasher,
+  ) {
+    this.reader = new MessageReader(who, MAX_BLOCK_SIZE)
+    this.old = ctx.replica.read(0, ctx.replica.size)
+  }
+
+  async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
+    if (this.pass === 0) return this.sign(1, 0)
+    const out: Frame[] = []
+    for (const f of inbox) {
+      if (this.done) throw new ProtocolError(this.who, 'a frame after the sync ended')
+      const msg = this.reader.accept(f)
+      if (!msg) continue
+      if (msg[0] === TAG_MATCH) out.push(...this.matched(msg[1]))
+      else if (msg[0] === TAG_FINAL) out.push(...(await this.rebuild(msg[1])))
+      else throw new ProtocolError(this.who, `the receiver got message tag ${msg[0]}`)
+    }
+    return out
+  }
+
+  /** The signature of `round`: sums of the blocks of every searchable gap's old region. */
+  private sign(pass: number, round: number): Frame[] {
+    if (pass !== this.pass) [this.pass, this.matches, this.newSize] = [pass, [], -1]
+    this.round = round
+    const setup = { ...this.setup, pass }
+    const gaps = roundGaps(round, this.matches, this.newSize, this.old.length)
+    const strong = roundStrong(setup, round, gaps, this.old.length)
+    if (round === 0) {
+      this.ctx.telemetry.set('strong_bytes', strong)
+      this.ctx.telemetry.set('delta_passes', pass)
+    }
+    const w = new FrameWriter(64).varint(pass).varint(round).varint(this.old.length).varint(strong)
+    const head = w.length
+    return messageFrames(TAG_SIG, w.bytes(regionSums(this.old, gaps, setup.ladder[round]!, strong, this.hasher)).finish(), head, 'signature')
+  }
+
+  /** A round's matches: merged in, then the next rung's signature (none when the final message follows). */
+  private matched(body: Uint8Array): Frame[] {
+    const r = new FrameReader(this.who, body)
+    if (r.varint() !== this.pass || r.varint() !== this.round) r.fail(`matches for another pass or round than ${this.pass}/${this.round}`)
+    const newSize = r.bounded('new size', 2 ** 50)
+    if (this.newSize >= 0 && newSize !== this.newSize) r.fail(`the new size changed from ${this.newSize} to ${newSize}`)
+    this.newSize = newSize
+    const goOn = r.u8() === 1
+    const gaps = roundGaps(this.round, this.matches, newSize, this.old.length)
+    const found = readRuns(r, gaps, this.setup.ladder[this.round]!, newSize)
+    r.end()
+    this.matches = mergeMatches(this.matches, found)
+    const next = goOn ? nextRound({ ...this.setup, pass: this.pass }, this.round, this.matches, newSize, this.old.length) : -1
+    this.round = next
+    return next < 0 ? [] : this.sign(this.pass, next)
+  }
+
+  /** The new version into the stage (copies from the old, literals between), checked against the sender's digest. */
+  private async rebuild(body: Uint8Array): Promise<Frame[]> {
+    const r = new FrameReader(this.who, body)
+    if (r.varint() !== this.pass || this.round !== -1) r.fail('a final message before the last round ended')
+    const form = r.u8()
+    const literalSize = r.bounded('literal bytes', this.newSize)
+    const theirs = r.bytes(r.u8())
+    const t = this.ctx.telemetry
+    const ref = contextPieces(this.matches, (m) => this.old.subarray(m.o, m.o + m.len))
+    const literals = await decodeLiterals(this.who, form, literalSize, r.bytes(r.remaining), ref, t)
+    if (literals.length !== literalSize) throw new WireFormatError(this.who, `${literals.length} plain literal bytes, the header says ${literalSize}`)
+    const digest = await createStreamDigest('xxh128')
+    const put = (at: number, bytes: Uint8Array) => {
+      this.ctx.staged.write(at, bytes)
+      digest.update(bytes)
+    }
+    let lit = 0
+    let m = 0
+    for (const g of [...gapsOf(this.matches, this.newSize, this.old.length), undefined]) {
+      for (; m < this.matches.length && (!g || this.matches[m]!.n < g.newStart); m++) put(this.matches[m]!.n, ref[m]!)
+      if (!g) break
+      const n = g.newEnd - g.newStart
+      if (lit + n > literalSize) throw new WireFormatError(this.who, `the gaps need more than the ${literalSize} literal bytes sent`)
+      put(g.newStart, literals.subarray(lit, (lit += n)))
+    }
+    if (lit !== literalSize) throw new WireFormatError(this.who, `the gaps use ${lit} of the ${literalSize} literal bytes sent`)
+    this.ctx.staged.truncate(this.newSize)
+    if (equal(digest.digest(), theirs)) {
+      this.done = true
+      return [{ bytes: Uint8Array.of(TAG_ACK), kind: 'control' }]
+    }
+    if (this.pass === 2) throw new Error(`${this.who}: the rebuilt version's digest disagrees with the sender's even with full-length sums (a strategy bug)`)
+    return this.sign(2, 0)
+  }
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

@@ -1,0 +1,115 @@
+/**
+ * The sender half of `rsync-rounds`: answers each round's signature with the matches it finds in that
+ * round's gaps, and after the last round sends the literals (coded against the matched context) and the
+ * whole-version digest. A signature of pass 2 (the receiver's digest disagreed) starts over with no matches.
+ */
+import { ProtocolError } from '../../core/errors.ts'
+import type { Frame, Half, SenderContext } from '../../core/strategy.ts'
+import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { MAX_BLOCK_SIZE } from '../../core/strategy.ts'
+import type { ContextCodecName } from './context-codec.ts'
+import { createStreamDigest } from '../shared/stream-digest.ts'
+import type { StrongHasher } from '../shared/strong-hash.ts'
+import { gapsOf, matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
+import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
+import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
+import { nextRound, roundGaps, roundStrong, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
+import { searchGaps } from './rounds-search.ts'
+
+/** A round's matched bytes over the next round's signature bytes below which no finer round follows. */
+export const CONTINUE_RATIO = 2
+
+export interface RoundsSenderOptions {
+  setup: Omit<RoundsSetup, 'pass'>
+  codec: ContextCodecName
+  level: number
+}
+
+export class RoundsSender implements Half {
+  done = false
+  private matches: Match[] = []
+  private pass = 0
+  private readonly reader: MessageReader
+  private readonly src: Uint8Array
+
+  constructor(
+    private readonly who: string,
+    private readonly ctx: SenderContext,
+    private readonly o: RoundsSenderOptions,
+    private readonly hasher: StrongHasher,
+  ) {
+    this.reader = new MessageReader(who, MAX_BLOCK_SIZE)
+    this.src = ctx.source.read(0, ctx.source.size)
+  }
+
+  async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
+    const out: Frame[] = []
+    for (const f of inbox) {
+      if (this.done) throw new ProtocolError(this.who, 'a frame after the sync ended')
+      if (f.length === 1 && f[0] === TAG_ACK) {
+        this.done = true
+        continue
+      }
+      const msg = this.reader.accept(f)
+      if (!msg) continue
+      if (msg[0] !== TAG_SIG) throw new ProtocolError(this.who, `the sender got message tag ${msg[0]}, expected a signature`)
+      out.push(...(await this.round(msg[1])))
+    }
+    return out
+  }
+
+  /** One round: the signature's region sums searched in this round's gaps, the matches sent back. */
+  private async round(body: Uint8Array): Promise<Frame[]> {
+    const r = new FrameReader(this.who, body)
+    const pass = r.bounded('pass', 2)
+    const setup = { ...this.o.setup, pass }
+    const round = r.bounded('round', setup.ladder.length - 1)
+    const oldSize = r.varint()
+    const strong = r.bounded('strong bytes', setup.digestLength)
+    if (pass !== this.pass) [this.pass, this.matches] = [pass, []]
+    const newSize = this.src.length
+    const gaps = roundGaps(round, this.matches, newSize, oldSize)
+    if (strong !== roundStrong(setup, round, gaps, oldSize)) throw new ProtocolError(this.who, `round ${round} signs ${strong}-byte sums, this sender works out ${roundStrong(setup, round, gaps, oldSize)} (another ladder or bound?)`)
+    const B = setup.ladder[round]!
+    const found = searchGaps(this.src, gaps, B, strong, r.bytes(r.remaining), this.hasher)
+    const goOn = this.worthAnother(setup, round, found.flat(), oldSize)
+    const w = new FrameWriter(256).varint(pass).varint(round).varint(newSize).u8(goOn ? 1 : 0)
+    const head = w.length
+    writeRuns(w, found, gaps, B)
+    this.matches = mergeMatches(this.matches, found.flat())
+    const frames = messageFrames(TAG_MATCH, w.finish(), head, 'copy')
+    if (!goOn) frames.push(...(await this.final(pass)))
+    return frames
+  }
+
+  /**
+   * Whether a finer round follows: only if this round's matches cover at least CONTINUE_RATIO × the bytes the
+   * next round's sums would cost. Gaps of new data (random overwrites) found little when cut at the edges,
+   * and signing them finer would cost more than it could save; edited text keeps finding matches.
+   */
+  private worthAnother(setup: RoundsSetup, round: number, found: readonly Match[], oldSize: number): boolean {
+    const merged = mergeMatches(this.matches, found)
+    const next = nextRound(setup, round, merged, this.src.length, oldSize)
+    if (next < 0) return false
+    const cost = signatureBytes(setup, next, gapsOf(merged, this.src.length, oldSize), oldSize)
+    return matchedBytes(found) >= CONTINUE_RATIO * cost
+  }
+
+  /** The literals, coded against R where that is smaller, and the digest of the whole new version. */
+  private async final(pass: number): Promise<Frame[]> {
+    const t = this.ctx.telemetry
+    const literals = literalPieces(this.src, this.matches)
+    const ref = contextPieces(this.matches, (m) => this.src.subarray(m.n, m.n + m.len))
+    const coded = await codeLiterals(this.who, this.o.codec, this.o.level, literals, ref, t)
+    const digest = await createStreamDigest('xxh128')
+    digest.update(this.src)
+    const d = digest.digest()
+    const matched = matchedBytes(this.matches)
+    t.add('matched_data', matched)
+    t.add('literal_data', this.src.length - matched)
+    t.add('block_matches', this.matches.length)
+    const w = new FrameWriter(64 + coded.bytes.length).varint(pass).u8(coded.form).varint(this.src.length - matched).u8(d.length).bytes(d)
+    const head = w.length
+    return messageFrames(TAG_FINAL, w.bytes(coded.bytes).finish(), head, 'literal')
+  }
+}

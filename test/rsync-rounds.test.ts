@@ -1,0 +1,96 @@
+/**
+ * rsync-rounds beyond the conformance suite: byte-exact on the shifting-edit and overwrite workloads, never
+ * more bytes than rsync-rolling at the ladder's coarsest block, every round's signature crossing the
+ * channel, a forced false match (one-byte sums) caught by the digest and repaired by the redo pass, the
+ * gap/region pairing and the sum-length rule, and bad ladders refused before anything runs.
+ */
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../core/errors.ts'
+import type { AnyStrategy } from '../core/strategy.ts'
+import { resolveRun } from '../harness/config.ts'
+import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
+import { gapsOf, mergeMatches } from '../strategies/rolling/rounds-gaps.ts'
+import { parseLadder, strongBytesFor } from '../strategies/rolling/rounds-ladder.ts'
+import { RoundsReceiver } from '../strategies/rolling/rounds-receiver.ts'
+import { RoundsSender } from '../strategies/rolling/rounds-sender.ts'
+import { rsyncRounds } from '../strategies/rolling/rsync-rounds.ts'
+import { quickRun } from './helpers.ts'
+
+const missing = rsyncRounds.unavailable?.()
+const suite = missing ? describe.skip : describe
+if (missing) it.skip(`rsync-rounds skipped: ${missing}`, () => {})
+
+suite('rsync-rounds', () => {
+  it('is byte-exact and never sends more than rsync-rolling at its coarsest block', async () => {
+    for (const content of ['text', 'random'] as const) {
+      for (const workload of ['insert-delete', 'append', 'resize', 'random-overwrite']) {
+        const q = { workload, blockSize: 4096, size: 600_001, epochs: 2, content }
+        const mine = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512,64' } })
+        const plain = await quickRun({ ...q, strategy: 'rsync-rolling' })
+        for (const [i, r] of mine.entries()) {
+          const where = `${content} ${workload} epoch ${r.epoch}`
+          expect(r.error, where).toBeNull()
+          expect(r.correct, where).toBe(true)
+          expect(r.delta_passes, where).toBe(1)
+          expect(r.bytes_total, where).toBeLessThanOrEqual(plain[i]!.bytes_total)
+        }
+      }
+    }
+  })
+
+  it('refines the gaps in later rounds: more round trips, fewer literal bytes than one rung alone', async () => {
+    const q = { workload: 'insert-delete', blockSize: 4096, size: 1 << 20, epochs: 1, content: 'text' as const, workloadOptions: { edits: 32 } }
+    const [three] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512,64' } })
+    const [one] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096' } })
+    expect(three!.correct && one!.correct).toBe(true)
+    expect(three!.round_trips).toBe(3.5)
+    expect(one!.round_trips).toBe(1.5)
+    expect(three!.matched_data!).toBeGreaterThan(one!.matched_data!)
+    expect(three!.bytes_total).toBeLessThan(one!.bytes_total)
+  })
+
+  it('catches a forced false match (one-byte sums) with the digest and repairs it in the redo pass', async () => {
+    const hasher = await createStrongHasher('xxh128')
+    // A bound of 2^+1000 makes every round's sums the 1-byte minimum: 24 bits with the weak filter.
+    const setup = { ladder: [64, 16], bits: -1000, digestLength: hasher.digestLength }
+    const weak: AnyStrategy = {
+      ...rsyncRounds,
+      sender: (ctx) => new RoundsSender('weak-rounds', ctx, { setup, codec: 'zstd', level: 3 }, hasher),
+      receiver: (ctx) => new RoundsReceiver('weak-rounds', ctx, setup, hasher),
+    }
+    const rows = await quickRun({ workload: 'random-overwrite', blockSize: 64, size: 1 << 20, epochs: 1, content: 'random', strategy: weak })
+    expect(rows[0]!.error).toBeNull()
+    expect(rows[0]!.correct).toBe(true)
+    expect(rows[0]!.delta_passes).toBe(2)
+  })
+
+  it('pairs each new gap with the old region between the same matched neighbours', () => {
+    const matches = mergeMatches([{ n: 0, o: 0, len: 100 }], [{ n: 300, o: 250, len: 100 }, { n: 100, o: 100, len: 50 }])
+    expect(matches).toEqual([
+      { n: 0, o: 0, len: 150 },
+      { n: 300, o: 250, len: 100 },
+    ])
+    expect(gapsOf(matches, 500, 450)).toEqual([
+      { newStart: 150, newEnd: 300, oldStart: 150, oldEnd: 250 },
+      { newStart: 400, newEnd: 500, oldStart: 350, oldEnd: 450 },
+    ])
+    // Neighbours that moved past each other leave an empty region, not a negative one.
+    expect(gapsOf([{ n: 0, o: 300, len: 10 }, { n: 20, o: 0, len: 10 }], 40, 400)[0]).toEqual({ newStart: 10, newEnd: 20, oldStart: 310, oldEnd: 310 })
+  })
+
+  it('sizes strong sums from the candidate count: 2^20 checks at a 2^-20 bound over 4 rungs need 42 bits', () => {
+    expect(strongBytesFor(2 ** 20, 20, 4, 16)).toBe(6)
+    expect(strongBytesFor(1, 20, 1, 16)).toBe(3)
+    expect(strongBytesFor(2 ** 200, 20, 1, 16)).toBe(16)
+    expect(strongBytesFor(2 ** 30, 20, 2, 16)).toBeGreaterThan(strongBytesFor(2 ** 10, 20, 2, 16))
+  })
+
+  it('refuses bad ladders before anything runs, with the fix in the message', () => {
+    expect(parseLadder('x', '8KiB, 1024,128')).toEqual([8192, 1024, 128])
+    for (const ladder of ['1024,8192', '8192,8192', '8192,8', '4MiB,1024', 'big', '', '1024,512,256,128,64,32,16']) {
+      expect(() => resolveRun({ strategies: ['rsync-rounds'], overrides: { 'rsync-rounds': { ladder } } }), ladder).toThrow(ConfigError)
+    }
+    expect(() => resolveRun({ strategies: ['rsync-rounds'], overrides: { 'rsync-rounds': { ladder: '128,1024' } } })).toThrow(/strictly decreasing.*ladder=8192,1024,128/)
+    expect(() => resolveRun({ strategies: ['rsync-rounds'], overrides: { 'rsync-rounds': { falseMatchBits: 4 } } })).toThrow(ConfigError)
+  })
+})
