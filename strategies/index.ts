@@ -11,6 +11,7 @@ import { rdiff } from './tools/rdiff.ts'
 import { rsync } from './tools/rsync.ts'
 import { xdelta3 } from './tools/xdelta3.ts'
 import { zstdPatch } from './tools/zstd-patch.ts'
+import { zsync } from './tools/zsync.ts'
 
 export const STRATEGIES: readonly AnyStrategy[] = [
   wholeFile,
@@ -24,4 +25,5 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   rsync,
   xdelta3,
   zstdPatch,
+  zsync,
 ]
