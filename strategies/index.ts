@@ -12,6 +12,7 @@ import { rsync } from './tools/rsync.ts'
 import { xdelta3 } from './tools/xdelta3.ts'
 import { zstdPatch } from './tools/zstd-patch.ts'
 import { zsync } from './tools/zsync.ts'
+import { casync } from './tools/casync.ts'
 
 export const STRATEGIES: readonly AnyStrategy[] = [
   wholeFile,
@@ -26,4 +27,5 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   xdelta3,
   zstdPatch,
   zsync,
+  casync,
 ]
