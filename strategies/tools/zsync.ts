@@ -47,7 +47,8 @@ export const zsync: Strategy<ZsyncOptions, undefined> = {
     const publish = async (dir: string) => {
       const vol = volumeAsFile(ctx.source, join(dir, 'vol'))
       utimesSync(vol, FIXED_MTIME, FIXED_MTIME)
-      const run = await runTool(NAME, ['zsyncmake', '-b', String(o.blockSize), '-u', 'vol', '-f', 'vol', '-o', 'vol.zsync', 'vol'], dir)
+      // -Z: a volume that starts like a gzip member would otherwise be described (and rebuilt) decompressed.
+      const run = await runTool(NAME, ['zsyncmake', '-Z', '-b', String(o.blockSize), '-u', 'vol', '-f', 'vol', '-o', 'vol.zsync', 'vol'], dir)
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       ctx.telemetry.set('effective_block_size', o.blockSize)
     }
