@@ -24,7 +24,7 @@ import { chunkAll } from '../strategies/cdc/chunker.ts'
 import { casync, chunkSizes, type CasyncOptions } from '../strategies/tools/casync.ts'
 import { missingTools, runTool } from '../strategies/tools/child-tool.ts'
 import { parseRanges } from '../strategies/tools/http-file-server.ts'
-import { zsync } from '../strategies/tools/zsync.ts'
+import { zsync, zsyncBlockSize } from '../strategies/tools/zsync.ts'
 import { quickRun } from './helpers.ts'
 
 const casyncMissing = casync.unavailable!()
@@ -105,6 +105,11 @@ describe.skipIf(casyncMissing)(`casync peer${casyncMissing ? ` (skipped: ${casyn
     expect(liveResources().filter((r) => /casync|http|relay/.test(r))).toEqual([])
   })
 
+  it("passes casync's avg/4 and avg·4, an avg under 64 B moved up to 64 B", () => {
+    const sizes = (blockSize: number) => chunkSizes({ ...defaultOptions(casync), blockSize } as CasyncOptions)
+    expect([sizes(4096), sizes(7)]).toEqual([[1024, 4096, 16384], [16, 64, 256]])
+  })
+
   it('refuses min > avg with a ConfigError before anything runs', () => {
     expect(() => chunkSizes({ ...defaultOptions(casync), blockSize: 4096, min: 8192 } as CasyncOptions)).toThrow(ConfigError)
   })
@@ -120,8 +125,8 @@ describe.skipIf(zsyncMissing)(`zsync peer${zsyncMissing ? ` (skipped: ${zsyncMis
     expect(liveResources().filter((r) => /zsync|http|relay/.test(r))).toEqual([])
   })
 
-  it('refuses a block size that is not a power of two with a ConfigError', async () => {
-    await expect(async () => zsync.sender({} as never, { blockSize: 3000 })).rejects.toThrow(ConfigError)
+  it('uses the largest power of two at most the block size, within 256 B-1 MiB', () => {
+    expect([1, 7, 256, 3000, 4096, 1 << 30].map((blockSize) => zsyncBlockSize({ blockSize }))).toEqual([256, 256, 256, 2048, 4096, 1 << 20])
   })
 
   it.skipIf(rdiffMissing)('on random overwrites zsync and rdiff (4-byte strong sums) send within 5% of each other at the same block size', async () => {

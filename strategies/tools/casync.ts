@@ -10,9 +10,12 @@ import { httpClientHalf, httpServerHalf } from './http-peer.ts'
 /** casync's bounds on any chunk size (CA_CHUNK_SIZE_LIMIT_MIN/MAX in its source). */
 const LIMIT_MIN = 1
 const LIMIT_MAX = 128 << 20
+/** The average sizes this strategy passes: casync refused 8 B here (and took 64 B), and avg·4 must stay under LIMIT_MAX. */
+const MIN_AVG = 64
+const MAX_AVG = 32 << 20
 
 const OPTIONS = defineOptions({
-  blockSize: blockSizeOption("the average chunk size (casync --chunk-size's AVG), 64 B to 32 MiB", 65536),
+  blockSize: blockSizeOption("the average chunk size (casync --chunk-size's AVG): from 64 B (casync refuses 8 B) to 32 MiB; a sweep value outside is moved in (effective_block_size)", 65536),
   min: { type: 'size', default: 0, min: 0, max: LIMIT_MAX, description: "smallest chunk (MIN); 0 for casync's own rule, avg/4" },
   max: { type: 'size', default: 0, min: 0, max: LIMIT_MAX, description: "largest chunk (MAX); 0 for casync's own rule, avg·4" },
   compression: { type: 'enum', choices: ['zstd', 'xz', 'gzip'], default: 'zstd', description: 'how casync compresses each chunk in its store (.cacnk files): --compression' },
@@ -88,11 +91,12 @@ export const casync: Strategy<CasyncOptions, undefined> = {
 /** [min, avg, max] for casync --chunk-size, with casync's avg/4 and avg·4 for a 0; ConfigError when out of order. */
 export function chunkSizes(o: CasyncOptions): [number, number, number] {
   checkOptions(NAME, OPTIONS, o)
-  const avg = o.blockSize
+  // Moved in rather than refused, so a sweep that runs 1 B or 7 B for other strategies still runs casync.
+  const avg = Math.min(MAX_AVG, Math.max(MIN_AVG, o.blockSize))
   const min = o.min || Math.max(LIMIT_MIN, Math.floor(avg / 4))
   const max = o.max || Math.min(LIMIT_MAX, avg * 4)
-  if (avg < 64 || avg > 32 << 20 || !(min <= avg && avg <= max)) {
-    throw new ConfigError(`${NAME}: chunk sizes ${min}:${avg}:${max} (min:avg:max) must satisfy min ≤ avg ≤ max with avg from 64 B to 32 MiB: set casync.min/casync.max to 0 for casync's own avg/4 and avg·4`)
+  if (!(min <= avg && avg <= max)) {
+    throw new ConfigError(`${NAME}: chunk sizes ${min}:${avg}:${max} (min:avg:max) must satisfy min ≤ avg ≤ max: set casync.min/casync.max to 0 for casync's own avg/4 and avg·4`)
   }
   return [min, avg, max]
 }

@@ -1,18 +1,17 @@
 import { utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError } from '../../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Half, type Strategy } from '../../core/strategy.ts'
 import { missingTools, runTool, volumeAsFile } from './child-tool.ts'
 import type { Served } from './http-file-server.ts'
 import { httpClientHalf, httpServerHalf } from './http-peer.ts'
 
-/** zsyncmake takes a power of two; below 256 B its control file outweighs any saving. */
+/** zsyncmake takes a power of two; below 256 B its control file outweighs any saving, above 1 MiB a change costs a megabyte. */
 const MIN_BLOCK = 256
 const MAX_BLOCK = 1 << 20
 
 const OPTIONS = defineOptions({
-  blockSize: blockSizeOption('zsyncmake -b: a power of two from 256 B to 1 MiB'),
+  blockSize: blockSizeOption('zsyncmake -b: the largest power of two at most the block size, within 256 B-1 MiB (a sweep value outside is moved in; the size used is in effective_block_size)'),
 })
 export type ZsyncOptions = OptionsOf<typeof OPTIONS>
 
@@ -43,14 +42,14 @@ export const zsync: Strategy<ZsyncOptions, undefined> = {
   unavailable: () => missingTools(NAME, TOOLS),
 
   sender(ctx, o): Half {
-    checkZsync(o)
+    const bs = zsyncBlockSize(o)
     const publish = async (dir: string) => {
       const vol = volumeAsFile(ctx.source, join(dir, 'vol'))
       utimesSync(vol, FIXED_MTIME, FIXED_MTIME)
       // -Z: a volume that starts like a gzip member would otherwise be described (and rebuilt) decompressed.
-      const run = await runTool(NAME, ['zsyncmake', '-Z', '-b', String(o.blockSize), '-u', 'vol', '-f', 'vol', '-o', 'vol.zsync', 'vol'], dir)
+      const run = await runTool(NAME, ['zsyncmake', '-Z', '-b', String(bs), '-u', 'vol', '-f', 'vol', '-o', 'vol.zsync', 'vol'], dir)
       ctx.telemetry.chargeChildCpu(run.cpuMs)
-      ctx.telemetry.set('effective_block_size', o.blockSize)
+      ctx.telemetry.set('effective_block_size', bs)
     }
     // The new version's bytes zsync fetched (the rest of the responses is the control file and HTTP).
     const report = (served: readonly Served[]) => ctx.telemetry.add('literal_data', served.filter((s) => s.path === '/vol').reduce((n, s) => n + s.bytes, 0))
@@ -58,7 +57,7 @@ export const zsync: Strategy<ZsyncOptions, undefined> = {
   },
 
   receiver(ctx, o): Half {
-    checkZsync(o)
+    zsyncBlockSize(o)
     return httpClientHalf(NAME, ctx, (dir, port) => {
       volumeAsFile(ctx.replica, join(dir, 'seed'))
       return [...NO_PROXY, 'zsync', '-q', '-i', 'seed', '-o', 'out', `http://127.0.0.1:${port}/vol.zsync`]
@@ -66,11 +65,14 @@ export const zsync: Strategy<ZsyncOptions, undefined> = {
   },
 }
 
-function checkZsync(o: ZsyncOptions): void {
+/**
+ * zsyncmake's -b for a sweep's block size: the largest power of two at most it, within 256 B-1 MiB.
+ * Moved in rather than refused, so a matrix that sweeps 1 B or 7 B for other strategies still runs
+ * zsync (at 256 B); the row's effective_block_size says which size it used.
+ */
+export function zsyncBlockSize(o: ZsyncOptions): number {
   checkOptions(NAME, OPTIONS, o)
-  const b = o.blockSize
-  if (b < MIN_BLOCK || b > MAX_BLOCK || (b & (b - 1)) !== 0) {
-    throw new ConfigError(`${NAME}: block size ${b} is not a power of two from ${MIN_BLOCK} B to ${MAX_BLOCK / 1024} KiB (zsyncmake -b): use e.g. --block-sizes 1KiB,4KiB,16KiB,64KiB`)
-  }
+  const pow = 2 ** Math.floor(Math.log2(o.blockSize))
+  return Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, pow))
 }
 
