@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { liveResources } from '../core/cleanup.ts'
-import { ConfigError } from '../core/errors.ts'
+import { ConfigError, WireFormatError } from '../core/errors.ts'
 import { defaultOptions } from '../core/options.ts'
 import { Rng } from '../core/seeded-random.ts'
 import { MemoryVolume } from '../core/volume.ts'
@@ -23,7 +23,8 @@ import { CasyncChunker } from '../strategies/cdc/casync-chunker.ts'
 import { chunkAll } from '../strategies/cdc/chunker.ts'
 import { casync, chunkSizes, type CasyncOptions } from '../strategies/tools/casync.ts'
 import { missingTools, runTool } from '../strategies/tools/child-tool.ts'
-import { parseRanges } from '../strategies/tools/http-file-server.ts'
+import { parseRanges, type HttpFileServer } from '../strategies/tools/http-file-server.ts'
+import { ServerRelay, TAG_CLOSE, TAG_DATA, TAG_DONE } from '../strategies/tools/http-relay.ts'
 import { zsync, zsyncBlockSize } from '../strategies/tools/zsync.ts'
 import { quickRun } from './helpers.ts'
 
@@ -139,6 +140,18 @@ describe.skipIf(zsyncMissing)(`zsync peer${zsyncMissing ? ` (skipped: ${zsyncMis
       console.log(`zsync/rdiff epoch ${e + 1}: ${z[e]!.bytes_total} / ${r[e]!.bytes_total} = ${ratio.toFixed(4)}`)
       expect(Math.abs(ratio - 1)).toBeLessThan(0.05)
     }
+  })
+})
+
+describe('HTTP relay frames', () => {
+  const relay = new ServerRelay('test', { port: 1 } as HttpFileServer, 'literal')
+  it('refuses data for a connection never opened, a truncated id and trailing bytes with a WireFormatError', () => {
+    expect(() => relay.deliver(Uint8Array.of(TAG_DATA, 5, 1, 2))).toThrow(WireFormatError)
+    expect(() => relay.deliver(Uint8Array.of(TAG_CLOSE, 0x80))).toThrow(WireFormatError)
+    expect(() => relay.deliver(Uint8Array.of(TAG_DONE, 0))).toThrow(WireFormatError)
+  })
+  it('leaves a frame that is not the relay\'s to its half (which refuses it)', () => {
+    expect(relay.deliver(Uint8Array.of(0x21))).toBe(false)
   })
 })
 

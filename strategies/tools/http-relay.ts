@@ -111,7 +111,7 @@ export class ClientRelay {
     return self
   }
 
-  /** Bytes the client has sent so far (for the quiet test). */
+  /** Bytes the client has sent so far, plus connections it opened (a new connection is news too: for the quiet test). */
   get received(): number {
     return this.out.received + this.conns.size
   }
