@@ -143,6 +143,20 @@ describe.skipIf(zsyncMissing)(`zsync peer${zsyncMissing ? ` (skipped: ${zsyncMis
   })
 })
 
+describe.each([
+  ['casync', casync, casyncMissing, 1024],
+  ['zsync', zsync, zsyncMissing, 1024],
+] as const)('%s: empty volumes', (_name, strategy, missing, blockSize) => {
+  it.skipIf(missing)('syncs from empty to 5,000 bytes and back to empty, byte-exact', async () => {
+    const data = new Rng('empty-peer').bytes(5000)
+    for (const [old, next] of [[new Uint8Array(0), data], [data, new Uint8Array(0)]] as const) {
+      const { out, replica } = await syncOnce(strategy, { blockSize }, old, next)
+      expect(out.error).toBeUndefined()
+      expect(Buffer.from(replica.read(0, replica.size)).equals(next)).toBe(true)
+    }
+  })
+})
+
 describe('HTTP relay frames', () => {
   const relay = new ServerRelay('test', { port: 1 } as HttpFileServer, 'literal')
   it('refuses data for a connection never opened, a truncated id and trailing bytes with a WireFormatError', () => {

@@ -55,6 +55,7 @@ export const casync: Strategy<CasyncOptions, undefined> = {
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       ctx.telemetry.set('effective_block_size', sizes[1])
       index = indexChunks(readFileSync(join(dir, 'vol.caibx')))
+      return true
     }
     const report = (served: readonly Served[]) => {
       const fetched = new Set<string>()

@@ -13,12 +13,16 @@ import { HttpFileServer, type Served } from './http-file-server.ts'
 import { ClientRelay, ServerRelay } from './http-relay.ts'
 import { settleTree } from './live-tool.ts'
 
+/** The sender's one frame when the new version is empty, which zsync cannot describe: the receiver truncates. */
+const TAG_EMPTY = 0x45 // 'E'
+
 /**
- * The sender: `publish` fills its folder (runs zsyncmake, casync make) on the first step; then it serves
+ * The sender: `publish` fills its folder (runs zsyncmake, casync make) on the first step, or returns false
+ * when the tool cannot publish this version (zsync and an empty file: EMPTY goes instead); then it serves
  * that folder to whatever the relay brings, until the client's side says DONE, and `report` sees what was
  * served (for telemetry).
  */
-export function httpServerHalf(name: string, publish: (dir: string) => Promise<void>, report: (served: readonly Served[]) => void): Half {
+export function httpServerHalf(name: string, publish: (dir: string) => Promise<boolean>, report: (served: readonly Served[]) => void): Half {
   let relay: ServerRelay | undefined
   let http: HttpFileServer | undefined
   const stop = () => {
@@ -29,7 +33,10 @@ export function httpServerHalf(name: string, publish: (dir: string) => Promise<v
     `${name}-send`,
     async (inbox, step) => {
       if (!relay) {
-        await publish(step.dir)
+        if (!(await publish(step.dir))) {
+          step.finish()
+          return [{ bytes: Uint8Array.of(TAG_EMPTY), kind: 'control' }]
+        }
         http = await HttpFileServer.start(name, step.dir)
         relay = new ServerRelay(name, http, 'literal')
       }
@@ -63,6 +70,11 @@ export function httpClientHalf(name: string, ctx: ReceiverContext, command: (dir
     `${name}-recv`,
     async (inbox, step) => {
       if (!relay) {
+        if (inbox.length === 1 && inbox[0]!.length === 1 && inbox[0]![0] === TAG_EMPTY) {
+          ctx.staged.truncate(0)
+          step.finish()
+          return []
+        }
         relay = await ClientRelay.start(name, 'control')
         tool = startTool(command(step.dir, relay.port), { stdio: ['ignore', 'ignore', 'pipe'], cwd: step.dir })
         tool.exit.then(

@@ -44,12 +44,14 @@ export const zsync: Strategy<ZsyncOptions, undefined> = {
   sender(ctx, o): Half {
     const bs = zsyncBlockSize(o)
     const publish = async (dir: string) => {
+      if (ctx.source.size === 0) return false // zsync's client refuses the control file of an empty file
       const vol = volumeAsFile(ctx.source, join(dir, 'vol'))
       utimesSync(vol, FIXED_MTIME, FIXED_MTIME)
       // -Z: a volume that starts like a gzip member would otherwise be described (and rebuilt) decompressed.
       const run = await runTool(NAME, ['zsyncmake', '-Z', '-b', String(bs), '-u', 'vol', '-f', 'vol', '-o', 'vol.zsync', 'vol'], dir)
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       ctx.telemetry.set('effective_block_size', bs)
+      return true
     }
     // The new version's bytes zsync fetched (the rest of the responses is the control file and HTTP).
     const report = (served: readonly Served[]) => ctx.telemetry.add('literal_data', served.filter((s) => s.path === '/vol').reduce((n, s) => n + s.bytes, 0))
