@@ -29,37 +29,54 @@ const IMMEDIATE_TURNS = 64
 /** A server that takes longer than this to answer what it was sent fails the sync. */
 const ANSWER_LIMIT_MS = 10 * 60_000
 
-/** What a relay end has to send: whole frames, each DATA at most FRAME_PAYLOAD_LIMIT. */
+/**
+ * What a relay end has to send. Bytes that arrive in a row on one connection make one DATA frame (up to
+ * FRAME_PAYLOAD_LIMIT) however the socket happened to deliver them, so the frame count, and with it the
+ * bytes counted, does not depend on how TCP split the stream.
+ */
 class Outbox {
-  private frames: Frame[] = []
+  private events: { tag: number; conn: number; chunks: Uint8Array[]; size: number }[] = []
   /** Payload bytes queued so far (for the quiet tests). */
   received = 0
 
   constructor(private readonly kind: FrameKind) {}
 
   control(tag: number, conn?: number): void {
-    const w = new FrameWriter(12).u8(tag)
-    if (conn !== undefined) w.varint(conn)
-    this.frames.push({ bytes: w.finish(), kind: 'control' })
+    this.events.push({ tag, conn: conn ?? -1, chunks: [], size: 0 })
   }
 
   data(conn: number, bytes: Uint8Array): void {
     this.received += bytes.length
-    for (let at = 0; at < bytes.length; at += FRAME_PAYLOAD_LIMIT) {
-      const part = bytes.subarray(at, Math.min(bytes.length, at + FRAME_PAYLOAD_LIMIT))
-      const head = new FrameWriter(12).u8(TAG_DATA).varint(conn).finish()
-      const frame = new Uint8Array(head.length + part.length)
-      frame.set(head)
-      frame.set(part, head.length)
-      const split = this.kind === 'control' ? undefined : { control: head.length, [this.kind]: part.length }
-      this.frames.push({ bytes: frame, kind: this.kind, split })
-    }
+    const last = this.events[this.events.length - 1]
+    const e = last && last.tag === TAG_DATA && last.conn === conn ? last : { tag: TAG_DATA, conn, chunks: [], size: 0 }
+    if (e !== last) this.events.push(e)
+    e.chunks.push(new Uint8Array(bytes)) // a socket may reuse its buffer
+    e.size += bytes.length
   }
 
   take(): Frame[] {
-    const out = this.frames
-    this.frames = []
-    return out
+    const frames: Frame[] = []
+    for (const e of this.events) {
+      if (e.tag !== TAG_DATA) {
+        const w = new FrameWriter(12).u8(e.tag)
+        if (e.conn >= 0) w.varint(e.conn)
+        frames.push({ bytes: w.finish(), kind: 'control' })
+        continue
+      }
+      const all = e.chunks.length === 1 ? e.chunks[0]! : Buffer.concat(e.chunks)
+      for (let at = 0; at < all.length; at += FRAME_PAYLOAD_LIMIT) frames.push(this.dataFrame(e.conn, all.subarray(at, Math.min(all.length, at + FRAME_PAYLOAD_LIMIT))))
+    }
+    this.events = []
+    return frames
+  }
+
+  private dataFrame(conn: number, part: Uint8Array): Frame {
+    const head = new FrameWriter(12).u8(TAG_DATA).varint(conn).finish()
+    const frame = new Uint8Array(head.length + part.length)
+    frame.set(head)
+    frame.set(part, head.length)
+    const split = this.kind === 'control' ? undefined : { control: head.length, [this.kind]: part.length }
+    return { bytes: frame, kind: this.kind, split }
   }
 }
 
