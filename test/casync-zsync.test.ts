@@ -106,9 +106,9 @@ describe.skipIf(casyncMissing)(`casync peer${casyncMissing ? ` (skipped: ${casyn
     expect(liveResources().filter((r) => /casync|http|relay/.test(r))).toEqual([])
   })
 
-  it("passes casync's avg/4 and avg·4, an avg under 64 B moved up to 64 B", () => {
+  it("passes casync's avg/4 and avg·4, an avg under 1 KiB moved up to 1 KiB", () => {
     const sizes = (blockSize: number) => chunkSizes({ ...defaultOptions(casync), blockSize } as CasyncOptions)
-    expect([sizes(4096), sizes(7)]).toEqual([[1024, 4096, 16384], [16, 64, 256]])
+    expect([sizes(4096), sizes(7)]).toEqual([[1024, 4096, 16384], [256, 1024, 4096]])
   })
 
   it('refuses min > avg with a ConfigError before anything runs', () => {
