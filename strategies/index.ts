@@ -14,6 +14,8 @@ import { rdiff } from './tools/rdiff.ts'
 import { rsync } from './tools/rsync.ts'
 import { xdelta3 } from './tools/xdelta3.ts'
 import { zstdPatch } from './tools/zstd-patch.ts'
+import { zsync } from './tools/zsync.ts'
+import { casync } from './tools/casync.ts'
 
 export const STRATEGIES: readonly AnyStrategy[] = [
   wholeFile,
@@ -30,4 +32,6 @@ export const STRATEGIES: readonly AnyStrategy[] = [
   rsync,
   xdelta3,
   zstdPatch,
+  zsync,
+  casync,
 ]

@@ -37,6 +37,30 @@ export function treeAsleep(pid: number): boolean {
   return true
 }
 
+/**
+ * Waits until the tool under `pid` has exited, or its whole tree is asleep and `received()` (bytes it
+ * produced, however they reach us) stayed the same over two polls (twenty when it was not just `fed`
+ * and has said nothing yet: an empty step counts towards the harness's stall limit).
+ */
+export async function settleTree(who: string, pid: number | undefined, received: () => number, exited: () => boolean, fed: boolean): Promise<void> {
+  const t0 = Date.now()
+  const start = received()
+  let seen = start
+  let quiet = 0
+  while (!exited()) {
+    await new Promise((r) => setTimeout(r, POLL_MS))
+    if (received() !== seen) {
+      seen = received()
+      quiet = 0
+    } else if (pid === undefined || treeAsleep(pid)) {
+      if (++quiet >= (fed || received() !== start ? 2 : 20)) return
+    } else {
+      quiet = 0
+    }
+    if (Date.now() - t0 > STEP_LIMIT_MS) throw new ToolError(`${who}: no progress for ${STEP_LIMIT_MS / 1000} s`)
+  }
+}
+
 export class LiveTool {
   readonly child: ChildProcess
   readonly exit: Promise<ToolExit>
@@ -96,24 +120,8 @@ export class LiveTool {
    * (20 polls) before the step gives up, since an empty step counts towards the harness's stall limit.
    */
   async settle(fed: boolean): Promise<void> {
-    const pid = this.child.pid
-    const t0 = Date.now()
-    const start = this.received
-    let seen = this.received
-    let quiet = 0
-    while (this.exited === undefined) {
-      await new Promise((r) => setTimeout(r, POLL_MS))
-      if (this.received !== seen) {
-        seen = this.received
-        quiet = 0
-      } else if (pid === undefined || treeAsleep(pid)) {
-        if (++quiet >= (fed || this.received !== start ? 2 : 20)) return
-      } else {
-        quiet = 0
-      }
-      if (Date.now() - t0 > STEP_LIMIT_MS) throw new ToolError(`${this.child.spawnargs.join(' ')}: no progress for ${STEP_LIMIT_MS / 1000} s`)
-    }
-    await this.exit
+    await settleTree(this.child.spawnargs.join(' '), this.child.pid, () => this.received, () => this.exited !== undefined, fed)
+    if (this.exited !== undefined) await this.exit
   }
 
   /** Stops the tool and everything it started (after a failure elsewhere, or when the sync is over). */
