@@ -48,9 +48,9 @@ function adviceCell(d: Decision): string {
 function decisionRow(d: Decision): string {
   const floor = d.winner.vsLocal === null ? '-' : formatRatio(d.winner.vsLocal)
   const runner = d.runnerUp ? `<td>${who(d.runnerUp.strategy, d.runnerUp.blockSize)}<br><span class="range">${h(formatMs(d.runnerUp.ms))} / sync</span></td>` : '<td class="absent">–</td>'
-  const sure = `${d.units} seed × repeat unit${d.units === 1 ? '' : 's'}${d.units < 6 ? ' (6 give a 97% interval)' : ''}`
+  const sure = `${d.units} unit${d.units === 1 ? '' : 's'} (seed × repeat)${d.units < 6 ? '<br><span class="range">6 give a 97% interval</span>' : ''}`
   const excluded = d.excluded.length ? `<br><span class="error">left out, wrong replicas: ${h(d.excluded.join(', '))}</span>` : ''
-  return `<tr><th scope="row">${h(d.workload)}</th><td>${who(d.winner.strategy, d.winner.blockSize)}${excluded}</td><td class="num"><strong>${h(formatMs(d.winner.ms))}</strong></td>${runner}${marginCell(d)}<td>${h(sure)}</td><td class="num">${h(floor)}</td>${adviceCell(d)}</tr>`
+  return `<tr><th scope="row">${h(d.workload)}</th><td>${who(d.winner.strategy, d.winner.blockSize)}${excluded}</td><td class="num"><strong>${h(formatMs(d.winner.ms))}</strong></td>${runner}${marginCell(d)}<td>${sure}</td><td class="num">${h(floor)}</td>${adviceCell(d)}</tr>`
 }
 
 /** The first screen: the question, the selector, one table of answers per profile (only the selected one shown). */

@@ -18,6 +18,7 @@ nav a { margin-right: .8rem; }
 .toc { font-size: .9rem; line-height: 1.8; }
 .toc a { margin-right: 0; }
 table.decision td { white-space: normal; min-width: 6em; }
+table.decision td.num { white-space: nowrap; }
 .who { white-space: nowrap; }
 .meta, .how, .aggregation { color: var(--muted); }
 .how { font-size: .85rem; margin: .3rem 0; }
