@@ -88,7 +88,11 @@ describe('report', () => {
     expect(html).toContain("heads[i].addEventListener('click'")
     expect(html).toMatch(/thead th \{[^}]*position: sticky/)
     expect(html).toMatch(/@media \(prefers-color-scheme: dark\) \{\s*:root \{ --bg: #16181c/)
-    expect(html).toContain('<script type="application/json" id="dark-config">')
+    // The dark chart theme: guide colours, and the black and slate marks (oracle, floor) drawn light instead.
+    const dark = JSON.parse(/<script type="application\/json" id="dark-config">(.*?)<\/script>/s.exec(html)![1]!)
+    expect(dark.config.background).toBe('#16181c')
+    expect(dark.marks['#000000']).toBe('#f2f2f2')
+    expect(dark.marks['#2f4858']).toMatch(/^#[9a-f]/)
     const { reproduceCommands } = await import('../analysis/report/reproduce.ts')
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
     const cmd = reproduceCommands(manifest, resolve(dir))

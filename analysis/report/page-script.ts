@@ -3,6 +3,13 @@
  * page's colour scheme, switches the first screen's profile, and sorts and filters the summary table.
  * The body gets data-charts-rendered once every chart is drawn (the browser test and screenshots wait on it).
  */
+import { FLOOR_COLOUR, ORACLE_COLOUR } from '../charts/palette.ts'
+
+/**
+ * Literal colours the chart specs give their marks (the oracle, the floor, the Pareto front: black and dark
+ * slate, which vanish on a dark background), and what the dark scheme draws them in instead.
+ */
+export const DARK_MARK_COLOURS: Record<string, string> = { [ORACLE_COLOUR]: '#f2f2f2', '#000': '#f2f2f2', black: '#f2f2f2', [FLOOR_COLOUR]: '#9fc3d6' }
 
 /** Chart colours for the dark scheme, laid over each spec's own config (which sets the light ones). */
 export const DARK_CHART_CONFIG = {
@@ -19,7 +26,15 @@ export const DARK_CHART_CONFIG = {
 export const PAGE_SCRIPT = `
 (function () {
   var specs = JSON.parse(document.getElementById('specs').textContent);
-  var dark = JSON.parse(document.getElementById('dark-config').textContent);
+  var darkTheme = JSON.parse(document.getElementById('dark-config').textContent);
+  var dark = darkTheme.config, swaps = darkTheme.marks;
+  // Mark colours written into a spec are swapped wherever they appear (color, stroke, fill, a condition's value).
+  function swapped(v) {
+    if (typeof v === 'string') return Object.prototype.hasOwnProperty.call(swaps, v) ? swaps[v] : v;
+    if (Array.isArray(v)) return v.map(swapped);
+    if (v && typeof v === 'object') { var o = {}; for (var k in v) o[k] = k === 'data' ? v[k] : swapped(v[k]); return o; }
+    return v;
+  }
   var ids = Object.keys(specs);
   var scheme = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   function merge(a, b) {
@@ -30,7 +45,7 @@ export const PAGE_SCRIPT = `
   }
   function themed(spec) {
     if (!(scheme && scheme.matches)) return spec;
-    var s = merge(spec, {});
+    var s = swapped(spec);
     s.config = merge(spec.config || {}, dark);
     return s;
   }

@@ -17,7 +17,7 @@ import { KEPT_STATE_WORDS } from '../kept-state.ts'
 import type { NetworkProfile } from '../../core/network-profile.ts'
 import type { Decision } from './decision.ts'
 import { decisionSection } from './decision-html.ts'
-import { DARK_CHART_CONFIG, PAGE_SCRIPT } from './page-script.ts'
+import { DARK_CHART_CONFIG, DARK_MARK_COLOURS, PAGE_SCRIPT } from './page-script.ts'
 import { PAGE_STYLE } from './page-style.ts'
 import type { Reproduce } from './reproduce.ts'
 
@@ -162,7 +162,7 @@ ${manifestSection(m)}
 <footer><p class="meta">Written by deltabench ${h(p.version)} at ${h(p.generated)}. Self-contained: ${p.libs.map((l) => `${h(l.name)} ${h(l.version)}`).join(', ')} are inlined; the page makes no network request.</p></footer>
 ${p.libs.map((l) => `<script>/* ${l.name} ${l.version} */\n${scriptSafe(l.source)}\n</script>`).join('\n')}
 <script type="application/json" id="specs">${jsonForScript(specs)}</script>
-<script type="application/json" id="dark-config">${jsonForScript(DARK_CHART_CONFIG)}</script>
+<script type="application/json" id="dark-config">${jsonForScript({ config: DARK_CHART_CONFIG, marks: DARK_MARK_COLOURS })}</script>
 <script>${PAGE_SCRIPT}</script>
 </body>
 </html>
