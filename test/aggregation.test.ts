@@ -42,20 +42,14 @@ const text = (html: string) => unescape(html.replace(/<br><span class="range">(.
 
 /** The report's summary table, cells as "value [range]" the way the terminal writes them. */
 function parseReport(html: string): Table {
-  const table = /<section id="summary">.*?<table>(.*?)<\/table>/s.exec(html)![1]!
-  const head = [...table.matchAll(/<th>(.*?)<\/th>/g)].map((m) => unescape(m[1]!))
+  const table = /<section id="summary">.*?<table[^>]*>(.*?)<\/table>/s.exec(html)![1]!
+  const head = [...table.matchAll(/<th(?: [^>]*)?>(.*?)<\/th>/g)].map((m) => unescape(m[1]!))
   const out: Table = new Map()
-  let workload = ''
   for (const tr of table.matchAll(/<tr[^>]*>(.*?)<\/tr>/gs)) {
-    const group = /<th colspan="\d+">(.*?)<\/th>/.exec(tr[1]!)
-    if (group) {
-      workload = unescape(group[1]!)
-      continue
-    }
     const cells = [...tr[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((m) => text(m[1]!))
     if (cells.length === 0) continue
     const m = new Map(head.map((h, i) => [h, cells[i]!]))
-    out.set(`${workload}|${m.get('Strategy')}|${m.get('Block')}`, m)
+    out.set(`${m.get('Workload')}|${m.get('Strategy')}|${m.get('Block')}`, m)
   }
   return out
 }

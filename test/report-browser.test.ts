@@ -74,4 +74,59 @@ describe.skipIf(!hasChromium)('report in headless chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true })
     expect(existsSync(join(ARTIFACTS, 'report.png'))).toBe(true)
   })
+
+  it('shows the answer on the first screen in light and dark, with no console error; the selector, sort and filter work', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await browser.newPage()
+      await page.setViewportSize({ width: 1400, height: 900 })
+      const errors: string[] = []
+      page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())))
+      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`))
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.goto(pathToFileURL(report.path).href)
+      await page.waitForSelector('body[data-charts-rendered]', { timeout: 30_000 })
+      // The answer table is visible and within the first 900 px.
+      const answer = page.locator('.answer:not([hidden]) table.decision')
+      const box = (await answer.boundingBox())!
+      expect(box.y + box.height, `${scheme}: the answer ends below the first screen`).toBeLessThan(900)
+      expect(await answer.locator('tbody tr').count()).toBe(2)
+      const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor')
+      expect(bg).toBe(scheme === 'dark' ? 'rgb(22, 24, 28)' : 'rgb(255, 255, 255)')
+      // Charts are drawn in the page's scheme and at its width.
+      const chart = page.locator('.vega-embed svg.marks').first()
+      expect(await chart.getAttribute('style')).toContain(scheme === 'dark' ? 'background-color: rgb(22, 24, 28)' : 'background-color: white')
+      expect((await chart.boundingBox())!.width).toBeGreaterThan(1200)
+      expect(errors, scheme).toEqual([])
+      await page.close()
+    }
+
+    const page = await browser.newPage()
+    await page.setViewportSize({ width: 800, height: 900 })
+    await page.goto(pathToFileURL(report.path).href)
+    await page.waitForSelector('body[data-charts-rendered]', { timeout: 30_000 })
+    // Nothing is clipped at 800 px: the page does not scroll sideways, the table's own box does.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(800)
+    const box = 'document.getElementById("summary-table").parentElement'
+    expect(await page.evaluate(`${box}.scrollWidth > ${box}.clientWidth && getComputedStyle(${box}).overflowX === 'auto'`)).toBe(true)
+    // The selector shows one profile's answer at a time.
+    await page.selectOption('#profile', 'mobile')
+    expect(await page.locator('.answer:not([hidden])').getAttribute('data-profile')).toBe('mobile')
+    expect(await page.locator('.answer:not([hidden])').count()).toBe(1)
+    // Sorting by the estimated time puts the rows in ascending order, a second click in descending order.
+    const est = async () => page.$$eval('#summary-table tbody tr', (rows) => rows.map((r) => Number(r.cells[11]!.getAttribute('data-sort'))))
+    const header = page.locator('#summary-table thead th').nth(11)
+    await header.click()
+    const up = await est()
+    expect(up).toEqual([...up].sort((a, b) => a - b))
+    expect(await header.getAttribute('aria-sort')).toBe('ascending')
+    await header.click()
+    const down = await est()
+    expect(down).toEqual([...up].reverse())
+    // The filter keeps the rows holding every word.
+    await page.fill('#summary-filter', 'append rsync-rolling')
+    const shown = await page.$$eval('#summary-table tbody tr:not([hidden])', (rows) => rows.map((r) => `${r.cells[0]!.textContent}|${r.cells[1]!.textContent}`))
+    expect(shown).toEqual(['append|rsync-rolling', 'append|rsync-rolling'])
+    expect(await page.textContent('#summary-count')).toMatch(/^2 of \d+ rows$/)
+    await page.close()
+  })
 })

@@ -14,6 +14,12 @@ import type { SummaryCell, SummaryLine } from './summary-rows.ts'
 import { aggregationSentence } from '../../core/aggregation.ts'
 import { ANY_BLOCK } from '../cell-figures.ts'
 import { KEPT_STATE_WORDS } from '../kept-state.ts'
+import type { NetworkProfile } from '../../core/network-profile.ts'
+import type { Decision } from './decision.ts'
+import { decisionSection } from './decision-html.ts'
+import { DARK_CHART_CONFIG, DARK_MARK_COLOURS, PAGE_SCRIPT } from './page-script.ts'
+import { PAGE_STYLE } from './page-style.ts'
+import type { Reproduce } from './reproduce.ts'
 
 export interface ReportChart {
   id: string
@@ -30,6 +36,11 @@ export interface ReportPage {
   rowCount: number
   wrongCount: number
   summary: SummaryLine[]
+  /** The first screen: per profile and workload, the answer (decision.ts); the first profile is shown first. */
+  decisions: Decision[]
+  profiles: NetworkProfile[]
+  /** The commands that make this run again; null without a manifest. */
+  reproduce: Reproduce | null
   charts: ReportChart[]
   libs: InlineLib[]
   version: string
@@ -40,82 +51,18 @@ const h = escapeHtml
 
 const CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:"
 
-const STYLE = `
-body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 0 auto; max-width: 1200px; padding: 1.5rem; color: #111; line-height: 1.45; }
-h1 { margin: 0 0 .3rem; font-size: 1.6rem; }
-h2 { margin: 2rem 0 .4rem; font-size: 1.25rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-code { font-family: 'DejaVu Sans Mono', monospace; font-size: .92em; }
-nav a { margin-right: .8rem; }
-.toc { font-size: .9rem; line-height: 1.8; }
-.toc a { margin-right: .2rem; }
-.meta { color: #333; }
-.banner { padding: .8rem 1rem; border-radius: 4px; font-weight: bold; margin: 1rem 0; }
-.banner.wrong { background: #d62728; color: white; }
-.banner.ok { background: #e3f1e0; color: #1d5a1d; }
-table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0; }
-th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; }
-tr.group th { background: #e9eef5; font-size: .95rem; }
-td { white-space: nowrap; }
-.range { color: #666; font-size: .8em; }
-.swatch { display: inline-block; width: .75em; height: .75em; border-radius: 50%; margin-right: .4em; vertical-align: baseline; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.wrong td { background: #fbe3e3; }
-tr.wrong td.correct { background: #d62728; color: white; font-weight: bold; }
-td.correct { color: #1d5a1d; }
-.chart { margin: 1rem 0 2.5rem; }
-.chart .files { font-size: .85rem; color: #444; }
-.absent { color: #555; font-style: italic; }
-.vega-embed { max-width: 100%; overflow-x: auto; }
-dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
-dt { font-weight: bold; }
-dd { margin: 0; }
-pre { background: #f7f7f7; padding: .8rem; overflow: auto; font-size: .8rem; }
-.error { color: #d62728; font-weight: bold; }
-`
-
-/** Renders each chart with vega-embed; marks the body once all are drawn (the browser test waits on it). */
-const BOOT = `
-(function () {
-  var specs = JSON.parse(document.getElementById('specs').textContent);
-  var ids = Object.keys(specs);
-  var done = 0;
-  function finished() {
-    done++;
-    if (done === ids.length) document.body.setAttribute('data-charts-rendered', String(ids.length));
-  }
-  if (ids.length === 0) document.body.setAttribute('data-charts-rendered', '0');
-  ids.forEach(function (id) {
-    var el = document.getElementById('chart-' + id);
-    vegaEmbed(el, specs[id], { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } })
-      .then(finished)
-      .catch(function (err) {
-        el.textContent = 'This chart failed to render: ' + err;
-        el.className = 'error';
-        console.error('chart ' + id + ': ' + err);
-        finished();
-      });
-  });
-})();
-`
-
+/** One row per cell, the workload a column of its own so any column can sort the whole table (page-script.ts). */
 function summaryTable(lines: SummaryLine[]): string {
-  const head = ['Strategy', 'Block', 'Bytes sent / sync', 'Down', 'Up', '× oracle', '× local', 'Round trips', 'Sender CPU / sync', 'Receiver CPU / sync', `Est. time / sync (${lines[0]?.estProfile ?? 'wan'})`, 'State kept', 'Byte-exact']
-  const num = (c: SummaryCell, detail?: string) => `<td class="num">${h(c.value)}${c.range ? `<br><span class="range">${h(c.range)}</span>` : ''}${detail ? `<br><span class="range">${h(detail)}</span>` : ''}</td>`
-  const body: string[] = []
-  let workload: string | null = null
-  for (const l of lines) {
-    if (l.workload !== workload) {
-      workload = l.workload
-      body.push(`<tr class="group"><th colspan="${head.length}">${h(l.workload)}</th></tr>`)
-    }
+  const head = ['Workload', 'Strategy', 'Block', 'Bytes sent / sync', 'Down', 'Up', '× oracle', '× local', 'Round trips', 'Sender CPU / sync', 'Receiver CPU / sync', `Est. time / sync (${lines[0]?.estProfile ?? 'wan'})`, 'State kept', 'Byte-exact']
+  const num = (c: SummaryCell, detail?: string) =>
+    `<td class="num" data-sort="${c.sort ?? ''}">${h(c.value)}${c.range ? `<br><span class="range">${h(c.range)}</span>` : ''}${detail ? `<br><span class="range">${h(detail)}</span>` : ''}</td>`
+  const body = lines.map((l) => {
     const ok = l.wrong === 0
     const cells = [l.sent, l.down, l.up, l.vsOracle, l.vsLocal, l.roundTrips, l.senderCpu, l.receiverCpu, l.est].map((c) => num(c)).join('')
-    body.push(
-      `<tr${ok ? '' : ' class="wrong"'}><td><span class="swatch" style="background:${h(strategyColour(l.strategy))}"></span>${h(l.strategy)}</td><td class="num">${h(l.block)}</td>${cells}${num(l.keptState, l.stateSplit)}<td class="correct">${ok ? `✓ ${l.syncs} of ${l.syncs}` : `✗ ${l.wrong} of ${l.syncs} WRONG`}</td></tr>`,
-    )
-  }
-  return `<table><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('\n')}</tbody></table>`
+    return `<tr${ok ? '' : ' class="wrong"'}><td>${h(l.workload)}</td><td><span class="swatch" style="background:${h(strategyColour(l.strategy))}"></span>${h(l.strategy)}</td><td class="num" data-sort="${l.blockSize ?? ''}">${h(l.block)}</td>${cells}${num(l.keptState, l.stateSplit)}<td class="correct" data-sort="${l.wrong}">${ok ? `✓ ${l.syncs} of ${l.syncs}` : `✗ ${l.wrong} of ${l.syncs} WRONG`}</td></tr>`
+  })
+  const filter = `<p class="filter"><label for="summary-filter">Filter</label> <input id="summary-filter" type="search" placeholder="e.g. append rsync" size="30"> <span id="summary-count" class="range">${lines.length} rows</span> <span class="range">· click a header to sort</span></p>`
+  return `${filter}<div class="scroll tall"><table id="summary-table"><thead><tr>${head.map((x) => `<th scope="col">${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
 
 /** The words above the table: the aggregation sentence, then what the columns that are not obvious count. */
@@ -149,6 +96,14 @@ function manifestSection(m: Manifest | null): string {
   return `<dl>${dl}</dl>\n<details><summary>manifest.json in full</summary><pre>${h(JSON.stringify(m, null, 2))}</pre></details>`
 }
 
+function reproduceSection(r: Reproduce | null): string {
+  if (!r) return '<p class="absent">This run directory has no manifest.json, so the command that made it is unknown.</p>'
+  const typed = r.asTyped
+    ? `<p>As it was typed (same working directory):</p><code class="cmd" id="reproduce-argv">${h(r.asTyped)}</code>`
+    : '<p class="absent">The run was made by a library caller, with no command line.</p>'
+  return `${typed}<p>Or from the manifest, which re-resolves the recorded config, checks its hash, and names every version that differs:</p><code class="cmd" id="reproduce-from">${h(r.fromManifest)}</code>`
+}
+
 function chartSection(c: ReportChart): string {
   const files = c.spec
     ? `<p class="files">Files: <a href="charts/${h(c.id)}.svg">SVG</a> · <a href="charts/${h(c.id)}.png">PNG</a> · <a href="charts/${h(c.id)}.vl.json">Vega-Lite spec</a> (restyle it in any Vega-Lite editor)</p>`
@@ -159,6 +114,7 @@ function chartSection(c: ReportChart): string {
 
 export function reportHtml(p: ReportPage): string {
   const drawn = p.charts.filter((c) => c.spec)
+  const notDrawn = p.charts.filter((c) => !c.spec)
   const specs: Record<string, TopLevelSpec> = {}
   for (const c of drawn) specs[c.id] = c.spec!
   const banner =
@@ -174,7 +130,7 @@ export function reportHtml(p: ReportPage): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${h(CSP)}">
 <title>deltabench report: ${h(p.runId)}</title>
-<style>${STYLE}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <header>
@@ -183,7 +139,8 @@ export function reportHtml(p: ReportPage): string {
 <nav>Data: <a href="rows.csv">rows.csv</a> <a href="rows.jsonl">rows.jsonl</a> <a href="manifest.json">manifest.json</a> <a href="#manifest">run manifest</a></nav>
 </header>
 ${banner}
-<nav class="toc">Charts: ${p.charts.map((c) => `<a href="#${h(c.id)}">${h(c.title)}</a>`).join(' · ')} · <a href="#summary">summary table</a></nav>
+${decisionSection(p.decisions, p.profiles)}
+<nav class="toc">Evidence: <a href="#summary">summary table</a> · ${drawn.map((c) => `<a href="#${h(c.id)}">${h(c.title)}</a>`).join(' · ')} · <a href="#reproduce">reproduce</a>${notDrawn.length ? `<br><span class="range">Not drawn for this run: ${notDrawn.map((c) => `${h(c.title)} (${h(c.absent ?? 'not applicable')})`).join('; ')}.</span>` : ''}</nav>
 <section id="summary">
 <h2>Summary</h2>
 ${summaryIntro(p.summary)}
@@ -192,7 +149,11 @@ ${summaryTable(p.summary)}
 <section id="charts">
 <h2>Charts</h2>
 <p>Hover a mark for its numbers; click a strategy in a legend to pick it out. Each chart's menu exports it as SVG or PNG.</p>
-${p.charts.map(chartSection).join('\n')}
+${drawn.map(chartSection).join('\n')}
+</section>
+<section id="reproduce">
+<h2>Reproduce this run</h2>
+${reproduceSection(p.reproduce)}
 </section>
 <section id="manifest">
 <h2>Run manifest</h2>
@@ -201,7 +162,8 @@ ${manifestSection(m)}
 <footer><p class="meta">Written by deltabench ${h(p.version)} at ${h(p.generated)}. Self-contained: ${p.libs.map((l) => `${h(l.name)} ${h(l.version)}`).join(', ')} are inlined; the page makes no network request.</p></footer>
 ${p.libs.map((l) => `<script>/* ${l.name} ${l.version} */\n${scriptSafe(l.source)}\n</script>`).join('\n')}
 <script type="application/json" id="specs">${jsonForScript(specs)}</script>
-<script>${BOOT}</script>
+<script type="application/json" id="dark-config">${jsonForScript({ config: DARK_CHART_CONFIG, marks: DARK_MARK_COLOURS })}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `

@@ -8,15 +8,22 @@ import type { ChartContext } from '../charts/chart.ts'
 import { bytes, formatMs, formatRatio } from '../charts/format.ts'
 import { STATE_KINDS } from '../kept-state.ts'
 import type { ResultRow } from '../../core/result-row.ts'
+import type { Spread } from '../../core/stats.ts'
 
-/** A median, and the min–max over seeds when it shows a difference at the precision printed. */
-export type SummaryCell = FigureText
+/** A median, and the min–max over seeds when it shows a difference at the precision printed; `sort` is the median itself (the page sorts on it). */
+export type SummaryCell = FigureText & { sort: number | null }
+
+function cell(s: Spread | null, f: (n: number) => string): SummaryCell {
+  return { ...figureText(s, f), sort: s?.median ?? null }
+}
 
 export interface SummaryLine {
   workload: string
   strategy: string
   /** "4 KiB", or "any" for a strategy that ignores the block size. */
   block: string
+  /** The block size in bytes (null for "any"): what the block column sorts on. */
+  blockSize: number | null
   sent: SummaryCell
   down: SummaryCell
   up: SummaryCell
@@ -44,17 +51,18 @@ export function summaryLines(rows: readonly ResultRow[], ctx: ChartContext): Sum
     workload: f.workload,
     strategy: f.strategy,
     block: blockText(f.blockSize),
-    sent: figureText(f.bytesTotal, bytes),
-    down: figureText(f.bytesDown, bytes),
-    up: figureText(f.bytesUp, bytes),
-    vsOracle: figureText(f.vsOracle, formatRatio),
-    vsLocal: figureText(f.vsLocal, formatRatio),
-    roundTrips: figureText(f.roundTrips, roundTripsText),
-    senderCpu: figureText(f.senderCpuMs, formatMs),
-    receiverCpu: figureText(f.receiverCpuMs, formatMs),
-    est: figureText(f.estMs, formatMs),
+    blockSize: f.blockSize,
+    sent: cell(f.bytesTotal, bytes),
+    down: cell(f.bytesDown, bytes),
+    up: cell(f.bytesUp, bytes),
+    vsOracle: cell(f.vsOracle, formatRatio),
+    vsLocal: cell(f.vsLocal, formatRatio),
+    roundTrips: cell(f.roundTrips, roundTripsText),
+    senderCpu: cell(f.senderCpuMs, formatMs),
+    receiverCpu: cell(f.receiverCpuMs, formatMs),
+    est: cell(f.estMs, formatMs),
     estProfile: f.estProfile,
-    keptState: figureText(f.keptState, bytes),
+    keptState: cell(f.keptState, bytes),
     stateSplit: STATE_KINDS.map((k) => `${k.kind} ${figureText(f.stateByKind[k.kind], bytes).value}`).join(' · '),
     syncs: f.syncs,
     wrong: f.wrong,

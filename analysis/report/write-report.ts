@@ -12,6 +12,8 @@ import type { ResultRow } from '../../core/result-row.ts'
 import { inlineLibs } from './inline-libs.ts'
 import { reportHtml, type ReportChart } from './report-html.ts'
 import { summaryLines } from './summary-rows.ts'
+import { decide, reportProfiles } from './decision.ts'
+import { reproduceCommands } from './reproduce.ts'
 
 export interface ReportOptions {
   /** The run's rows, when the caller has them already (default: read rows.jsonl). */
@@ -64,12 +66,16 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
     result.charts.push({ id: builder.id, files })
     pageCharts.push({ id: builder.id, title: builder.title, about: builder.about, spec: outcome.spec })
   }
+  const profiles = reportProfiles(manifest?.config.profile ?? rows[0]?.est_profile)
   const html = reportHtml({
     runId: rows[0]?.run_id ?? basename(resolve(dir)),
     manifest,
     rowCount: rows.length,
     wrongCount: rows.filter((r) => !r.correct).length,
     summary: summaryLines(rows, ctx),
+    decisions: decide(rows, profiles, ctx.workloads),
+    profiles,
+    reproduce: manifest ? reproduceCommands(manifest, resolve(dir)) : null,
     charts: pageCharts,
     libs: inlineLibs(),
     version: VERSION,
