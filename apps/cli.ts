@@ -11,6 +11,7 @@ import { VERSION } from '../core/run-files.ts'
 import { addRunCommand } from './cli-run.ts'
 import { addCompareCommand, addMergeAndReportCommands } from './cli-runs.ts'
 import { addTuneCommand } from './cli-tune.ts'
+import { addSummaryCommand } from './cli-summary.ts'
 import { installInterruptHandlers } from './interrupt.ts'
 import { listText } from './list.ts'
 
@@ -28,6 +29,7 @@ export function program(setExitCode: (code: number) => void): Command {
   addCompareCommand(p, setExitCode)
   addTuneCommand(p, setExitCode)
   addMergeAndReportCommands(p)
+  addSummaryCommand(p)
   p.command('list')
     .description('print the strategies and workloads with their options and defaults')
     .action(() => {

@@ -27,7 +27,7 @@ describe('--repeat', () => {
     expect(bytes(2)).toEqual(expect.arrayContaining(bytes(1)))
     // The summary folds repeats by the one aggregation: each repeat's mean per sync, then their median.
     const cpu = (rep: number) => r.rows.filter((x) => x.repeat === rep && x.strategy === 'fixed-block-compare').reduce((a, x) => a + x.sender_cpu_ms, 0) / 2
-    const line = summaryTable(r.rows).split('\n').find((l) => l.includes('fixed-block-compare'))!
+    const line = summaryTable(r.rows, { wide: true, width: Infinity }).split('\n').find((l) => l.includes('fixed-block-compare'))!
     expect(line).toContain(` ${formatMs(median([1, 2, 3].map(cpu))).replace(/ ms$/, '')} `)
   })
 
