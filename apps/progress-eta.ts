@@ -64,6 +64,7 @@ export class CellCostEta {
 
   /** Milliseconds left: Σ over the cells still to run of their expected cost; null until a cell has been measured. */
   leftMs(): number | null {
+    if (this.run.n === 0) return null
     let sum = 0
     for (const { cell, n } of this.left.values()) {
       if (n === 0) continue

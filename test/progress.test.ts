@@ -25,6 +25,8 @@ describe('ETA from measured cell costs', () => {
     const plan = ['random-overwrite', 'sqlite-oltp'].flatMap((workload) => ['fast', 'slow', 'fast2'].flatMap((strategy) => [{ strategy, workload }, { strategy, workload }]))
     const eta = new CellCostEta(plan)
     expect(eta.leftMs()).toBeNull()
+    // Cells found already done by --resume come before the plan: nothing measured, no ETA (not "0 s left").
+    expect(new CellCostEta([]).leftMs()).toBeNull()
     const cost = (s: string) => (s === 'slow' ? 4000 : 1000)
     for (const c of plan.slice(0, 6)) eta.finished(c, cost(c.strategy))
     // Unmeasured SQLite cells: their strategy's synthetic cost × 3, two of each strategy.
