@@ -4,7 +4,7 @@
  * within 100 columns, in the order given, with a winner per workload that is the one worked out here by
  * hand from the rows; the three exports must parse and hold the same numbers.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -15,6 +15,7 @@ import { summaryTable } from '../analysis/summary.ts'
 import { exportSummary } from '../analysis/summary-export.ts'
 import { blockLabel, bytes, formatMs } from '../analysis/charts/format.ts'
 import { checkExports } from '../apps/summary-output.ts'
+import { cli } from './cli-in-process.ts'
 
 const STRATEGIES = ['rsync-rolling', 'changed-block-bitmap', 'fixed-block-compare', 'cdc-index', 'whole-file']
 const WORKLOADS = ['sqlite-oltp', 'random-overwrite', 'insert-delete']
@@ -159,5 +160,33 @@ describe('export paths, checked before the run', () => {
     expect(() => checkExports({ exportMarkdown: join(dir, 'old.md') }, 'run')).toThrow(/already exists; add --force/)
     expect(checkExports({ exportMarkdown: join(dir, 'old.md'), force: true }, 'run')).toHaveLength(1)
     expect(() => checkExports({ exportCsv: join(dir, 'x'), exportJson: join(dir, 'x') }, 'summary')).toThrow(/^config: summary: --export-json .*same file/)
+  })
+})
+
+describe('run and summary on the command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deltabench-export-cli-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const small = ['--strategies', 'whole-file,fixed-block-compare', '--workloads', 'append,random-overwrite', '--block-sizes', '4096,1024', '--size', '64KiB', '--epochs', '1', '--seeds', '1', '--no-progress', '--no-report', '--floor', 'off']
+
+  it('refuses an export over an existing file before anything runs (exit 2, no run folder)', async () => {
+    writeFileSync(join(dir, 'taken.md'), 'mine')
+    const r = await cli(['run', ...small, '--out', join(dir, 'refused'), '--export-markdown', join(dir, 'taken.md')])
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/run: --export-markdown .*already exists; add --force/)
+    expect(existsSync(join(dir, 'refused'))).toBe(false)
+    expect(readFileSync(join(dir, 'taken.md'), 'utf8')).toBe('mine')
+  })
+
+  it('writes the exports after the run, in the order given, and summary <run> prints and exports the same', async () => {
+    const run = join(dir, 'run')
+    const r = await cli(['run', ...small, '--out', run, '--export-json', join(dir, 'a.json')])
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toContain(`summary (json): ${join(dir, 'a.json')}`)
+    const a = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as { cells: { workload: string; strategy: string; block_size: number | null }[] }
+    expect(a.cells.map((c) => `${c.workload} ${c.strategy} ${c.block_size ?? 'any'}`)).toEqual(['append whole-file any', 'append fixed-block-compare 1024', 'append fixed-block-compare 4096', 'random-overwrite whole-file any', 'random-overwrite fixed-block-compare 1024', 'random-overwrite fixed-block-compare 4096'])
+    const s = await cli(['summary', run, '--export-json', join(dir, 'b.json')])
+    expect(s.code, s.err).toBe(0)
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'))
+    expect(s.out).toContain('▸ append: fastest on wan')
   })
 })
