@@ -14,14 +14,14 @@ import { runMatrix, type Shard } from '../harness/run-matrix.ts'
 import { checkRunId, RUN_ID_RULE } from '../harness/run-id.ts'
 import { loadRerun } from '../harness/rerun.ts'
 import { checkCapacity } from '../harness/capacity.ts'
-import { summaryTable } from '../analysis/summary.ts'
 import { CONTENT_MODELS } from '../workloads/content.ts'
 import { commaList, repeatable, type SetExitCode } from './cli-flags.ts'
 import { printReport } from './cli-runs.ts'
 import { progressReporter } from './progress.ts'
+import { addSummaryOptions, checkExports, printSummary, type SummaryFlags } from './summary-output.ts'
 import { interruptedText } from './interrupt.ts'
 
-interface RunFlags extends OwnData {
+interface RunFlags extends OwnData, SummaryFlags {
   strategies?: string[]
   workloads?: string[]
   blockSizes?: string[]
@@ -52,10 +52,10 @@ interface RunFlags extends OwnData {
 }
 
 /** Flags that say where and how a --from run goes, not what it runs: the only ones allowed beside --from. */
-const WITH_FROM = ['from', 'out', 'run-id', 'jobs', 'work-dir', 'no-progress', 'no-report', 'fail-on-incorrect']
+const WITH_FROM = ['from', 'out', 'run-id', 'jobs', 'work-dir', 'no-progress', 'no-report', 'fail-on-incorrect', 'wide', 'export-markdown', 'export-csv', 'export-json', 'force']
 
 export function addRunCommand(program: Command, setExitCode: SetExitCode): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a matrix of strategies × workloads × block sizes × seeds and write results/<run-id>/')
     .option('--strategies <list>', 'comma-separated strategies (default: every registered strategy but the real-tool baselines rdiff, rsync, xdelta3, zstd-patch)', commaList)
@@ -88,7 +88,7 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--fault-rate <p>', "probability of the fault per unit it applies to (default: the fault's own)")
     .option('--floor <level>', `the local-delta floor on every row: ${FLOOR_HELP} (default: ${DEFAULT_REQUEST.floor}; cached, see README)`)
     .option('--from <manifest>', `re-run a recorded run's whole config into a new run directory (results/<run-id>/manifest.json, or the directory); only ${WITH_FROM.slice(1).map((f) => `--${f}`).join(', ')} may go with it`)
-    .action(async (flags: RunFlags, cmd: Command) => setExitCode(await run(flags, cmd)))
+  addSummaryOptions(cmd).action(async (flags: RunFlags, c: Command) => setExitCode(await run(flags, c)))
 }
 
 /** The command line as given to main(argv), for the manifest. */
@@ -165,11 +165,13 @@ function checkDestination(flags: RunFlags): void {
 /** Runs the matrix, prints the summary, writes the report; exit 3 with --fail-on-incorrect when a replica came out wrong. */
 async function run(flags: RunFlags, cmd: Command): Promise<number> {
   checkDestination(flags)
+  const exports = checkExports(flags, 'run')
   const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: parseShard(flags.shard) }
   const jobs = parseJobs(flags.jobs)
   checkCapacity({ size: config.size, storage: config.storage, workDir: flags.workDir, outDir: flags.out ?? 'results', jobs })
   const notice = floorNotice(config.floor)
   if (notice) process.stderr.write(`note: ${notice}\n`)
+  const progress = flags.progress ? progressReporter(process.stderr) : undefined
   const result = await runMatrix(config, {
     shard,
     jobs,
@@ -177,12 +179,14 @@ async function run(flags: RunFlags, cmd: Command): Promise<number> {
     outDir: flags.out,
     runId: flags.runId,
     resume: flags.resume ?? false,
-    onProgress: flags.progress ? progressReporter() : undefined,
+    onProgress: progress?.progress,
+    onPlan: progress?.plan,
+    onStatus: progress?.status,
     onSkip: (_s, _w, reason) => process.stderr.write(`skipped: ${reason}\n`),
     onWarn: (message) => process.stderr.write(`warning: ${message}\n`),
     onInterrupt: (at) => process.stderr.write(interruptedText(at, config.invocation?.argv ?? [])),
   })
-  process.stdout.write(`\n${summaryTable(result.rows)}\n\n`)
+  printSummary(result.rows, { strategies: config.strategies.map((s) => s.name), workloads: config.workloads.map((w) => w.name) }, flags, exports)
   const wrong = result.rows.filter((r) => !r.correct).length
   process.stdout.write(`${result.rows.length} syncs, ${wrong === 0 ? 'every replica byte-exact' : `${wrong} WRONG replica(s): see the correct and error columns`}\n`)
   process.stdout.write(`results: ${result.dir}/ (rows.csv, rows.jsonl, manifest.json)\n`)

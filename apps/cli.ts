@@ -15,6 +15,7 @@ import { addRunCommand } from './cli-run.ts'
 import { addCompareCommand, addMergeAndReportCommands } from './cli-runs.ts'
 import { addTuneCommand } from './cli-tune.ts'
 import { muteStdoutWhenClosed } from './closed-stdout.ts'
+import { addSummaryCommand } from './cli-summary.ts'
 import { installInterruptHandlers } from './interrupt.ts'
 import { listText } from './list.ts'
 
@@ -32,6 +33,7 @@ export function program(setExitCode: (code: number) => void): Command {
   addCompareCommand(p, setExitCode)
   addTuneCommand(p, setExitCode)
   addMergeAndReportCommands(p)
+  addSummaryCommand(p)
   p.command('list')
     .description('print the strategies and workloads with their options and defaults')
     .action(() => {

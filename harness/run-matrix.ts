@@ -24,6 +24,10 @@ export interface MatrixOptions {
   /** Continue a run directory of the same config, skipping finished cells. */
   resume?: boolean
   onProgress?: (p: Progress) => void
+  /** Told once, before the first cell, of the cells still to run (for an ETA weighted by what each costs). */
+  onPlan?: (cells: readonly { strategy: string; workload: string }[]) => void
+  /** Told when a set-up phase (a workload's preparation: base, epochs, local-delta floors) starts and ends, so a long one is not silence. */
+  onStatus?: (s: Status) => void
   onSkip?: (strategy: string, workload: string, reason: string) => void
   /** Run only shard `index` of `count` (1-based): cell k of the canonical order goes to shard k mod count + 1. */
   shard?: Shard
@@ -60,6 +64,15 @@ export interface Progress {
   /** What just finished (or was skipped as already done). */
   label: string
   resumed: boolean
+  /** The cell's strategy and workload (absent for a skipped cell). */
+  strategy?: string
+  workload?: string
+}
+
+/** A set-up phase between cells: `done` false when it starts, true when it ends. */
+export interface Status {
+  label: string
+  done: boolean
 }
 
 export interface MatrixResult {
@@ -126,8 +139,9 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
       opts.onWarn?.(msg)
     }
     manifest.cells.done = run.done.size
-    opts.onProgress?.({ done: ++done, total, label: cell.label, resumed: false })
+    opts.onProgress?.({ done: ++done, total, label: cell.label, resumed: false, strategy: cell.strategy.name, workload: cell.workload.name })
   }
+  opts.onPlan?.(pending.map((c) => ({ strategy: c.strategy.name, workload: c.workload.name })))
   manifest.jobs = opts.jobs ?? 1
   const owned = ownRun(run, manifest, total, opts.onInterrupt)
   try {
@@ -150,14 +164,19 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
 /** Runs the cells still to do: in this process one after another, or in `--jobs` child processes (floors made first, here). */
 async function runPending(config: RunConfig, pending: CellPlan[], opts: MatrixOptions, runId: string, finished: (cell: CellPlan, rows: ResultRow[]) => void): Promise<void> {
   if ((opts.jobs ?? 1) > 1) {
-    makeFloors(config, pending, opts.workDir)
+    makeFloors(config, pending, opts.workDir, opts.onStatus)
     await runInChildren(config, pending, { runId, workDir: opts.workDir, warmup: opts.warmup ?? true, jobs: opts.jobs! }, finished)
     return
   }
-  if (opts.warmup ?? true) await warmUp(config)
+  if (opts.warmup ?? true) {
+    const label = 'warming up: one small untimed cell per strategy and block size'
+    opts.onStatus?.({ label, done: false })
+    await warmUp(config)
+    opts.onStatus?.({ label, done: true })
+  }
   const channel = channelFor(config)
   const storage: Storage = config.storage === 'file' ? new FileStorage(opts.workDir) : new MemoryStorage()
-  const cache = new PreparedCache(config, storage)
+  const cache = new PreparedCache(config, storage, opts.onStatus)
   try {
     for (const cell of pending) finished(cell, await runPlannedCell(cell, cache, runId, channel))
   } finally {
@@ -186,10 +205,10 @@ function ownRun(run: RunDir, manifest: Manifest, total: number, onInterrupt: Mat
  * cell is timed: workers then read them from the floor cache instead of running zstd and xdelta3 while
  * another worker's cell is on the clock.
  */
-function makeFloors(config: RunConfig, pending: readonly CellPlan[], workDir: string | undefined): void {
+function makeFloors(config: RunConfig, pending: readonly CellPlan[], workDir: string | undefined, onStatus: MatrixOptions['onStatus']): void {
   if (config.floor === 'off' || pending.length === 0) return
   const storage: Storage = config.storage === 'file' ? new FileStorage(workDir) : new MemoryStorage()
-  const cache = new PreparedCache(config, storage)
+  const cache = new PreparedCache(config, storage, onStatus)
   try {
     for (const cell of pending) cache.get(cell.workload, cell.seed)
   } finally {
@@ -262,6 +281,7 @@ export class PreparedCache {
   constructor(
     readonly config: RunConfig,
     private readonly storage: Storage,
+    private readonly onStatus?: (s: Status) => void,
   ) {}
 
   get(workload: { name: string; options: Record<string, unknown> }, seed: string): PreparedWorkload {
@@ -269,7 +289,11 @@ export class PreparedCache {
     if (this.current?.key !== key) {
       this.clear()
       const c = this.config
+      // Said before the (synchronous) preparation starts: filling a SQLite base or computing floors can take many seconds.
+      const label = `preparing ${workload.name} · seed ${seed}: base, ${c.epochs} epoch(s)${c.floor === 'off' ? '' : `, local-delta floors (${c.floor})`}`
+      this.onStatus?.({ label, done: false })
       this.current = { key, prepared: prepareWorkload(findWorkload(workload.name), workload.options, { size: c.size, epochs: c.epochs, seed, content: c.content, storage: this.storage }, c.floor) }
+      this.onStatus?.({ label, done: true })
     }
     return this.current.prepared
   }

@@ -81,7 +81,7 @@ describe('run --from', () => {
   })
 
   it.each([
-    [['--size', '1MiB'], /run --from re-runs the recorded config as it was; leave out --size \(allowed with --from: --out, --run-id, --jobs, --work-dir, --no-progress, --no-report, --fail-on-incorrect\), or run without --from/],
+    [['--size', '1MiB'], /run --from re-runs the recorded config as it was; leave out --size \(allowed with --from: --out, --run-id, --jobs, --work-dir, --no-progress, --no-report, --fail-on-incorrect, --wide, --export-markdown, --export-csv, --export-json, --force\), or run without --from/],
     [['--opt', 'fixed-block-compare.strongBytes=4', '--shard', '1/2'], /leave out --opt, --shard \(allowed/],
     [['--resume'], /leave out --resume \(allowed/],
   ])('refuses %j beside --from, with exit 2, writing nothing', async (extra, message) => {

@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { describe, expect, it, vi } from 'vitest'
+import { dirname, join } from 'node:path'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { resolveRun } from '../harness/config.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
 import { summaryTable } from '../analysis/summary.ts'
@@ -11,7 +11,14 @@ import * as registry from '../strategies/index.ts'
 import { fixedBlockCompare } from '../strategies/block/fixed-block-compare.ts'
 import type { AnyStrategy, Half } from '../core/strategy.ts'
 
-const out = () => join(mkdtempSync(join(tmpdir(), 'deltabench-rep-')), 'run')
+const made: string[] = []
+const out = () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'deltabench-rep-')), 'run')
+  made.push(dirname(dir))
+  return dir
+}
+// The folders made here are removed (they were left in /tmp before).
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('--repeat', () => {
   it('repeats every cell, interleaves strategies, and finds the bytes identical', async () => {
@@ -27,7 +34,7 @@ describe('--repeat', () => {
     expect(bytes(2)).toEqual(expect.arrayContaining(bytes(1)))
     // The summary folds repeats by the one aggregation: each repeat's mean per sync, then their median.
     const cpu = (rep: number) => r.rows.filter((x) => x.repeat === rep && x.strategy === 'fixed-block-compare').reduce((a, x) => a + x.sender_cpu_ms, 0) / 2
-    const line = summaryTable(r.rows).split('\n').find((l) => l.includes('fixed-block-compare'))!
+    const line = summaryTable(r.rows, { wide: true, width: Infinity }).split('\n').find((l) => l.includes('fixed-block-compare'))!
     expect(line).toContain(` ${formatMs(median([1, 2, 3].map(cpu))).replace(/ ms$/, '')} `)
   })
 
