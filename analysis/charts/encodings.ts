@@ -40,7 +40,7 @@ export function logEncoding(field: string, kind: 'bytes' | 'decimal', [lo, hi]: 
     field,
     type: 'quantitative' as const,
     scale: { type: 'log' as const, domain: ticks.domain, nice: false },
-    axis: kind === 'bytes' ? { values: ticks.values, labelExpr: bytesExpr('datum.value'), title } : { values: ticks.values, format: '~g', title },
+    axis: kind === 'bytes' ? { values: ticks.values, labelExpr: bytesExpr('datum.value'), title } : { values: ticks.values, format: ',~r', title },
   }
 }
 
