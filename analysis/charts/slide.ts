@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import { DARK_BACKGROUND, FLOOR_COLOUR, LIGHT_BACKGROUND } from './palette.ts'
+import { columnsFor } from './panels.ts'
 import { renderSvg } from './render.ts'
 
 export type Theme = 'light' | 'dark'
@@ -29,8 +30,7 @@ function darken<T>(node: T): T {
   return node
 }
 
-/** Panels in a grid with none left empty: 1–3 in a row, 4 as 2 × 2, then rows of 3. */
-export const columnsFor = (panels: number): number => (panels <= 3 ? panels : panels === 4 ? 2 : 3)
+export { columnsFor }
 
 /** Multiplies every panel size in the spec (width, height, or a band step) by fx and fy, never below a readable minimum. */
 function scalePanels<T>(node: T, fx: number, fy: number): T {
