@@ -20,8 +20,8 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
   notebooks: ['core', 'analysis', 'notebooks'],
   apps: ['core', 'strategies', 'workloads', 'harness', 'analysis', 'notebooks', 'apps'],
   bench: ['core', 'strategies', 'workloads', 'harness', 'analysis', 'apps', 'bench'],
-  // scripts: build tools (the WASM kernels, from strategies/) and the reference pages (from the CLI in apps/).
-  scripts: ['core', 'strategies', 'apps', 'scripts'],
+  // scripts: build tools (the WASM kernels, from strategies/), the reference pages (from the CLI in apps/) and the palette picker (analysis/charts/).
+  scripts: ['core', 'strategies', 'analysis', 'apps', 'scripts'],
   bin: ['apps'],
 }
 
