@@ -34,7 +34,7 @@ export function lineLabelLayer<Y extends { field: string }>(ctx: ChartContext, y
   return {
     transform: [{ filter: "datum.layer === 'label'" }],
     mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 8, fontSize: 11, fontWeight: 'bold' as const },
-    encoding: { x: blockSizeX(ctx), y: { ...y, field: 'label_y' }, text: { field: 'label' }, color: { ...strategyColour(ctx), legend: null }, opacity: PICK_OPACITY },
+    encoding: { x: blockSizeX(ctx), y: { ...y, field: 'label_y' }, text: { field: 'label' }, color: strategyColour(ctx), opacity: PICK_OPACITY },
   }
 }
 

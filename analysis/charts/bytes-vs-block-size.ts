@@ -10,7 +10,7 @@ import { groupBy } from '../../core/stats.ts'
 import { blockText, cellsOf } from '../cell-figures.ts'
 import { anyBlockNote, drawnBlockSizes, lineLabelLayer, pickedLine, seedWhiskers } from './block-size-lines.ts'
 import { chartFrame, spreadNote, type ChartBuilder, type ChartContext } from './chart.ts'
-import { blockSizeX, CELL_TIPS, logEncoding, tooltip } from './encodings.ts'
+import { blockSizeX, CELL_TIPS, logEncoding, strategyDashes, tooltip } from './encodings.ts'
 import { bytes, formatRatio, formatSpread } from './format.ts'
 import { FLOOR_COLOUR, ORACLE_COLOUR } from './palette.ts'
 import { workloadPanels } from './panels.ts'
@@ -111,7 +111,7 @@ export const bytesVsBlockSize: ChartBuilder = {
           encoding: { x: blockSizeX(ctx), y: yEnc },
         },
         seedWhiskers(ctx, yEnc, { opacity: 0.6, filter: isStrategy }),
-        pickedLine(ctx, yEnc, { pointSize: 50, filter: isStrategy, tooltip: tooltip({ ...CELL_TIPS, sent: 'Bytes sent per sync', vs_oracle: '× oracle (median)' }) }),
+        pickedLine(ctx, yEnc, { pointSize: 50, filter: isStrategy, strokeDash: strategyDashes(ctx), tooltip: tooltip({ ...CELL_TIPS, sent: 'Bytes sent per sync', vs_oracle: '× oracle (median)' }) }),
         lineLabelLayer(ctx, yEnc),
       ], labelRoom(labels)),
     }
