@@ -99,12 +99,15 @@ export function addMergeAndReportCommands(program: Command): void {
     .option('--chart <id>', 'draw only this chart to --out (no report.html), e.g. tradeoff-bytes-vs-cpu')
     .option('--format <f>', 'with --chart: svg or png (default: from --out)')
     .option('--out <file>', 'with --chart: the file to write')
-    .action(async (dir: string, f: { chart?: string; format?: string; out?: string }) => {
+    .option('--width <px>', 'with --chart: the slide width in px, 320–7680 (default: 1280)')
+    .option('--height <px>', 'with --chart: the slide height in px, 320–7680 (default: 720)')
+    .option('--theme <t>', 'with --chart: light or dark (default: light)')
+    .action(async (dir: string, f: { chart?: string; format?: string; out?: string; width?: string; height?: string; theme?: string }) => {
       if (f.chart === undefined) {
-        if (f.format !== undefined || f.out !== undefined) throw new ConfigError('report: --format and --out go with --chart <id>, e.g. report <run> --chart tradeoff-bytes-vs-cpu --out pareto.png')
+        if (f.format !== undefined || f.out !== undefined || f.width !== undefined || f.height !== undefined || f.theme !== undefined) throw new ConfigError('report: --format, --out, --width, --height and --theme go with --chart <id>, e.g. report <run> --chart tradeoff-bytes-vs-cpu --out pareto.png')
         return printReport(dir)
       }
       if (f.out === undefined) throw new ConfigError(`report --chart ${f.chart}: give the file to write with --out, e.g. --out ${f.chart}.png`)
-      process.stdout.write(`chart: ${await writeOneChart(dir, { chart: f.chart, out: f.out, format: f.format })}\n`)
+      process.stdout.write(`chart: ${await writeOneChart(dir, { chart: f.chart, out: f.out, format: f.format, width: f.width, height: f.height, theme: f.theme })}\n`)
     })
 }

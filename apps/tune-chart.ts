@@ -5,6 +5,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite'
 import { strategyScale } from '../analysis/charts/palette.ts'
+import { bytesExpr } from '../analysis/charts/format.ts'
+import { columnsFor } from '../analysis/charts/panels.ts'
 import type { SyncBreakdown } from '../core/network-profile.ts'
 import type { TuneResult } from './tune.ts'
 
@@ -24,7 +26,10 @@ export function tuneChart(results: readonly TuneResult[], subtitle: string[]): T
   )
   const parts = results.flatMap((r) => PARTS.map(([k, part]) => ({ size: `${r.strategy} · ${r.profile} · ${r.best.blockSize} B`, part, ms: r.best.breakdown[k] })))
   const pipelined = results.some((r) => r.model === 'pipelined')
-  const x = { field: 'blockSize', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'block size (bytes)' } as const
+  const sizes = [...new Set(values.map((v) => v.blockSize))].sort((a, b) => a - b)
+  // Ticks at the sizes tried, in KiB/MiB (the one byte formatter), not raw byte counts.
+  const x = { field: 'blockSize', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'block size (log scale)', axis: { values: sizes, labelExpr: bytesExpr('datum.value'), labelOverlap: true } } as const
+  const profiles = [...new Set(results.map((r) => r.profile))]
   const y = { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'estimated time per sync (ms)' } as const
   const color = { field: 'strategy', type: 'nominal', title: 'strategy', scale: strategyScale([...new Set(results.map((r) => r.strategy))]) } as const
   return {
@@ -34,7 +39,9 @@ export function tuneChart(results: readonly TuneResult[], subtitle: string[]): T
     vconcat: [
       {
         data: { values },
-        facet: { column: { field: 'profile', type: 'nominal', title: 'network profile', sort: [...new Set(results.map((r) => r.profile))] } },
+        // Wrapped by count (no 1-row strip), profiles in the order given.
+        facet: { field: 'profile', type: 'nominal', title: 'network profile', sort: profiles },
+        columns: columnsFor(profiles.length),
         resolve: { scale: { y: 'independent' } },
         spec: {
           width: 260,

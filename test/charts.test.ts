@@ -136,7 +136,7 @@ describe('shared chart pieces', () => {
     expect(b.scale.domain[0]).toBeLessThanOrEqual(3000)
     expect(b.scale.domain[1]).toBeGreaterThanOrEqual(5e6)
     expect(b.axis).toEqual({ values: logTicks(3000, 5e6, 'bytes').values, labelExpr: expect.stringContaining("' KiB'"), title: 'Bytes (log scale)' })
-    expect(logEncoding('cpu', 'decimal', [0.2, 40], 'CPU (ms, log scale)').axis).toEqual({ values: logTicks(0.2, 40, 'decimal').values, format: '~g', title: 'CPU (ms, log scale)' })
+    expect(logEncoding('cpu', 'decimal', [0.2, 40], 'CPU (ms, log scale)').axis).toEqual({ values: logTicks(0.2, 40, 'decimal').values, format: ',~r', title: 'CPU (ms, log scale)' })
   })
 
   it('file every grid cell under a block-size row that exists, smallest blocks first', () => {

@@ -20,7 +20,7 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
   notebooks: ['core', 'analysis', 'notebooks'],
   apps: ['core', 'strategies', 'workloads', 'harness', 'analysis', 'notebooks', 'apps'],
   bench: ['core', 'strategies', 'workloads', 'harness', 'analysis', 'apps', 'bench'],
-  // scripts: build tools (the WASM kernels, from strategies/), the reference pages (from the CLI in apps/), the report's screenshots (analysis/).
+  // scripts: build tools (the WASM kernels, from strategies/; the palette, from analysis/), the reference pages (from the CLI in apps/), the report's screenshots.
   scripts: ['core', 'strategies', 'analysis', 'apps', 'scripts'],
   bin: ['apps'],
 }

@@ -104,7 +104,7 @@ describe('deltabench report --chart', () => {
     [['--chart', 'tradeoff-bytes-vs-cpu', '--out', 'x.gif'], /choose svg or png/],
     [['--chart', 'tradeoff-bytes-vs-cpu', '--format', 'svg', '--out', 'x.png'], /ends in \.png but --format is svg/],
     [['--chart', 'tradeoff-bytes-vs-cpu'], /give the file to write with --out/],
-    [['--out', 'x.png'], /--format and --out go with --chart/],
+    [['--out', 'x.png'], /--format, --out, --width, --height and --theme go with --chart/],
   ])('refuses %j with exit 2 and the fix, writing nothing', async (flags, message) => {
     const r = await cli(['report', join(dir, 'run'), ...flags.map((f) => (f.startsWith('x.') ? join(dir, f) : f))])
     expect(r.code).toBe(2)

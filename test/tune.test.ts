@@ -40,7 +40,8 @@ describe('deltabench tune', () => {
       expect(res.best.breakdown.latencyMs).toBeCloseTo(res.best.flights * (res.profile === 'lan' ? 0.5 : 40), 9)
     }
     const spec = JSON.parse(readFileSync(join(out, 'tune.vl.json'), 'utf8'))
-    expect(spec.vconcat[0].facet.column.field).toBe('profile')
+    expect(spec.vconcat[0].facet.field).toBe('profile')
+    expect(spec.vconcat[0].columns).toBeLessThanOrEqual(3) // wrapped by count, not a one-row strip
     expect(spec.vconcat[0].data.values.length).toBeGreaterThan(8)
     expect(spec.vconcat[1].data.values.map((v: { part: string }) => v.part)).toContain('latency × flights')
     expect(readFileSync(join(out, 'tune.svg'), 'utf8')).toMatch(/<svg[\s\S]*estimated time per sync[\s\S]*CPU receiver/)

@@ -29,6 +29,15 @@ export function pickedLine<Y extends { field: string }, D extends object>(ctx: C
   }
 }
 
+/** Each line's direct label (line-labels.ts) right of its end, in its strategy's colour; "a = b" where lines coincide. */
+export function lineLabelLayer<Y extends { field: string }>(ctx: ChartContext, y: Y) {
+  return {
+    transform: [{ filter: "datum.layer === 'label'" }],
+    mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 8, fontSize: 11, fontWeight: 'bold' as const },
+    encoding: { x: blockSizeX(ctx), y: { ...y, field: 'label_y' }, text: { field: 'label' }, color: strategyColour(ctx), opacity: PICK_OPACITY },
+  }
+}
+
 /**
  * The block sizes a cell is drawn at: its own, or, for a strategy that ignores the block size (one run per
  * workload and seed), every block size of the run, so its line is a level rule across them, not one point.

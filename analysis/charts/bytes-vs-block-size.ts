@@ -8,12 +8,13 @@ import type { ResultRow } from '../../core/result-row.ts'
 import { acrossSeeds, aggregationSentence, cellFigure, oracleRatioPerSeed } from '../../core/aggregation.ts'
 import { groupBy } from '../../core/stats.ts'
 import { blockText, cellsOf } from '../cell-figures.ts'
-import { anyBlockNote, drawnBlockSizes, pickedLine, seedWhiskers } from './block-size-lines.ts'
+import { anyBlockNote, drawnBlockSizes, lineLabelLayer, pickedLine, seedWhiskers } from './block-size-lines.ts'
 import { chartFrame, spreadNote, type ChartBuilder, type ChartContext } from './chart.ts'
-import { blockSizeX, CELL_TIPS, logEncoding, tooltip } from './encodings.ts'
+import { blockSizeX, CELL_TIPS, logEncoding, strategyDashes, tooltip } from './encodings.ts'
 import { bytes, formatRatio, formatSpread } from './format.ts'
 import { FLOOR_COLOUR, ORACLE_COLOUR } from './palette.ts'
 import { workloadPanels } from './panels.ts'
+import { labelRoom, lineEndLabels, type LinePoint } from './line-labels.ts'
 
 /** A point per strategy, workload and block size (every block size for a strategy that ignores it): bytes per sync over seeds, and × oracle. */
 function strategyPoints(rows: readonly ResultRow[], ctx: ChartContext): Record<string, unknown>[] {
@@ -54,6 +55,9 @@ function floorPoints(rows: readonly ResultRow[], ctx: ChartContext): Record<stri
   return points
 }
 
+/** A panel's size before a slide resizes it. */
+const PANEL = { width: 300, height: 200 }
+
 export const bytesVsBlockSize: ChartBuilder = {
   id: 'bytes-vs-block-size',
   title: 'Bytes sent per sync vs block size',
@@ -66,6 +70,8 @@ export const bytesVsBlockSize: ChartBuilder = {
     if (values.length === 0) return { absent: 'no syncs sent any bytes' }
     // Extra room under the lowest value: the oracle's label sits below its line.
     const yEnc = logEncoding('median', 'bytes', [Math.min(...values) / 1.6, Math.max(...values)], 'Bytes sent per sync (log scale)')
+    // Labels spaced for a slide's panel height (a slide grows panels about 2×; in the report's smaller panels close labels may touch).
+    const labels = lineEndLabels(points.filter((p) => p.layer === 'strategy') as unknown as LinePoint[], yEnc.scale.domain, PANEL.height * 2)
     const isOracle = "datum.layer === 'oracle'"
     const isStrategy = "datum.layer === 'strategy'"
     const isFloor = "datum.layer === 'floor'"
@@ -80,8 +86,8 @@ export const bytesVsBlockSize: ChartBuilder = {
       ],
     }
     const spec: TopLevelSpec = {
-      ...chartFrame(title, points),
-      ...workloadPanels(ctx, 300, 200, [
+      ...chartFrame(title, [...points, ...labels]),
+      ...workloadPanels(ctx, PANEL.width, PANEL.height, [
         {
           transform: [{ filter: isOracle }],
           mark: { type: 'line', color: ORACLE_COLOUR, strokeDash: [6, 4], strokeWidth: 1.5 },
@@ -105,8 +111,9 @@ export const bytesVsBlockSize: ChartBuilder = {
           encoding: { x: blockSizeX(ctx), y: yEnc },
         },
         seedWhiskers(ctx, yEnc, { opacity: 0.6, filter: isStrategy }),
-        pickedLine(ctx, yEnc, { pointSize: 50, filter: isStrategy, tooltip: tooltip({ ...CELL_TIPS, sent: 'Bytes sent per sync', vs_oracle: '× oracle (median)' }) }),
-      ]),
+        pickedLine(ctx, yEnc, { pointSize: 50, filter: isStrategy, strokeDash: strategyDashes(ctx), tooltip: tooltip({ ...CELL_TIPS, sent: 'Bytes sent per sync', vs_oracle: '× oracle (median)' }) }),
+        lineLabelLayer(ctx, yEnc),
+      ], labelRoom(labels)),
     }
     return { spec }
   },

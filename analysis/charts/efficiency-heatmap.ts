@@ -43,7 +43,7 @@ export const efficiencyHeatmap: ChartBuilder = {
               field: 'ratio',
               type: 'quantitative',
               scale: { type: 'log', scheme: 'yellowgreenblue', domain: [lo, hi] },
-              legend: { title: '× oracle (log)', orient: 'right', values: scale.values, format: '~g', gradientLength: 200 },
+              legend: { title: '× oracle (log)', orient: 'right', values: scale.values, format: ',~r', gradientLength: 200 },
             },
             tooltip: tooltip({ ...CELL_TIPS, text: 'Bytes sent ÷ oracle' }),
           },

@@ -5,10 +5,16 @@
 import type { ChartContext } from './chart.ts'
 import { bytesExpr, logTicks } from './format.ts'
 import { strategyScale } from './palette.ts'
+import { strategyDash } from './families.ts'
 
 /** The strategy colour, identical in every chart (scale domain is every strategy of the run). */
 export function strategyColour(ctx: ChartContext, legendTitle = 'Strategy') {
   return { field: 'strategy', type: 'nominal' as const, scale: strategyScale(ctx.strategies), legend: { title: legendTitle, orient: 'bottom' as const, columns: 3 } }
+}
+
+/** The family's dash per strategy (families.ts), so lines a reader cannot tell apart by colour differ by dash; the colour legend names them. */
+export function strategyDashes(ctx: ChartContext) {
+  return { field: 'strategy', type: 'nominal' as const, scale: { domain: [...ctx.strategies], range: ctx.strategies.map(strategyDash) }, legend: null }
 }
 
 /**
@@ -40,7 +46,7 @@ export function logEncoding(field: string, kind: 'bytes' | 'decimal', [lo, hi]: 
     field,
     type: 'quantitative' as const,
     scale: { type: 'log' as const, domain: ticks.domain, nice: false },
-    axis: kind === 'bytes' ? { values: ticks.values, labelExpr: bytesExpr('datum.value'), title } : { values: ticks.values, format: '~g', title },
+    axis: kind === 'bytes' ? { values: ticks.values, labelExpr: bytesExpr('datum.value'), title } : { values: ticks.values, format: ',~r', title },
   }
 }
 

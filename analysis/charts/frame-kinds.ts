@@ -66,7 +66,7 @@ export const frameKinds: ChartBuilder = {
             mark: { type: 'bar', height: { band: 0.8 } },
             encoding: {
               y,
-              x: { field: 'bytes', type: 'quantitative', stack: 'zero', axis: { format: '~g', title: `Bytes sent per sync (${unit})`, tickCount: 6 } },
+              x: { field: 'bytes', type: 'quantitative', stack: 'zero', axis: { format: ',~r', title: `Bytes sent per sync (${unit})`, tickCount: 6 } },
               color: {
                 field: 'kind',
                 type: 'nominal',

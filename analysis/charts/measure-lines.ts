@@ -6,7 +6,8 @@ import type { TopLevelSpec } from 'vega-lite'
 import type { ResultRow } from '../../core/result-row.ts'
 import { cellFigure } from '../../core/aggregation.ts'
 import { blockText, cellsOf, type Cell } from '../cell-figures.ts'
-import { anyBlockNote, drawnBlockSizes, pickedLine, seedWhiskers } from './block-size-lines.ts'
+import { anyBlockNote, drawnBlockSizes, lineLabelLayer, pickedLine, seedWhiskers } from './block-size-lines.ts'
+import { labelRoom, lineEndLabels, type LinePoint } from './line-labels.ts'
 import { chartFrame, narrowContext, runSpreadLines, type ChartContext, type ChartOutcome } from './chart.ts'
 import { CELL_TIPS, logEncoding, tooltip } from './encodings.ts'
 import { formatSpread } from './format.ts'
@@ -69,12 +70,17 @@ export function measureLines(rows: readonly ResultRow[], ctx: ChartContext, m: M
   }
   const subtitle = [...m.subtitle, ...anyBlockNote(rows)]
   if (zero.size) subtitle.push(`Not drawn (0 on some seed, and a log axis has no 0): ${[...zero].map(([name, who]) => `${name} (${[...who].join(', ')})`).join('; ')}.`)
+  // Direct labels at the line ends when a panel has one line per strategy (one measure); with several the legend names them.
+  // Spaced for a slide's panel height (about 2× the report's).
+  const labels = shown.length === 1 ? lineEndLabels(points as unknown as LinePoint[], yEnc.scale.domain, 400) : []
+  const strategyLayer = { transform: [{ filter: "datum.layer !== 'label'" }] }
   const spec: TopLevelSpec = {
-    ...chartFrame({ text: m.title, subtitle }, points),
+    ...chartFrame({ text: m.title, subtitle }, [...points, ...labels]),
     ...workloadPanels(ctx, 300, 200, [
-      seedWhiskers(ctx, yEnc, { opacity: 0.5, detail: { field: 'measure' } }),
-      pickedLine(ctx, yEnc, { pointSize: 40, strokeDash: dash, tooltip: tooltip({ ...CELL_TIPS, measure: m.measureTitle, text: m.y.valueTitle, ...(m.measures.some((x) => x.detail) ? { detail: 'Made of' } : {}) }) }),
-    ]),
+      { ...strategyLayer, ...seedWhiskers(ctx, yEnc, { opacity: 0.5, detail: { field: 'measure' } }) },
+      { ...strategyLayer, ...pickedLine(ctx, yEnc, { pointSize: 40, strokeDash: dash, tooltip: tooltip({ ...CELL_TIPS, measure: m.measureTitle, text: m.y.valueTitle, ...(m.measures.some((x) => x.detail) ? { detail: 'Made of' } : {}) }) }) },
+      ...(labels.length ? [lineLabelLayer(ctx, yEnc)] : []),
+    ], labels.length ? labelRoom(labels) : undefined),
   }
   return { spec }
 }

@@ -1,26 +1,38 @@
 /**
- * One colour per strategy, the same in every chart and every run: a fixed table for the strategies we know
- * (and those planned), and a colour derived from the name's hash for any other, so a new strategy gets a
- * stable colour without editing this file. Red is kept out of both: it means "wrong replica" in the
- * correctness chart and the report, and nothing else may look like that.
+ * One colour per strategy, the same in every chart and every run, picked for colour-blind readers: every
+ * pair of the table and the reserved colours below is at least ΔE2000 8 apart under normal vision,
+ * deuteranopia and protanopia (Machado 2009), checked by test/palette.test.ts; made by
+ * `npx tsx scripts/pick-palette.ts` (whole-file and snapshot-diff swapped by hand so the baseline is grey).
+ * Lightness 38–72, so each reads on white and on the dark theme. A name not in the table gets a colour
+ * from its hash (stable, but not checked). Red is kept out: it means "wrong replica" and nothing else.
+ * Families add a dash and shapes (families.ts), so colour is never the only difference.
  */
 export const STRATEGY_COLOURS: Readonly<Record<string, string>> = {
-  'whole-file': '#8c8c8c',
-  'fixed-block-compare': '#4e79a7',
-  'changed-block-bitmap': '#f28e2b',
-  'rsync-rolling': '#59a14f',
-  rsync: '#1f5f3a',
-  rdiff: '#76b7b2',
-  xdelta3: '#b07aa1',
-  'zstd-patch': '#9c755f',
-  'journal-replay': '#c9a100',
-  'snapshot-diff': '#e377c2',
+  'whole-file': '#999999',
+  'fixed-block-compare': '#448855',
+  'changed-block-bitmap': '#aa9955',
+  'journal-replay': '#bb77ff',
+  'snapshot-diff': '#665588',
+  'rsync-rolling': '#cc7700',
+  'rsync-context': '#778877',
+  'rsync-rounds': '#777799',
+  'cdc-index': '#9966cc',
+  'cdc-reverse': '#aaaacc',
+  casync: '#ccaa88',
+  zsync: '#006655',
+  rdiff: '#ee4477',
+  rsync: '#007722',
+  xdelta3: '#ee9900',
+  'zstd-patch': '#9911cc',
 }
 
 /** The colour that marks a wrong replica, and only that. */
 export const WRONG_COLOUR = '#d62728'
-/** The oracle lower bound: black, dashed wherever it is drawn. */
+/** The oracle lower bound: black (the foreground, white-ish, on the dark theme), dashed wherever it is drawn. */
 export const ORACLE_COLOUR = '#000000'
+/** The backgrounds the palette is checked against: white and the dark theme's. */
+export const LIGHT_BACKGROUND = '#ffffff'
+export const DARK_BACKGROUND = '#1e1e1e'
 /** The local-delta floor (best local delta): dark slate, dashed shorter than the oracle. */
 export const FLOOR_COLOUR = '#2f4858'
 

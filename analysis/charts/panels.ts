@@ -10,9 +10,15 @@ import { blockLabel } from './format.ts'
 /** The layers inside a faceted spec, as Vega-Lite types them, so a chart's layers are checked where it writes them. */
 type PanelLayers = Extract<Extract<TopLevelSpec, { facet: unknown }>['spec'], { layer: unknown }>['layer']
 
-/** One panel per workload, two to a row, in the run's workload order, each width × height px. */
-export function workloadPanels(ctx: ChartContext, width: number, height: number, layer: PanelLayers) {
-  return { facet: { field: 'workload', type: 'nominal' as const, title: null, sort: ctx.workloads }, columns: 2, spec: { width, height, layer } }
+/** Panels in a grid with none left empty: 1–3 in a row, 4 as 2 × 2, then rows of 3. */
+export const columnsFor = (panels: number): number => (panels <= 3 ? panels : panels === 4 ? 2 : 3)
+
+/**
+ * One panel per workload, laid out by count (columnsFor), in the run's workload order, each width × height
+ * px; `spacing` px between panels (room for direct labels at the lines' ends), else Vega-Lite's.
+ */
+export function workloadPanels(ctx: ChartContext, width: number, height: number, layer: PanelLayers, spacing?: number) {
+  return { facet: { field: 'workload', type: 'nominal' as const, title: null, sort: ctx.workloads }, columns: columnsFor(ctx.workloads.length), ...(spacing ? { spacing } : {}), spec: { width, height, layer } }
 }
 
 /** A grid row's name: "4 KiB blocks". */

@@ -20,11 +20,11 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** PNG at twice the SVG's size, so text stays crisp when the image is scaled on a screen or slide. */
-export function renderPng(svg: string, scale = 2): Uint8Array {
+export function renderPng(svg: string, scale = 2, background = 'white'): Uint8Array {
   const resvg = new Resvg(svg, {
     font: { loadSystemFonts: true, defaultFontFamily: FONT },
     fitTo: { mode: 'zoom', value: scale },
-    background: 'white',
+    background,
   })
   return resvg.render().asPng()
 }

@@ -46,7 +46,7 @@ export const tradeoff: ChartBuilder = {
     const workloads = ctx.workloads.filter((w) => raw.some((p) => p.workload === w))
     const [cpuRange, bytesRange] = [range(raw, 'cpu_min', 'cpu_max'), range(raw, 'bytes_min', 'bytes_max')]
     const points = labelled(raw, workloads, logTicks(...cpuRange, 'decimal').domain, logTicks(...bytesRange, 'bytes').domain)
-    const xEnc = logEncoding('cpu', 'decimal', cpuRange, 'CPU per sync, sender + receiver, child processes included (ms, log scale)')
+    const xEnc = logEncoding('cpu', 'decimal', cpuRange, 'CPU per sync, both sides (ms, log scale)')
     const yEnc = logEncoding('bytes', 'bytes', bytesRange, 'Bytes per sync, both directions, framing included (log scale)')
     // "any" (a strategy that ignores the block size) gets a shape of its own, first.
     const blocks = [...(points.some((p) => p.block === ANY_BLOCK) ? [ANY_BLOCK] : []), ...ctx.blockSizes.map(blockLabel)]
@@ -60,7 +60,7 @@ export const tradeoff: ChartBuilder = {
     const title = {
       text: this.title,
       subtitle: [
-        'x: CPU per sync of sender + receiver; y: bytes per sync, down + up. Colour: strategy; shape: block size; each point labelled.',
+        'x: CPU per sync of sender + receiver, child processes included; y: bytes per sync, down + up. Colour: strategy; shape: block size; each point labelled.',
         'Black outline and line: the Pareto front (nothing sends fewer bytes with less CPU).',
         ...runSpreadLines(ctx),
       ],
