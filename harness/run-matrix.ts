@@ -14,6 +14,7 @@ import { FileStorage, MemoryStorage, type Storage } from '../core/storage.ts'
 import { peakRssBytes } from './peak-rss.ts'
 import { defaultOptions } from '../core/options.ts'
 import { own, type Owned } from '../core/cleanup.ts'
+import type { Shard } from './shard.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -48,10 +49,7 @@ export interface Interrupted {
   total: number
 }
 
-export interface Shard {
-  index: number
-  count: number
-}
+export type { Shard } from './shard.ts'
 
 export interface Progress {
   done: number
