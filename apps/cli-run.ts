@@ -11,6 +11,7 @@ import { FLOOR_HELP } from '../harness/floor-level.ts'
 import { floorNotice } from '../harness/local-floor.ts'
 import { parseOverrides, resolveUserRun, type OwnData } from '../harness/request.ts'
 import { runMatrix, type Shard } from '../harness/run-matrix.ts'
+import { parseShard } from '../harness/shard.ts'
 import { checkRunId, RUN_ID_RULE } from '../harness/run-id.ts'
 import { loadRerun } from '../harness/rerun.ts'
 import { checkCapacity } from '../harness/capacity.ts'
@@ -79,7 +80,7 @@ export function addRunCommand(program: Command, setExitCode: SetExitCode): void 
     .option('--storage <where>', 'where volumes live: memory, file, or auto (file from 512 MiB) (default: auto)')
     .option('--work-dir <dir>', 'parent directory for file-backed volumes (default: the system temporary directory)')
     .option('--jobs <n>', 'cells in parallel, each in its own child process (default: 1, serial, for clean timings)')
-    .option('--shard <i/n>', 'run only shard i of n of the matrix (cells dealt round-robin); join the shards with deltabench merge')
+    .option('--shard <i/n|auto>', 'run only shard i of n of the matrix (cells dealt round-robin), or auto: i and n from a Kubernetes Indexed Job, a Slurm array or a CI matrix (README); join the shards with deltabench merge')
     .option('--no-progress', 'no progress bar or per-cell lines')
     .option('--no-report', 'do not write report.html and charts/ at the end')
     .option('--fail-on-incorrect', 'exit 3 if any replica came out wrong')
@@ -147,13 +148,11 @@ function parseJobs(text: string | undefined): number | undefined {
   return n
 }
 
-function parseShard(text: string | undefined): Shard | undefined {
-  if (text === undefined) return undefined
-  const m = /^(\d+)\/(\d+)$/.exec(text)
-  const index = Number(m?.[1])
-  const count = Number(m?.[2])
-  if (!m || count < 1 || index < 1 || index > count) throw new ConfigError(`--shard ${text}: write i/n with 1 <= i <= n, e.g. --shard 2/4`)
-  return { index, count }
+/** --shard i/n, or auto (harness/shard.ts), noting on stderr which engine an auto shard came from. */
+function shardOf(text: string | undefined): Shard | undefined {
+  const s = parseShard(text)
+  if (s && s.engine !== 'flag') process.stderr.write(`shard ${s.shard.index}/${s.shard.count} from ${s.engine} (${s.from})\n`)
+  return s?.shard
 }
 
 /** Where the run goes, checked before anything runs: a run id is a name; --resume names the run it continues. */
@@ -166,7 +165,7 @@ function checkDestination(flags: RunFlags): void {
 async function run(flags: RunFlags, cmd: Command): Promise<number> {
   checkDestination(flags)
   const exports = checkExports(flags, 'run')
-  const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: parseShard(flags.shard) }
+  const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: shardOf(flags.shard) }
   const jobs = parseJobs(flags.jobs)
   checkCapacity({ size: config.size, storage: config.storage, workDir: flags.workDir, outDir: flags.out ?? 'results', jobs })
   const notice = floorNotice(config.floor)

@@ -15,6 +15,7 @@ import { probeWorkDir } from './work-dir.ts'
 import { peakRssBytes } from './peak-rss.ts'
 import { defaultOptions } from '../core/options.ts'
 import { own, type Owned } from '../core/cleanup.ts'
+import type { Shard } from './shard.ts'
 
 export interface MatrixOptions {
   /** Run directory. Default results/<runId>. */
@@ -53,10 +54,7 @@ export interface Interrupted {
   total: number
 }
 
-export interface Shard {
-  index: number
-  count: number
-}
+export type { Shard } from './shard.ts'
 
 export interface Progress {
   done: number
