@@ -52,7 +52,7 @@ suite('rsync-rounds', () => {
   it('catches a forced false match (one-byte sums) with the digest and repairs it in the redo pass', async () => {
     const hasher = await createStrongHasher('xxh128')
     // A bound of 2^+1000 makes every round's sums the 1-byte minimum: 24 bits with the weak filter.
-    const setup = { ladder: [64, 16], bits: -1000, digestLength: hasher.digestLength }
+    const setup = { ladder: [64, 16], edges: [], bits: -1000, digestLength: hasher.digestLength }
     const weak: AnyStrategy = {
       ...rsyncRounds,
       sender: (ctx) => new RoundsSender('weak-rounds', ctx, { setup, codec: 'zstd', level: 3 }, hasher),
