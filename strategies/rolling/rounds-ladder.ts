@@ -15,14 +15,23 @@ export function parseLadder(who: string, text: string): number[] {
   return parseRungs(`${who}.ladder`, text, 'ladder=8192,1024,128')
 }
 
+/** The finest rung `edges=auto` halves down to: a 16 B check's sum costs a third of what it saves (bench/rounds-driver.ts). */
+export const AUTO_EDGE_FLOOR = 32
+
 /**
- * Parses the edge ladder (`256,128,64,32`, or `none`): strictly decreasing block sizes, each finer than the
- * search ladder's last rung (an edge check at a search rung's size finds what that search found already).
+ * Parses the edge ladder (`256,128,64,32`, `auto` or `none`): strictly decreasing block sizes, each finer
+ * than the search ladder's last rung (an edge check at a search rung's size finds what that search found
+ * already). `auto` halves the last rung down to AUTO_EDGE_FLOOR, at most MAX_RUNGS rungs.
  */
 export function parseEdges(who: string, text: string, ladder: readonly number[]): number[] {
   if (/^\s*(none)?\s*$/i.test(text)) return []
-  const edges = parseRungs(`${who}.edges`, text, 'edges=256,128,64,32 or edges=none')
   const last = ladder[ladder.length - 1]!
+  if (/^\s*auto\s*$/i.test(text)) {
+    const auto: number[] = []
+    for (let b = last >> 1; b >= AUTO_EDGE_FLOOR && auto.length < MAX_RUNGS; b >>= 1) auto.push(b)
+    return auto
+  }
+  const edges = parseRungs(`${who}.edges`, text, 'edges=256,128,64,32, edges=auto or edges=none')
   if (edges[0]! >= last) throw new ConfigError(`${who}.edges: edge rung ${edges[0]} is not finer than the ladder's last rung ${last}; start the edges below it, e.g. edges=${last / 2},${last / 4}`)
   return edges
 }

@@ -11,7 +11,7 @@ const NAME = 'rsync-rounds'
 const OPTIONS = defineOptions({
   blockSize: { type: 'size', default: 8192, min: 1, max: 1 << 30, description: 'not used: the ladder sets every round\'s block size (the strategy runs once per workload and seed)' },
   ladder: { type: 'string', default: '8192,2048,512', description: 'block sizes of the rounds, coarse to fine, strictly decreasing, 16 B to 1 MiB, 1 to 6 rungs (units allowed: 8KiB); each finer round signs only the gaps the coarser ones left' },
-  edges: { type: 'string', default: '256,128,64,32', description: "block sizes of the edge rounds after the ladder (continuation checks: each gap's first and last block checked at its one position, no weak filter), strictly decreasing, each below the ladder's last rung, 16 B up, or none" },
+  edges: { type: 'string', default: 'auto', description: "block sizes of the edge rounds after the ladder (continuation checks: each gap's first and last block checked at its one position, no weak filter), strictly decreasing, each below the ladder's last rung, 16 B up; auto halves the last rung down to 32 B (8192,2048,512 → 256,128,64,32); none for no edge rounds" },
   falseMatchBits: { type: 'number', integer: true, min: 8, max: 64, default: 20, description: 'strong sums are sized so that a sync lets a false match through with probability under 2^-falseMatchBits (the digest and the redo pass catch one anyway)' },
   codec: { type: 'enum', choices: CONTEXT_CODECS, default: 'zstd', description: 'codes the literals against the matched context: zstd (--patch-from, --long) or xdelta3 (VCDIFF); plain when not smaller' },
   zstdLevel: { type: 'number', integer: true, min: 1, max: 19, default: 19, description: "zstd's level when codec is zstd" },
