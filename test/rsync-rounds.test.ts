@@ -72,8 +72,8 @@ suite('rsync-rounds', () => {
       { n: 300, o: 200 },
       { n: 500, o: 400 },
     ])
-    expect(parseEdges('x', 'auto', [8192, 2048, 512])).toEqual([256, 128, 64, 32])
-    expect(parseEdges('x', 'auto', [64])).toEqual([32])
+    expect(parseEdges('x', 'auto', [8192, 2048, 512])).toEqual([256, 128])
+    expect(parseEdges('x', 'auto', [32])).toEqual([16])
     expect(parseEdges('x', 'none', [512])).toEqual([])
     expect(() => parseEdges('x', '512,256', [8192, 512])).toThrow(/not finer than the ladder's last rung 512/)
   })

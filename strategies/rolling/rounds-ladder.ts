@@ -15,20 +15,25 @@ export function parseLadder(who: string, text: string): number[] {
   return parseRungs(`${who}.ladder`, text, 'ladder=8192,1024,128')
 }
 
-/** The finest rung `edges=auto` halves down to: a 16 B check's sum costs a third of what it saves (bench/rounds-driver.ts). */
-export const AUTO_EDGE_FLOOR = 32
+/**
+ * Edge rungs `edges=auto` gives: the last rung halved twice. A check costs ~5 bytes and at b bytes extends
+ * a neighbour by ~b/2 on average, and an extended byte saved ~0.1 coded literal byte at zstd -19 on the
+ * typescript pair: so 256 and 128 pay after a 512 ladder and 64 and 32 do not (542,102 B with 256,128,
+ * 563,816 B down to 32, 550,337 B with 256 alone: bench/rounds-driver.ts and the README's run).
+ */
+export const AUTO_EDGE_RUNGS = 2
 
 /**
  * Parses the edge ladder (`256,128,64,32`, `auto` or `none`): strictly decreasing block sizes, each finer
  * than the search ladder's last rung (an edge check at a search rung's size finds what that search found
- * already). `auto` halves the last rung down to AUTO_EDGE_FLOOR, at most MAX_RUNGS rungs.
+ * already). `auto` halves the last rung AUTO_EDGE_RUNGS times (none below MIN_RUNG).
  */
 export function parseEdges(who: string, text: string, ladder: readonly number[]): number[] {
   if (/^\s*(none)?\s*$/i.test(text)) return []
   const last = ladder[ladder.length - 1]!
   if (/^\s*auto\s*$/i.test(text)) {
     const auto: number[] = []
-    for (let b = last >> 1; b >= AUTO_EDGE_FLOOR && auto.length < MAX_RUNGS; b >>= 1) auto.push(b)
+    for (let b = last >> 1; b >= MIN_RUNG && auto.length < AUTO_EDGE_RUNGS; b >>= 1) auto.push(b)
     return auto
   }
   const edges = parseRungs(`${who}.edges`, text, 'edges=256,128,64,32, edges=auto or edges=none')
