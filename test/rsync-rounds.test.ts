@@ -10,7 +10,8 @@ import type { AnyStrategy } from '../core/strategy.ts'
 import { resolveRun } from '../harness/config.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
 import { gapsOf, mergeMatches } from '../strategies/rolling/rounds-gaps.ts'
-import { parseLadder, strongBytesFor } from '../strategies/rolling/rounds-ladder.ts'
+import { parseEdges, parseLadder, strongBytesFor } from '../strategies/rolling/rounds-ladder.ts'
+import { edgeChecks } from '../strategies/rolling/rounds-edges.ts'
 import { RoundsReceiver } from '../strategies/rolling/rounds-receiver.ts'
 import { RoundsSender } from '../strategies/rolling/rounds-sender.ts'
 import { rsyncRounds } from '../strategies/rolling/rsync-rounds.ts'
@@ -40,8 +41,8 @@ suite('rsync-rounds', () => {
 
   it('refines the gaps in later rounds: more round trips, fewer literal bytes than one rung alone', async () => {
     const q = { workload: 'insert-delete', blockSize: 4096, size: 1 << 20, epochs: 1, content: 'text' as const, workloadOptions: { edits: 32 } }
-    const [three] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512,64' } })
-    const [one] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096' } })
+    const [three] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512,64', edges: 'none' } })
+    const [one] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096', edges: 'none' } })
     expect(three!.correct && one!.correct).toBe(true)
     expect(three!.round_trips).toBe(3.5)
     expect(one!.round_trips).toBe(1.5)
@@ -49,10 +50,52 @@ suite('rsync-rounds', () => {
     expect(three!.bytes_total).toBeLessThan(one!.bytes_total)
   })
 
+  it('extends matches at the gaps\' edges: edge rounds match more and send fewer bytes than the search rounds alone', async () => {
+    const q = { workload: 'insert-delete', blockSize: 4096, size: 1 << 20, epochs: 1, content: 'text' as const, workloadOptions: { edits: 32 } }
+    const [edges] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', edges: '256,128,64,32' } })
+    const [none] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', edges: 'none' } })
+    expect(edges!.correct && none!.correct).toBe(true)
+    expect(edges!.delta_passes).toBe(1)
+    expect(edges!.round_trips).toBeGreaterThan(none!.round_trips!)
+    expect(edges!.matched_data!).toBeGreaterThan(none!.matched_data!)
+    expect(edges!.bytes_total).toBeLessThan(none!.bytes_total)
+  })
+
+  it('checks each gap\'s first and last block at their one position, both only where they cannot overlap', () => {
+    const gaps = [
+      { newStart: 100, newEnd: 400, oldStart: 50, oldEnd: 300 }, // both edges: gap 300, region 250 ≥ 2 × 100
+      { newStart: 500, newEnd: 650, oldStart: 400, oldEnd: 700 }, // left only: gap 150 < 200
+      { newStart: 700, newEnd: 750, oldStart: 800, oldEnd: 900 }, // none: gap 50 < 100
+    ]
+    expect(edgeChecks(gaps, 100)).toEqual([
+      { n: 100, o: 50 },
+      { n: 300, o: 200 },
+      { n: 500, o: 400 },
+    ])
+    expect(parseEdges('x', 'auto', [8192, 2048, 512])).toEqual([256, 128])
+    expect(parseEdges('x', 'auto', [32])).toEqual([16])
+    expect(parseEdges('x', 'none', [512])).toEqual([])
+    expect(() => parseEdges('x', '512,256', [8192, 512])).toThrow(/not finer than the ladder's last rung 512/)
+  })
+
+  it('repairs a false match that a one-byte edge check let through', async () => {
+    const hasher = await createStrongHasher('xxh128')
+    const setup = { ladder: [4096], edges: [2048, 1024, 512, 256, 128, 64], bits: -1000, digestLength: hasher.digestLength }
+    const weak: AnyStrategy = {
+      ...rsyncRounds,
+      sender: (ctx) => new RoundsSender('weak-edges', ctx, { setup, codec: 'zstd', level: 3 }, hasher),
+      receiver: (ctx) => new RoundsReceiver('weak-edges', ctx, setup, hasher),
+    }
+    const rows = await quickRun({ workload: 'random-overwrite', blockSize: 4096, size: 1 << 20, epochs: 1, content: 'random', strategy: weak })
+    expect(rows[0]!.error).toBeNull()
+    expect(rows[0]!.correct).toBe(true)
+    expect(rows[0]!.delta_passes).toBe(2)
+  })
+
   it('catches a forced false match (one-byte sums) with the digest and repairs it in the redo pass', async () => {
     const hasher = await createStrongHasher('xxh128')
     // A bound of 2^+1000 makes every round's sums the 1-byte minimum: 24 bits with the weak filter.
-    const setup = { ladder: [64, 16], bits: -1000, digestLength: hasher.digestLength }
+    const setup = { ladder: [64, 16], edges: [], bits: -1000, digestLength: hasher.digestLength }
     const weak: AnyStrategy = {
       ...rsyncRounds,
       sender: (ctx) => new RoundsSender('weak-rounds', ctx, { setup, codec: 'zstd', level: 3 }, hasher),
@@ -92,5 +135,8 @@ suite('rsync-rounds', () => {
     }
     expect(() => resolveRun({ strategies: ['rsync-rounds'], overrides: { 'rsync-rounds': { ladder: '128,1024' } } })).toThrow(/strictly decreasing.*ladder=8192,1024,128/)
     expect(() => resolveRun({ strategies: ['rsync-rounds'], overrides: { 'rsync-rounds': { falseMatchBits: 4 } } })).toThrow(ConfigError)
+    for (const edges of ['64,128', '8', 'wide', '1024']) {
+      expect(() => resolveRun({ strategies: ['rsync-rounds'], overrides: { 'rsync-rounds': { edges } } }), edges).toThrow(ConfigError)
+    }
   })
 })

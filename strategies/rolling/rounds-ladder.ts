@@ -5,24 +5,54 @@
  */
 import { ConfigError } from '../../core/errors.ts'
 
-/** Finest and coarsest rung a ladder may hold; most rungs (each costs a round trip). */
+/** Finest and coarsest rung a ladder may hold; most rungs in each ladder (each costs a round trip). */
 export const MIN_RUNG = 16
 export const MAX_RUNG = 1 << 20
 export const MAX_RUNGS = 6
 
 /** Parses `8192,1024,128` (units allowed: 8KiB) into strictly decreasing block sizes, or says how to fix it. */
 export function parseLadder(who: string, text: string): number[] {
+  return parseRungs(`${who}.ladder`, text, 'ladder=8192,1024,128')
+}
+
+/**
+ * Edge rungs `edges=auto` gives: the last rung halved twice. A check costs ~5 bytes and at b bytes extends
+ * a neighbour by ~b/2 on average, and an extended byte saved ~0.1 coded literal byte at zstd -19 on the
+ * typescript pair: so 256 and 128 pay after a 512 ladder and 64 and 32 do not (542,102 B with 256,128,
+ * 563,816 B down to 32, 550,337 B with 256 alone: bench/rounds-driver.ts and the README's run).
+ */
+export const AUTO_EDGE_RUNGS = 2
+
+/**
+ * Parses the edge ladder (`256,128,64,32`, `auto` or `none`): strictly decreasing block sizes, each finer
+ * than the search ladder's last rung (an edge check at a search rung's size finds what that search found
+ * already). `auto` halves the last rung AUTO_EDGE_RUNGS times (none below MIN_RUNG).
+ */
+export function parseEdges(who: string, text: string, ladder: readonly number[]): number[] {
+  if (/^\s*(none)?\s*$/i.test(text)) return []
+  const last = ladder[ladder.length - 1]!
+  if (/^\s*auto\s*$/i.test(text)) {
+    const auto: number[] = []
+    for (let b = last >> 1; b >= MIN_RUNG && auto.length < AUTO_EDGE_RUNGS; b >>= 1) auto.push(b)
+    return auto
+  }
+  const edges = parseRungs(`${who}.edges`, text, 'edges=256,128,64,32, edges=auto or edges=none')
+  if (edges[0]! >= last) throw new ConfigError(`${who}.edges: edge rung ${edges[0]} is not finer than the ladder's last rung ${last}; start the edges below it, e.g. edges=${last / 2},${last / 4}`)
+  return edges
+}
+
+function parseRungs(key: string, text: string, example: string): number[] {
   const parts = text.split(',').map((s) => s.trim())
   const sizes = parts.map((p) => {
     const m = /^(\d+)\s*(k|kib|m|mib)?$/i.exec(p)
-    if (!m) throw new ConfigError(`${who}.ladder: "${p}" is not a block size; write e.g. ladder=8192,1024,128`)
+    if (!m) throw new ConfigError(`${key}: "${p}" is not a block size; write e.g. ${example}`)
     const unit = m[2]?.toLowerCase()
     return Number(m[1]) * (unit === undefined ? 1 : unit.startsWith('k') ? 1024 : 1 << 20)
   })
-  if (sizes.length < 1 || sizes.length > MAX_RUNGS) throw new ConfigError(`${who}.ladder: ${sizes.length} rungs; give 1 to ${MAX_RUNGS} block sizes, e.g. ladder=8192,1024,128`)
+  if (sizes.length < 1 || sizes.length > MAX_RUNGS) throw new ConfigError(`${key}: ${sizes.length} rungs; give 1 to ${MAX_RUNGS} block sizes, e.g. ${example}`)
   for (const [i, s] of sizes.entries()) {
-    if (s < MIN_RUNG || s > MAX_RUNG) throw new ConfigError(`${who}.ladder: block size ${s} is outside ${MIN_RUNG} B to ${MAX_RUNG} B; pick rungs in that range`)
-    if (i > 0 && s >= sizes[i - 1]!) throw new ConfigError(`${who}.ladder: ${text} is not strictly decreasing (coarse blocks first); write e.g. ladder=8192,1024,128`)
+    if (s < MIN_RUNG || s > MAX_RUNG) throw new ConfigError(`${key}: block size ${s} is outside ${MIN_RUNG} B to ${MAX_RUNG} B; pick rungs in that range`)
+    if (i > 0 && s >= sizes[i - 1]!) throw new ConfigError(`${key}: ${text} is not strictly decreasing (coarse blocks first); write e.g. ${example}`)
   }
   return sizes
 }

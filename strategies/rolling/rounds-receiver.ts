@@ -12,8 +12,9 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, mergeMatches, type Match } from './rounds-gaps.ts'
 import { contextPieces, decodeLiterals } from './rounds-literals.ts'
 import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
-import { nextRound, roundGaps, roundStrong, type RoundsSetup } from './rounds-plan.ts'
+import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrong, type RoundsSetup } from './rounds-plan.ts'
 import { regionSums } from './rounds-search.ts'
+import { edgeChecks, edgeMatches, edgeSums } from './rounds-edges.ts'
 
 export class RoundsReceiver implements Half {
   done = false
@@ -61,7 +62,9 @@ export class RoundsReceiver implements Half {
     }
     const w = new FrameWriter(64).varint(pass).varint(round).varint(this.old.length).varint(strong)
     const head = w.length
-    return messageFrames(TAG_SIG, w.bytes(regionSums(this.old, gaps, setup.ladder[round]!, strong, this.hasher)).finish(), head, 'signature')
+    const B = roundBlock(setup, round)
+    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, strong, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
+    return messageFrames(TAG_SIG, w.bytes(sums).finish(), head, 'signature')
   }
 
   /** A round's matches: merged in, then the next rung's signature (none when the final message follows). */
@@ -73,7 +76,9 @@ export class RoundsReceiver implements Half {
     this.newSize = newSize
     const goOn = r.u8() === 1
     const gaps = roundGaps(this.round, this.matches, newSize, this.old.length)
-    const found = readRuns(r, gaps, this.setup.ladder[this.round]!, newSize)
+    const B = roundBlock(this.setup, this.round)
+    const checks = isEdgeRound(this.setup, this.round) ? edgeChecks(gaps, B) : undefined
+    const found = checks ? edgeMatches(checks, B, r.bytes(Math.ceil(checks.length / 8))) : readRuns(r, gaps, B, newSize)
     r.end()
     this.matches = mergeMatches(this.matches, found)
     const next = goOn ? nextRound({ ...this.setup, pass: this.pass }, this.round, this.matches, newSize, this.old.length) : -1

@@ -13,8 +13,9 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
 import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
-import { nextRound, roundGaps, roundStrong, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
+import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrong, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
 import { searchGaps } from './rounds-search.ts'
+import { checkEdges, edgeChecks, edgeMatches } from './rounds-edges.ts'
 
 /** A round's matched bytes over the next round's signature bytes below which no finer round follows. */
 export const CONTINUE_RATIO = 2
@@ -63,19 +64,25 @@ export class RoundsSender implements Half {
     const r = new FrameReader(this.who, body)
     const pass = r.bounded('pass', 2)
     const setup = { ...this.o.setup, pass }
-    const round = r.bounded('round', setup.ladder.length - 1)
+    const round = r.bounded('round', roundCount(setup) - 1)
     const oldSize = r.varint()
     const strong = r.bounded('strong bytes', setup.digestLength)
     if (pass !== this.pass) [this.pass, this.matches] = [pass, []]
     const newSize = this.src.length
     const gaps = roundGaps(round, this.matches, newSize, oldSize)
     if (strong !== roundStrong(setup, round, gaps, oldSize)) throw new ProtocolError(this.who, `round ${round} signs ${strong}-byte sums, this sender works out ${roundStrong(setup, round, gaps, oldSize)} (another ladder or bound?)`)
-    const B = setup.ladder[round]!
-    const found = searchGaps(this.src, gaps, B, strong, r.bytes(r.remaining), this.hasher)
+    const B = roundBlock(setup, round)
+    const sums = r.bytes(r.remaining)
+    const edge = isEdgeRound(setup, round)
+    const checks = edge ? edgeChecks(gaps, B) : []
+    if (edge && sums.length !== checks.length * strong) throw new ProtocolError(this.who, `edge round ${round} sent ${sums.length} sum bytes, this sender expects ${checks.length} checks of ${strong}`)
+    const bits = edge ? checkEdges(this.src, checks, B, strong, sums, this.hasher) : new Uint8Array(0)
+    const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, strong, sums, this.hasher)
     const goOn = this.worthAnother(setup, round, found.flat(), oldSize)
     const w = new FrameWriter(256).varint(pass).varint(round).varint(newSize).u8(goOn ? 1 : 0)
     const head = w.length
-    writeRuns(w, found, gaps, B)
+    if (edge) w.bytes(bits)
+    else writeRuns(w, found, gaps, B)
     this.matches = mergeMatches(this.matches, found.flat())
     const frames = messageFrames(TAG_MATCH, w.finish(), head, 'copy')
     if (!goOn) frames.push(...(await this.final(pass)))

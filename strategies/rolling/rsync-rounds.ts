@@ -3,7 +3,7 @@ import type { Half, Strategy } from '../../core/strategy.ts'
 import { missingTools } from '../shared/tool-process.ts'
 import { createStrongHasher } from '../shared/strong-hash.ts'
 import { CODEC_TOOLS, CONTEXT_CODECS } from './context-codec.ts'
-import { parseLadder } from './rounds-ladder.ts'
+import { parseEdges, parseLadder } from './rounds-ladder.ts'
 import { RoundsReceiver } from './rounds-receiver.ts'
 import { RoundsSender } from './rounds-sender.ts'
 
@@ -11,6 +11,7 @@ const NAME = 'rsync-rounds'
 const OPTIONS = defineOptions({
   blockSize: { type: 'size', default: 8192, min: 1, max: 1 << 30, description: 'not used: the ladder sets every round\'s block size (the strategy runs once per workload and seed)' },
   ladder: { type: 'string', default: '8192,2048,512', description: 'block sizes of the rounds, coarse to fine, strictly decreasing, 16 B to 1 MiB, 1 to 6 rungs (units allowed: 8KiB); each finer round signs only the gaps the coarser ones left' },
+  edges: { type: 'string', default: 'auto', description: "block sizes of the edge rounds after the ladder (continuation checks: each gap's first and last block checked at its one position, no weak filter), strictly decreasing, each below the ladder's last rung, 16 B up; auto halves the last rung twice (8192,2048,512 → 256,128); none for no edge rounds" },
   falseMatchBits: { type: 'number', integer: true, min: 8, max: 64, default: 20, description: 'strong sums are sized so that a sync lets a false match through with probability under 2^-falseMatchBits (the digest and the redo pass catch one anyway)' },
   codec: { type: 'enum', choices: CONTEXT_CODECS, default: 'zstd', description: 'codes the literals against the matched context: zstd (--patch-from, --long) or xdelta3 (VCDIFF); plain when not smaller' },
   zstdLevel: { type: 'number', integer: true, min: 1, max: 19, default: 19, description: "zstd's level when codec is zstd" },
@@ -38,7 +39,7 @@ export const rsyncRounds: Strategy<RsyncRoundsOptions, undefined> = {
   external: true,
   unavailable: () => missingTools(NAME, Object.values(CODEC_TOOLS)),
   ignoresBlockSize: () => true,
-  validate: (o) => void parseLadder(NAME, o.ladder),
+  validate: (o) => void parseEdges(NAME, o.edges, parseLadder(NAME, o.ladder)),
 
   async sender(ctx, o): Promise<Half> {
     const setup = await setupOf(o)
@@ -49,7 +50,7 @@ export const rsyncRounds: Strategy<RsyncRoundsOptions, undefined> = {
     const setup = await setupOf(o)
     const missing = missingTools(NAME, [CODEC_TOOLS[o.codec]])
     if (missing) throw new Error(missing)
-    ctx.telemetry.set('effective_block_size', setup.ladder[setup.ladder.length - 1]!)
+    ctx.telemetry.set('effective_block_size', [...setup.ladder, ...setup.edges].at(-1)!)
     return new RoundsReceiver(NAME, ctx, setup, setup.hasher)
   },
 }
@@ -58,6 +59,7 @@ export const rsyncRounds: Strategy<RsyncRoundsOptions, undefined> = {
 async function setupOf(o: RsyncRoundsOptions) {
   checkOptions(NAME, OPTIONS, o)
   const ladder = parseLadder(NAME, o.ladder)
+  const edges = parseEdges(NAME, o.edges, ladder)
   const hasher = await createStrongHasher(HASH)
-  return { ladder, bits: o.falseMatchBits, digestLength: hasher.digestLength, hasher }
+  return { ladder, edges, bits: o.falseMatchBits, digestLength: hasher.digestLength, hasher }
 }

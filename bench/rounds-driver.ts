@@ -1,0 +1,54 @@
+/**
+ * A quick driver for rsync-rounds tuning: runs the two halves in-process on a cached release pair (no
+ * harness, no priming sync) and prints bytes per message and the totals. Not a benchmark of speed.
+ *   npx tsx bench/rounds-driver.ts [package] [from-index] [ladder] [edges] [zstdLevel]
+ *   npx tsx bench/rounds-driver.ts typescript 6 8192,2048,512 256,128,64,32 19
+ */
+import { findSeries } from '../workloads/release-pins.ts'
+import { loadRelease, releaseCacheDir } from '../workloads/release-cache.ts'
+import { RoundsReceiver } from '../strategies/rolling/rounds-receiver.ts'
+import { RoundsSender } from '../strategies/rolling/rounds-sender.ts'
+import { parseEdges, parseLadder } from '../strategies/rolling/rounds-ladder.ts'
+import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
+import { memoryImage } from '../core/storage.ts'
+import type { Frame, Telemetry } from '../core/strategy.ts'
+
+const [pkg = 'typescript', from = '6', ladderText = '8192,2048,512', edgesText = '256,128,64,32', level = '19'] = process.argv.slice(2)
+const series = findSeries(pkg)
+if (!series) throw new Error(`rounds-driver: no pinned series ${pkg}`)
+const dir = releaseCacheDir('')
+const a = series.releases[Number(from)]!
+const b = series.releases[Number(from) + 1]!
+const oldBytes = loadRelease(pkg, a, dir)
+const newBytes = loadRelease(pkg, b, dir)
+const hasher = await createStrongHasher('xxh128')
+const ladder = parseLadder('driver', ladderText)
+const setup = { ladder, edges: parseEdges('driver', edgesText, ladder), bits: 20, digestLength: hasher.digestLength }
+const counters: Record<string, number> = {}
+const telemetry: Telemetry = {
+  add: (n, v) => void (counters[n] = (counters[n] ?? 0) + v),
+  max: (n, v) => void (counters[n] = Math.max(counters[n] ?? 0, v)),
+  set: (n, v) => void (counters[n] = v),
+  chargeChildCpu: () => {},
+}
+const replica = memoryImage(oldBytes).clone()
+const staged = memoryImage(oldBytes).clone()
+const state = undefined as never
+const sender = new RoundsSender('driver', { source: memoryImage(newBytes).clone(), tracker: undefined, state, syncIndex: 1, telemetry }, { setup, codec: 'zstd', level: Number(level) }, hasher)
+const receiver = new RoundsReceiver('driver', { replica, staged, state, syncIndex: 1, telemetry }, setup, hasher)
+console.log(`${pkg} ${a.version} -> ${b.version}: ${oldBytes.length} -> ${newBytes.length} B, ladder ${ladder} edges ${setup.edges}`)
+const sum = (fs: Frame[]) => fs.reduce((n, f) => n + f.bytes.length, 0)
+let up: Frame[] = await receiver.step([])
+let total = { up: 0, down: 0 }
+for (let turn = 0; !(sender.done && receiver.done) && turn < 40; turn++) {
+  total.up += sum(up)
+  if (up.length) console.log(`  up   ${sum(up)} B (${up[0]!.kind})`)
+  const down = await sender.step(up.map((f) => f.bytes))
+  total.down += sum(down)
+  for (const kind of new Set(down.map((f) => f.kind))) console.log(`  down ${sum(down.filter((f) => f.kind === kind))} B (${kind})`)
+  up = await receiver.step(down.map((f) => f.bytes))
+}
+total.up += sum(up)
+const v = staged.read(0, staged.size)
+const exact = v.length === newBytes.length && v.every((x, i) => x === newBytes[i])
+console.log(`total ${total.up + total.down} B (down ${total.down}, up ${total.up}), byte-exact ${exact}, literal_data ${counters.literal_data}, passes ${counters.delta_passes}`)

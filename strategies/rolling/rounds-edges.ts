@@ -1,0 +1,58 @@
+/**
+ * Continuation checks of `rsync-rounds` (Suel, Noel, Trendafilov, ICDE 2004): after the search rounds, an
+ * edge round at block size b checks, for every gap, the old region's first b bytes against the gap's first
+ * b bytes (right after the left neighbour's match) and the region's last b bytes against the gap's last b
+ * (right before the right neighbour's). Each check is at ONE position, so it needs no weak filter and only
+ * the strong bits the bound over the round's check count asks for (rounds-ladder.ts). A matched check
+ * extends its neighbour; edge rounds down a halving ladder (256, 128, 64, 32) find each edge's common run to
+ * the last rung's granularity, a few bytes a check.
+ */
+import type { StrongHasher } from '../shared/strong-hash.ts'
+import type { Gap, Match } from './rounds-gaps.ts'
+
+/** One check: the new bytes at `n` against the old bytes at `o`, a block long. */
+export interface EdgeCheck {
+  n: number
+  o: number
+}
+
+/**
+ * The checks of an edge round at block size `b`, in gap order: the left edge where gap and region both
+ * hold a block, the right edge where both hold two (so the two checks of a gap never overlap).
+ */
+export function edgeChecks(gaps: readonly Gap[], b: number): EdgeCheck[] {
+  const out: EdgeCheck[] = []
+  for (const g of gaps) {
+    const gapLen = g.newEnd - g.newStart
+    const regionLen = g.oldEnd - g.oldStart
+    if (gapLen >= b && regionLen >= b) out.push({ n: g.newStart, o: g.oldStart })
+    if (gapLen >= 2 * b && regionLen >= 2 * b) out.push({ n: g.newEnd - b, o: g.oldEnd - b })
+  }
+  return out
+}
+
+/** The receiver's side: the first `strong` bytes of each check's old block's xxh128, in check order. */
+export function edgeSums(old: Uint8Array, checks: readonly EdgeCheck[], b: number, strong: number, hasher: StrongHasher): Uint8Array {
+  const out = new Uint8Array(checks.length * strong)
+  for (const [i, c] of checks.entries()) out.set(hasher.hash(old.subarray(c.o, c.o + b)).subarray(0, strong), i * strong)
+  return out
+}
+
+/** The sender's side: which checks' new blocks have the receiver's sum, as a bitmap (bit i of byte i>>3). */
+export function checkEdges(src: Uint8Array, checks: readonly EdgeCheck[], b: number, strong: number, sums: Uint8Array, hasher: StrongHasher): Uint8Array {
+  const bits = new Uint8Array(Math.ceil(checks.length / 8))
+  for (const [i, c] of checks.entries()) {
+    const h = hasher.hash(src.subarray(c.n, c.n + b))
+    let same = true
+    for (let k = 0; same && k < strong; k++) same = h[k] === sums[i * strong + k]
+    if (same) bits[i >> 3]! |= 1 << (i & 7)
+  }
+  return bits
+}
+
+/** The matches a bitmap of checks stands for (both sides read them alike). */
+export function edgeMatches(checks: readonly EdgeCheck[], b: number, bits: Uint8Array): Match[] {
+  const out: Match[] = []
+  for (const [i, c] of checks.entries()) if ((bits[i >> 3]! >> (i & 7)) & 1) out.push({ n: c.n, o: c.o, len: b })
+  return out
+}
