@@ -13,7 +13,7 @@ import { parseOverrides, resolveUserRun, type OwnData } from '../harness/request
 import { runMatrix, type Shard } from '../harness/run-matrix.ts'
 import { checkRunId, RUN_ID_RULE } from '../harness/run-id.ts'
 import { loadRerun } from '../harness/rerun.ts'
-import { checkCapacity } from '../harness/capacity.ts'
+import { checkRunnable } from '../harness/preflight.ts'
 import { summaryTable } from '../analysis/summary.ts'
 import { CONTENT_MODELS } from '../workloads/content.ts'
 import { commaList, repeatable, type SetExitCode } from './cli-flags.ts'
@@ -167,7 +167,7 @@ async function run(flags: RunFlags, cmd: Command): Promise<number> {
   checkDestination(flags)
   const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: parseShard(flags.shard) }
   const jobs = parseJobs(flags.jobs)
-  checkCapacity({ size: config.size, storage: config.storage, workDir: flags.workDir, outDir: flags.out ?? 'results', jobs })
+  checkRunnable(config, { workDir: flags.workDir, outDir: flags.out ?? 'results', jobs })
   const notice = floorNotice(config.floor)
   if (notice) process.stderr.write(`note: ${notice}\n`)
   const result = await runMatrix(config, {
