@@ -6,7 +6,7 @@
 import { findStrategy, findWorkload } from '../harness/config.ts'
 import { coerceOption, defaultOptions } from '../core/options.ts'
 import { FAULT_KINDS, FAULTS, type FaultKind } from '../harness/faults.ts'
-import { prepareWorkload } from '../harness/prepare-workload.ts'
+import { prepareWorkloadAsync } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { formatBytes } from '../core/units.ts'
@@ -115,7 +115,7 @@ export async function runFaultBench(p: FaultBenchParams, onCell?: () => void): P
   for (const w of p.workloads) {
     const workload = findWorkload(w)
     for (const seed of p.seeds) {
-      const prepared = prepareWorkload(workload, defaultOptions(workload), { size: p.size, epochs: p.epochs, seed, content: p.content })
+      const prepared = await prepareWorkloadAsync(workload, defaultOptions(workload), { size: p.size, epochs: p.epochs, seed, content: p.content })
       for (const fault of ['none' as const, ...p.faults]) {
         const spec = fault === 'none' ? undefined : { kind: fault, rate: p.rate ?? FAULTS[fault].defaultRate }
         for (const variant of variants) {
