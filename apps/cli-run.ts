@@ -14,7 +14,7 @@ import { runMatrix, type Shard } from '../harness/run-matrix.ts'
 import { parseShard } from '../harness/shard.ts'
 import { checkRunId, RUN_ID_RULE } from '../harness/run-id.ts'
 import { loadRerun } from '../harness/rerun.ts'
-import { checkCapacity } from '../harness/capacity.ts'
+import { checkRunnable } from '../harness/preflight.ts'
 import { CONTENT_MODELS } from '../workloads/content.ts'
 import { commaList, repeatable, type SetExitCode } from './cli-flags.ts'
 import { printReport } from './cli-runs.ts'
@@ -167,7 +167,7 @@ async function run(flags: RunFlags, cmd: Command): Promise<number> {
   const exports = checkExports(flags, 'run')
   const { config, shard } = flags.from !== undefined ? rerunConfig(flags, cmd) : { config: { ...resolveUserRun(requestOf(flags), flags), invocation: invocationOf(cmd) }, shard: shardOf(flags.shard) }
   const jobs = parseJobs(flags.jobs)
-  checkCapacity({ size: config.size, storage: config.storage, workDir: flags.workDir, outDir: flags.out ?? 'results', jobs })
+  checkRunnable(config, { workDir: flags.workDir, outDir: flags.out ?? 'results', jobs })
   const notice = floorNotice(config.floor)
   if (notice) process.stderr.write(`note: ${notice}\n`)
   const progress = flags.progress ? progressReporter(process.stderr) : undefined

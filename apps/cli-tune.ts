@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.ts'
 import { MAX_BLOCK_SIZE } from '../core/strategy.ts'
 import { parseCostModel, parseProfile, PROFILES } from '../core/network-profile.ts'
 import { parseSize } from '../core/units.ts'
-import { resolveRun } from '../harness/config.ts'
+import { preflight } from '../harness/preflight.ts'
 import { configHash } from '../harness/manifest.ts'
 import { parseOverrides, strategiesFor, withOwnData } from '../harness/request.ts'
 import { defaultRunId } from '../harness/run-matrix.ts'
@@ -86,7 +86,8 @@ function tuneRequest(flags: TuneFlags): Omit<TuneRequest, 'onEvaluate'> {
   const shaped = withOwnData({ workloads: flags.workload === undefined ? undefined : [flags.workload], seeds: flags.seeds, overrides: parseOverrides(flags.opt) }, flags, '--workload')
   const workloads = shaped.workloads ?? ['random-overwrite']
   const model = parseCostModel(flags.costModel ?? 'serial')
-  const config = resolveRun({
+  // The same checks as `run`, before anything is written: every option and validate(), and the machine's room.
+  const config = preflight({
     ...shaped,
     strategies: flags.strategies ?? strategiesFor(workloads),
     workloads,
@@ -100,7 +101,9 @@ function tuneRequest(flags: TuneFlags): Omit<TuneRequest, 'onEvaluate'> {
     costModel: model,
     // A file pair has one seed (its bytes do not depend on one), so its units come from repeats.
     repeat: flags.repeat ?? (flags.base === undefined ? 1 : DEFAULT_SEEDS.length),
-  })
+    // Where tune keeps its volumes (apps/tune.ts prepares them in memory), so the capacity check sizes that.
+    storage: 'memory',
+  }, {}, { outDir: flags.out ?? 'results' })
   const range = blockRange(flags)
   const profiles = flags.profiles ?? Object.keys(PROFILES)
   for (const p of profiles) parseProfile(p)

@@ -6,13 +6,14 @@
 import { findStrategy, findWorkload } from '../harness/config.ts'
 import { coerceOption, defaultOptions } from '../core/options.ts'
 import { FAULT_KINDS, FAULTS, type FaultKind } from '../harness/faults.ts'
-import { prepareWorkload } from '../harness/prepare-workload.ts'
+import { prepareWorkloadAsync } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { formatBytes } from '../core/units.ts'
 import { textTable } from '../core/text-table.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { ConfigError } from '../core/errors.ts'
+import { preflight } from '../harness/preflight.ts'
 import type { ContentModel } from '../workloads/content.ts'
 
 /** A strategy with some options set: `journal-replay:byteExact=true` on the command line. */
@@ -95,13 +96,26 @@ export interface FaultBenchLine {
   bytesVerified: number
 }
 
+/**
+ * The checks `run` makes, before any cell: each variant's options and validate(), the workloads against
+ * --size and --epochs, and the memory the volumes need (the bench keeps them in memory). One variant at a
+ * time, since two variants of one strategy (journal-replay, byte-exact or not) are not one run's strategies.
+ */
+export function checkFaultBench(p: FaultBenchParams, variants: readonly StrategyVariant[]): void {
+  for (const v of variants) {
+    const overrides = Object.keys(v.options).length > 0 ? { [v.name]: v.options as Record<string, string | number | boolean> } : {}
+    preflight({ strategies: [v.name], workloads: p.workloads, blockSizes: [p.blockSize], size: p.size, epochs: p.epochs, seeds: p.seeds, content: p.content, storage: 'memory', overrides }, {}, {})
+  }
+}
+
 export async function runFaultBench(p: FaultBenchParams, onCell?: () => void): Promise<FaultBenchLine[]> {
   const variants = p.strategies ?? trackingStrategies()
+  checkFaultBench(p, variants)
   const rows = new Map<string, { plain: ResultRow[]; verified: ResultRow[] }>()
   for (const w of p.workloads) {
     const workload = findWorkload(w)
     for (const seed of p.seeds) {
-      const prepared = prepareWorkload(workload, defaultOptions(workload), { size: p.size, epochs: p.epochs, seed, content: p.content })
+      const prepared = await prepareWorkloadAsync(workload, defaultOptions(workload), { size: p.size, epochs: p.epochs, seed, content: p.content })
       for (const fault of ['none' as const, ...p.faults]) {
         const spec = fault === 'none' ? undefined : { kind: fault, rate: p.rate ?? FAULTS[fault].defaultRate }
         for (const variant of variants) {

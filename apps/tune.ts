@@ -5,7 +5,7 @@ import { claimFolder, folderState, someFiles } from '../harness/run-folder.ts'
 import { findStrategy, findWorkload, type RunConfig } from '../harness/config.ts'
 import { searchBlockSize } from './block-size-search.ts'
 import { parseProfile, syncBreakdown, combineBreakdown, type CostModel, type NetworkProfile, type SyncBreakdown } from '../core/network-profile.ts'
-import { prepareWorkload, type PreparedWorkload } from '../harness/prepare-workload.ts'
+import { prepareWorkloadAsync, type PreparedWorkload } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { channelFor } from '../harness/channel-setup.ts'
@@ -92,7 +92,7 @@ function measurer(req: TuneRequest, allRows: ResultRow[]): Measure {
     for (let repeat = 1; repeat <= config.repeat; repeat++) {
       for (const seed of config.seeds) {
         let p = prepared.get(seed)
-        if (!p) prepared.set(seed, (p = prepareWorkload(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })))
+        if (!p) prepared.set(seed, (p = await prepareWorkloadAsync(workload, w.options, { size: config.size, epochs: config.epochs, seed, content: config.content })))
         for (const bs of todo) {
           const rows = await runCell({ runId: 'tune', strategy: findStrategy(strategyName), options: { ...options, blockSize: bs }, prepared: p, channel, repeat, cold: config.cold })
           cache.get(key(bs))!.push(...rows)

@@ -48,8 +48,8 @@ export interface CapacityRequest {
   storage: 'memory' | 'file'
   /** Where file-backed volumes go (default: the system temporary folder). */
   workDir?: string
-  /** The run folder, which may not exist yet: its nearest existing parent is looked at. */
-  outDir: string
+  /** The run folder, which may not exist yet: its nearest existing parent is looked at; none when nothing is written (the fault bench). */
+  outDir?: string
   /** Cells run at once (--jobs): each holds its own volumes. */
   jobs?: number
 }
@@ -100,10 +100,11 @@ function checkMemoryStorage(req: CapacityRequest, probe: MachineProbe): void {
 /** Throws a ConfigError with the figures and the fix when the run cannot fit; checks only, writes nothing. */
 export function checkCapacity(req: CapacityRequest, probe: MachineProbe = REAL_MACHINE): void {
   // A kernel file system first: its "free space" (0) would give a misleading message.
-  refuseSystemPath('--out', resolve(req.outDir))
+  if (req.outDir !== undefined) refuseSystemPath('--out', resolve(req.outDir))
   if (req.workDir !== undefined) refuseSystemPath('--work-dir', resolve(req.workDir))
   if (req.storage === 'file') checkFileStorage(req, probe)
   else checkMemoryStorage(req, probe)
+  if (req.outDir === undefined) return
   const results = existingParent(req.outDir, probe)
   const free = probe.freeBytes(results)
   if (free < RESULTS_MIN_FREE) {

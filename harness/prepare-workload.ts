@@ -39,11 +39,20 @@ export function replicaQuota(p: PreparedWorkload): number {
   return 2 * p.maxSize + (64 << 20)
 }
 
+/** Bytes of mutations applied between two yields: a few ms of work, so a signal is handled well within 1 s. */
+const YIELD_BYTES = 8 << 20
+
+/** A mutation's size in bytes, to count the work between yields. */
+function mutationBytes(m: Mutation): number {
+  return 'bytes' in m && m.bytes instanceof Uint8Array ? m.bytes.length : 64
+}
+
 /**
- * Materialises a workload: its base image and every epoch's mutations, with the oracle bound of each epoch
- * and, unless `floor` is off (the default here; a run passes its --floor), the local-delta floor of each.
+ * The materialisation as a generator that pauses at its checkpoints (after the base, each epoch's
+ * generation, every YIELD_BYTES of applied writes, each floor), so one body serves the synchronous caller
+ * (which runs straight through) and the asynchronous one (which lets the event loop turn at each pause).
  */
-export function prepareWorkload(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams, floor: FloorLevel = 'off', floorOptions?: FloorOptions): PreparedWorkload {
+function* preparing(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams, floor: FloorLevel, floorOptions?: FloorOptions): Generator<void, PreparedWorkload> {
   const storage = params.storage ?? new MemoryStorage()
   const instance = workload.create({ ...params, storage }, options)
   const scratch = instance.base()
@@ -54,22 +63,60 @@ export function prepareWorkload(workload: AnyWorkload, options: Record<string, u
   const localFloor: (LocalFloor | null)[] = []
   let maxSize = scratch.size
   try {
+    yield
     floors?.next(scratch)
     for (let e = 1; e <= instance.epochs; e++) {
       const muts = instance.epoch(e, scratch)
+      yield
       const o = new EpochOracle(scratch.size)
+      let since = 0
       for (const m of muts) {
         o.apply(m)
         applyMutation(scratch, m, NO_OBSERVER, workload.name)
+        if ((since += mutationBytes(m)) >= YIELD_BYTES) {
+          since = 0
+          yield
+        }
       }
       epochs.push(muts)
       maxSize = Math.max(maxSize, scratch.size)
       oracle.push(traceOf(workload) === 'recorded' ? o.bound() : null)
       if (floors) localFloor.push(floors.next(scratch))
+      yield
     }
+  } catch (err) {
+    // Stopped mid-way (an error, or the async caller's interrupt): the base is no one's to release but ours.
+    base.release()
+    throw err
   } finally {
     floors?.close()
     storage.release(scratch)
   }
   return { workload, options, params, base, storage, epochs, oracle, ...(floors ? { localFloor } : {}), maxSize }
+}
+
+/**
+ * Materialises a workload: its base image and every epoch's mutations, with the oracle bound of each epoch
+ * and, unless `floor` is off (the default here; a run passes its --floor), the local-delta floor of each.
+ */
+export function prepareWorkload(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams, floor: FloorLevel = 'off', floorOptions?: FloorOptions): PreparedWorkload {
+  const steps = preparing(workload, options, params, floor, floorOptions)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * The same, letting the event loop turn at every checkpoint: SIGINT/SIGTERM (apps/interrupt.ts) are only
+ * handled between macrotasks, and generating a large workload used to hold the loop for seconds.
+ */
+export async function prepareWorkloadAsync(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams, floor: FloorLevel = 'off', floorOptions?: FloorOptions): Promise<PreparedWorkload> {
+  const steps = preparing(workload, options, params, floor, floorOptions)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    // setImmediate, not a microtask: signal handles are polled in the loop's I/O phase, before the check phase.
+    await new Promise((r) => setImmediate(r))
+  }
 }

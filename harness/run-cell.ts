@@ -67,6 +67,9 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
   const syncState = spec.cold ? 'cold' : await prime(session, source, replica)
   const rows: ResultRow[] = []
   for (let e = 0; e < prepared.epochs.length; e++) {
+    // A macrotask between syncs, outside the timed sync: an in-memory sync resolves in microtasks only, so
+    // without it a signal (apps/interrupt.ts) would wait for the whole cell.
+    await new Promise((r) => setImmediate(r))
     session.apply(prepared.epochs[e]!, prepared.workload.name)
     const sync = await session.sync()
     rows.push(

@@ -2,7 +2,7 @@ import { basename, join } from 'node:path'
 import { findStrategy, findWorkload, type RunConfig } from './config.ts'
 import { newManifest } from './manifest.ts'
 import type { Manifest } from '../core/run-files.ts'
-import { prepareWorkload, type PreparedWorkload } from './prepare-workload.ts'
+import { prepareWorkload, prepareWorkloadAsync, type PreparedWorkload } from './prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { cellKey, RunDir } from './results-dir.ts'
 import { checkRunId } from './run-id.ts'
@@ -162,7 +162,7 @@ export async function runMatrix(config: RunConfig, opts: MatrixOptions = {}): Pr
 /** Runs the cells still to do: in this process one after another, or in `--jobs` child processes (floors made first, here). */
 async function runPending(config: RunConfig, pending: CellPlan[], opts: MatrixOptions, runId: string, finished: (cell: CellPlan, rows: ResultRow[]) => void): Promise<void> {
   if ((opts.jobs ?? 1) > 1) {
-    makeFloors(config, pending, opts.workDir, opts.onStatus)
+    await makeFloors(config, pending, opts.workDir, opts.onStatus)
     await runInChildren(config, pending, { runId, workDir: opts.workDir, warmup: opts.warmup ?? true, jobs: opts.jobs! }, finished)
     return
   }
@@ -203,12 +203,12 @@ function ownRun(run: RunDir, manifest: Manifest, total: number, onInterrupt: Mat
  * cell is timed: workers then read them from the floor cache instead of running zstd and xdelta3 while
  * another worker's cell is on the clock.
  */
-function makeFloors(config: RunConfig, pending: readonly CellPlan[], workDir: string | undefined, onStatus: MatrixOptions['onStatus']): void {
+async function makeFloors(config: RunConfig, pending: readonly CellPlan[], workDir: string | undefined, onStatus: MatrixOptions['onStatus']): Promise<void> {
   if (config.floor === 'off' || pending.length === 0) return
   const storage: Storage = config.storage === 'file' ? new FileStorage(workDir) : new MemoryStorage()
   const cache = new PreparedCache(config, storage, onStatus)
   try {
-    for (const cell of pending) cache.get(cell.workload, cell.seed)
+    for (const cell of pending) await cache.get(cell.workload, cell.seed)
   } finally {
     cache.clear()
     storage.dispose()
@@ -282,15 +282,16 @@ export class PreparedCache {
     private readonly onStatus?: (s: Status) => void,
   ) {}
 
-  get(workload: { name: string; options: Record<string, unknown> }, seed: string): PreparedWorkload {
+  async get(workload: { name: string; options: Record<string, unknown> }, seed: string): Promise<PreparedWorkload> {
     const key = JSON.stringify([workload.name, workload.options, seed])
     if (this.current?.key !== key) {
       this.clear()
       const c = this.config
-      // Said before the (synchronous) preparation starts: filling a SQLite base or computing floors can take many seconds.
+      // Said before the preparation starts (filling a SQLite base or computing floors can take many seconds); async and
+      // yielding as it goes, so a signal during a long generation ends the run within a second.
       const label = `preparing ${workload.name} · seed ${seed}: base, ${c.epochs} epoch(s)${c.floor === 'off' ? '' : `, local-delta floors (${c.floor})`}`
       this.onStatus?.({ label, done: false })
-      this.current = { key, prepared: prepareWorkload(findWorkload(workload.name), workload.options, { size: c.size, epochs: c.epochs, seed, content: c.content, storage: this.storage }, c.floor) }
+      this.current = { key, prepared: await prepareWorkloadAsync(findWorkload(workload.name), workload.options, { size: c.size, epochs: c.epochs, seed, content: c.content, storage: this.storage }, c.floor) }
       this.onStatus?.({ label, done: true })
     }
     return this.current.prepared
@@ -305,7 +306,7 @@ export class PreparedCache {
 export async function runPlannedCell(cell: CellPlan, cache: PreparedCache, runId: string, channel: ChannelSetup): Promise<ResultRow[]> {
   // A turn of the event loop before each cell: a signal (Ctrl-C) is handled between cells, not after the matrix.
   await new Promise((r) => setImmediate(r))
-  const prepared = cache.get(cell.workload, cell.seed)
+  const prepared = await cache.get(cell.workload, cell.seed)
   return runCell({ runId, strategy: findStrategy(cell.strategy.name), options: cell.strategy.options as StrategyOptions & Record<string, unknown>, prepared, repeat: cell.repeat, channel, fault: cache.config.fault, cold: cache.config.cold })
 }
 

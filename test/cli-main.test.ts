@@ -1,11 +1,11 @@
 /** The CLI in-process: main(argv) shapes the request, checks it and maps errors to exit codes. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cli } from './cli-in-process.ts'
+import { scratchDirs } from './scratch-dirs.ts'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'deltabench-main-'))
+const tmp = scratchDirs('deltabench-main-')
 
 function filePair(): { base: string; target: string } {
   const d = tmp()

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { STRATEGIES } from '../strategies/index.ts'
 import { COLUMN_NAMES } from '../core/result-row.ts'
+import { scratchDirs } from './scratch-dirs.ts'
 
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname
 
@@ -13,7 +13,7 @@ function cli(args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'deltabench-cli-'))
+const tmp = scratchDirs('deltabench-cli-')
 
 describe('cli', () => {
   it('list prints every strategy and workload with options and defaults', () => {

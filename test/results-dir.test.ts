@@ -1,15 +1,17 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveRun } from '../harness/config.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
+import { scratchDirs } from './scratch-dirs.ts'
+
+const tmp = scratchDirs('deltabench-rd-')
 
 const config = resolveRun({ strategies: ['fixed-block-compare', 'changed-block-bitmap'], workloads: ['random-overwrite'], blockSizes: [4096], size: 65536, epochs: 3, seeds: ['1', '2'] })
 
 describe('run directory', () => {
   it('a resumed run drops a cell cut short by a crash and a half-written line, and redoes only that cell', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'deltabench-rd-')), 'run')
+    const dir = join(tmp(), 'run')
     const full = await runMatrix(config, { outDir: dir })
     expect(full.rows).toHaveLength(2 * 2 * 3)
     const lines = readFileSync(join(dir, 'rows.jsonl'), 'utf8').trim().split('\n')
@@ -33,15 +35,15 @@ describe('run directory', () => {
   })
 
   it('refuses to resume a directory made with another config', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'deltabench-rd-')), 'run')
+    const dir = join(tmp(), 'run')
     await runMatrix(config, { outDir: dir })
     appendFileSync(join(dir, 'rows.jsonl'), '')
     await expect(runMatrix({ ...config, epochs: 4 }, { outDir: dir, resume: true })).rejects.toThrow(/different config/)
   })
 
   it('same seed gives the same byte counts on every run', async () => {
-    const a = await runMatrix(config, { outDir: join(mkdtempSync(join(tmpdir(), 'deltabench-rd-')), 'a') })
-    const b = await runMatrix(config, { outDir: join(mkdtempSync(join(tmpdir(), 'deltabench-rd-')), 'b') })
+    const a = await runMatrix(config, { outDir: join(tmp(), 'a') })
+    const b = await runMatrix(config, { outDir: join(tmp(), 'b') })
     const bytes = (rows: typeof a.rows) => rows.map((r) => [r.strategy, r.seed, r.epoch, r.bytes_down, r.bytes_up, r.oracle_bytes])
     expect(bytes(a.rows)).toEqual(bytes(b.rows))
   })

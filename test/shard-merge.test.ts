@@ -1,16 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveRun } from '../harness/config.ts'
 import { mergeRuns } from '../harness/merge.ts'
 import { runMatrix } from '../harness/run-matrix.ts'
 import type { ResultRow } from '../core/result-row.ts'
+import { scratchDirs } from './scratch-dirs.ts'
 
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname
 const config = resolveRun({ strategies: ['fixed-block-compare', 'changed-block-bitmap', 'whole-file'], workloads: ['random-overwrite', 'append'], blockSizes: [1024, 4096], size: 128 << 10, epochs: 2, seeds: ['1', '2'] })
-const tmp = () => mkdtempSync(join(tmpdir(), 'deltabench-shard-'))
+const tmp = scratchDirs('deltabench-shard-')
 /** Rows without timings (which differ run to run) and the run id, in a stable order. */
 const stable = (rows: readonly ResultRow[]) =>
   rows

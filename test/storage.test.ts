@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -9,8 +8,9 @@ import { runMatrix } from '../harness/run-matrix.ts'
 import { StagedVolume } from '../harness/staged-volume.ts'
 import { FileVolume, MemoryVolume } from '../core/volume.ts'
 import { STRATEGIES } from '../strategies/index.ts'
+import { scratchDirs } from './scratch-dirs.ts'
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'deltabench-storage-'))
+const tmp = scratchDirs('deltabench-storage-')
 const BIN = new URL('../bin/deltabench.js', import.meta.url).pathname
 
 describe('file-backed storage', () => {
