@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { columnsMarkdown } from '../core/result-row.ts'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const layoutPage = readFileSync(new URL('../docs/layout.md', import.meta.url), 'utf8')
+/** The README and every page under docs/ (the reference the README links to). */
+const docs = [readme, ...readdirSync(new URL('../docs/', import.meta.url), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => readFileSync(new URL(`../docs/${f}`, import.meta.url), 'utf8'))]
 const contributing = readFileSync(new URL('../CONTRIBUTING.md', import.meta.url), 'utf8')
 const ROOT = new URL('..', import.meta.url)
 const SOURCE_ROOTS = ['core', 'strategies', 'workloads', 'harness', 'analysis', 'apps', 'notebooks', 'bench', 'scripts', 'test', 'bin']
@@ -21,11 +23,10 @@ function codeFolders(dir: string): string[] {
   return here.some((d) => d.isFile() && /\.(ts|js)$/.test(d.name)) ? [dir, ...sub] : sub
 }
 
-describe('README', () => {
-  it('has the current column table (regenerate with: npx deltabench columns)', () => {
-    const m = /<!-- columns:start -->\n([\s\S]*?)\n<!-- columns:end -->/.exec(readme)
-    expect(m, 'README lacks the columns markers').not.toBeNull()
-    expect(m![1]!.trim()).toBe(columnsMarkdown())
+describe('README and docs/', () => {
+  it('is a front page that links to the reference pages', () => {
+    expect(readme.split('\n').length).toBeLessThan(150)
+    for (const page of ['docs/running.md', 'docs/reference/flags.md', 'docs/reference/columns.md', 'docs/layout.md', 'docs/report-light.png']) expect(readme).toContain(`](${page}`)
   })
 
   it('gives the two set-up commands that CI and users run', () => {
@@ -36,14 +37,14 @@ describe('README', () => {
   })
 
   it('names only files and folders that exist (no stale paths after a move)', () => {
-    const paths = [...namedPaths(readme), ...namedPaths(contributing)]
+    const paths = [...docs.flatMap(namedPaths), ...namedPaths(contributing)]
     expect(paths.length).toBeGreaterThan(20)
     const missing = paths.filter((p) => !existsSync(new URL(p, ROOT)))
     expect(missing).toEqual([])
   })
 
-  it('maps every folder that holds code in its Layout section', () => {
-    const layout = /## Layout\n([\s\S]*?)(\n## |$)/.exec(readme)?.[1] ?? ''
+  it('maps every folder that holds code in docs/layout.md', () => {
+    const layout = layoutPage
     expect(layout.length).toBeGreaterThan(200)
     const folders = SOURCE_ROOTS.filter((r) => existsSync(new URL(r, ROOT)) && statSync(new URL(r, ROOT)).isDirectory()).flatMap(codeFolders)
     expect(folders).toContain('strategies/rolling')
