@@ -72,21 +72,28 @@ export function comparisonMarkdown(c: Comparison): string {
   return [`| ${h.map(esc).join(' | ')} |`, `| ${h.map(() => '---').join(' | ')} |`, ...rowsOf(c).map((r) => `| ${r.map(esc).join(' | ')} |`), '', ...comparisonSummary(c).map((l) => `- ${esc(l)}`)].join('\n')
 }
 
-const cellLabel = (x: CellComparison) => `${aToB(x, 'strategy', x.strategy)} · ${x.workload} · ${aToB(x, 'block_size', `${x.blockSize}`)} B`
+const blockText = (b: string) => (/^\d+$/.test(b) ? formatBytes(Number(b)) : b)
+/** The whole cell, never cut: workload first (rows group by it), then strategy and block size, A → B where they differ. */
+const cellLabel = (x: CellComparison) => {
+  const d = x.differs.find((v) => v.column === 'block_size')
+  const block = d ? `${blockText(d.a)} → ${blockText(d.b)}` : blockText(String(x.blockSize))
+  return `${x.workload} · ${aToB(x, 'strategy', x.strategy)} · ${block}`
+}
 
 /** Change per cell, A to B: bytes (exact) as bars, CPU as the ratio of cell figures with its seed min–max, coloured by verdict. */
 export function comparisonChart(c: Comparison): TopLevelSpec {
   const bytes = c.cells.map((x) => ({ cell: cellLabel(x), change: Number.isFinite(x.bytesChange) ? x.bytesChange * 100 : null, verdict: x.bytesVerdict }))
   const cpu = c.cells.map((x) => ({ cell: cellLabel(x), change: (x.cpuRatio - 1) * 100, lo: (x.cpuLo - 1) * 100, hi: (x.cpuHi - 1) * 100, verdict: x.cpu.call }))
   const color = { field: 'verdict', type: 'nominal', scale: { domain: ['better', 'same', 'worse', 'too few samples'], range: ['#1a9850', '#aaaaaa', '#d73027', '#e0c060'] }, title: 'verdict' } as const
-  const y = { field: 'cell', type: 'nominal', title: null, sort: null } as const
+  // labelLimit 0: Vega-Lite cuts axis labels at 180 px by default, which hid the block size of every long cell name.
+  const y = { field: 'cell', type: 'nominal', title: null, sort: null, axis: { labelLimit: 0 } } as const
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Change from A to B per cell', subtitle: [AGGREGATION, comparisonSummary(c)[3]!] },
     hconcat: [
       { title: 'bytes per sync (exact)', width: 260, data: { values: bytes }, mark: { type: 'bar', tooltip: true }, encoding: { y, x: { field: 'change', type: 'quantitative', title: 'change (%)' }, color } },
       {
-        title: 'CPU per sync: B/A, seed min–max',
+        title: 'CPU per sync: B/A (point), its range over seeds (line)',
         width: 260,
         data: { values: cpu },
         encoding: { y },

@@ -133,6 +133,9 @@ describe('compare', () => {
     const spec = JSON.stringify(comparisonChart(c))
     expect(spec).toMatch(/"x2":\{"field":"hi"\}/)
     expect(spec).toContain('vega-lite')
+    // Full row labels, never cut at Vega-Lite's default 180 px: workload · strategy · block size in KiB.
+    expect(spec).toContain('"labelLimit":0')
+    expect(spec).toMatch(/"cell":"[a-z-]+ · changed-block-bitmap · \d+(\.\d+)? (B|KiB)"/)
 
     const b = join(dir, 'b')
     writeRows(b, inject(many.rows, 'changed-block-bitmap', 3, 1000, 4096))
