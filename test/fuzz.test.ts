@@ -11,14 +11,16 @@ const CASES = Number(process.env.DELTABENCH_FUZZ_CASES ?? 600)
 
 describe('fuzz: every decoder rejects malformed frames with a typed error and an untouched replica', () => {
   it.each(STRATEGIES.map((s) => [s.name, s] as const))('%s', async (_n, strategy) => {
-    // A real tool costs a child process per case: fewer cases there (the nightly mode runs them all).
-    const cases = strategy.unavailable ? Math.min(CASES, 40) : CASES
+    // A real tool costs child processes per case (casync: a store, an HTTP fetch, ~4 s a case under load): fewer
+    // cases there, and the real-tool time limit (the nightly mode, npm run fuzz, runs them all).
+    // casync takes ~15 s a mutated case here (its HTTP client retries and waits; issue 17 tracks it): five cases.
+    const cases = strategy.name === 'casync' ? 5 : strategy.unavailable ? Math.min(CASES, 20) : CASES
     const report = await fuzzStrategy(strategy, cases)
     expect(report.findings.slice(0, 5)).toEqual([])
     expect(report.cases).toBeGreaterThan(cases * 0.9)
     // The mutations must actually bite: most cases are rejected, not silently absorbed.
     expect(report.rejected).toBeGreaterThan(report.cases * 0.3)
-  })
+  }, 300_000)
 
   it('a forged target size meets a typed capacity error, not a giant allocation, and the replica is untouched', async () => {
     const { SyncSession } = await import('../harness/sync-session.ts')

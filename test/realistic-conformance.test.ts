@@ -33,6 +33,17 @@ const BLOCK_SIZES = [7, 512, 4096, 65536]
 const SEEDS = ['1', '2']
 const EPOCHS = 3
 
+/**
+ * The block sizes worth a run for a strategy: one when it ignores the block size (the rest repeat it); for a
+ * strategy that runs child processes per sync (real tools, a codec), the smallest and largest real sizes only
+ * (7 B is the edge case of our own block code, which rsync-rolling and the others run here; casync and zsync
+ * lift it into their own ranges anyway). Keeps this file's run time inside CI's budget.
+ */
+function blockSizesFor(strategy: (typeof STRATEGIES)[number]): number[] {
+  if (strategy.ignoresBlockSize?.(defaultOptions(strategy))) return [4096]
+  return strategy.external ? [512, 65536] : BLOCK_SIZES
+}
+
 const prepared = new Map<string, PreparedWorkload>()
 function prepare(c: (typeof CASES)[number], seed: string): PreparedWorkload {
   const key = `${c.label}/${seed}`
@@ -47,10 +58,10 @@ function prepare(c: (typeof CASES)[number], seed: string): PreparedWorkload {
 
 describe.each(STRATEGIES.map((s) => [s.name, s] as const))('realistic workloads: %s', (_name, strategy) => {
   for (const c of CASES) {
-    it(`${c.label}: byte-exact replica for every block size and seed`, async () => {
+    it(`${c.label}: byte-exact replica at every block size it runs and every seed`, async () => {
       for (const seed of SEEDS) {
         const p = prepare(c, seed)
-        for (const blockSize of BLOCK_SIZES) {
+        for (const blockSize of blockSizesFor(strategy)) {
           // Block size 7 over a volume of megabytes is slow for no extra coverage.
           if (blockSize === 7 && p.base.size > 300_000) continue
           const rows = await runCell({ runId: 'test', strategy, options: { ...defaultOptions(strategy), blockSize }, prepared: p })

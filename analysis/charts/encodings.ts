@@ -12,9 +12,13 @@ export function strategyColour(ctx: ChartContext, legendTitle = 'Strategy') {
   return { field: 'strategy', type: 'nominal' as const, scale: strategyScale(ctx.strategies), legend: { title: legendTitle, orient: 'bottom' as const, columns: 3 } }
 }
 
-/** The family's dash per strategy (families.ts), so lines a reader cannot tell apart by colour differ by dash; the colour legend names them. */
-export function strategyDashes(ctx: ChartContext) {
-  return { field: 'strategy', type: 'nominal' as const, scale: { domain: [...ctx.strategies], range: ctx.strategies.map(strategyDash) }, legend: null }
+/**
+ * The family's dash per strategy (families.ts), so lines a reader cannot tell apart by colour differ by dash.
+ * Its legend is the colour's, merged by Vega-Lite into one (same field, same title): a legend: null here
+ * beside the colour's would conflict ("Conflicting legend property disable") and log a warning in the page.
+ */
+export function strategyDashes(ctx: ChartContext, legendTitle = 'Strategy') {
+  return { field: 'strategy', type: 'nominal' as const, scale: { domain: [...ctx.strategies], range: ctx.strategies.map(strategyDash) }, legend: strategyColour(ctx, legendTitle).legend }
 }
 
 /**
