@@ -169,7 +169,9 @@ describe('fault configuration and reporting', () => {
     const args = ['run', '--strategies', 'changed-block-bitmap', '--workloads', 'random-overwrite', '--block-sizes', '4096', '--size', '256KiB', '--epochs', '2', '--seeds', '1', '--fault', 'tracker-reset', '--fault-rate', '1', '--opt', 'changed-block-bitmap.selfVerify=true', '--no-progress', '--out', out]
     const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' })
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/faults\s+self-repaired\s+correct/)
+    // The compact summary's fault columns and their legend (faults injected, syncs repaired).
+    expect(r.stdout).toMatch(/faults\s+repaired\s+ok/)
+    expect(r.stdout).toMatch(/repaired: syncs self-repaired\/detected/)
     expect(r.stdout).toMatch(/changed-block-bitmap .* 2\s+2\/2\s+yes/)
     const rows = readFileSync(join(out, 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ResultRow)
     expect(rows.map((x) => [x.fault, x.fault_rate, x.self_detected, x.self_repaired, x.correct])).toEqual([

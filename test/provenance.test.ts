@@ -105,7 +105,7 @@ describe('the manifest', () => {
     const m = newManifest({ ...config, invocation: { argv: ['run', '--size', '128KiB'], cwd: '/somewhere' } }, 1)
     expect(m.manifestFormat).toBe(MANIFEST_FORMAT)
     for (const s of m.config.strategies) expect(s.options, s.name).not.toHaveProperty('blockSize')
-    expect(m.config.strategies[0]!.options).toEqual({ hash: 'xxh128', strongBytes: 8 })
+    expect(m.config.strategies[0]!.options).toEqual({ hash: 'xxh128', strongBytes: 8, verify: 'none' })
     expect(m.invocation).toEqual({ argv: ['run', '--size', '128KiB'], cwd: '/somewhere' })
     expect('invocation' in m.config).toBe(false)
     expect(m.versions).toBe(versions())
@@ -184,6 +184,6 @@ describe('reading a manifest back (run --from)', () => {
     const rehash = (c: Manifest['config']) => writeManifest({ ...good, config: c, configHash: hashOf(c) })
     const strategies = (options: Record<string, unknown>) => [{ name: 'fixed-block-compare', options }, ...good.config.strategies.slice(1)]
     expect(refusal(rehash({ ...good.config, strategies: strategies({ hash: 'xxh128', strongBytes: 8, colour: 'red' }) }))).toMatch(/this deltabench cannot resolve the recorded config \(.*fixed-block-compare has no option "colour".*\); re-run it with the deltabench that wrote it \(git commit /)
-    expect(refusal(rehash({ ...good.config, strategies: strategies({ hash: 'xxh128' }) }))).toMatch(/resolves the recorded config differently \(strategies\.0\.options\.strongBytes: recorded absent, now 16\), so its cells would not be the recorded ones/)
+    expect(refusal(rehash({ ...good.config, strategies: strategies({ hash: 'xxh128', verify: 'none' }) }))).toMatch(/resolves the recorded config differently \(strategies\.0\.options\.strongBytes: recorded absent, now 16\), so its cells would not be the recorded ones/)
   })
 })
