@@ -4,8 +4,7 @@
  * the replica right after the next sync; a strategy that reads content is not fooled.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { findStrategy, findWorkload, resolveRun } from '../harness/config.ts'
@@ -15,6 +14,10 @@ import { prepareWorkload } from '../harness/prepare-workload.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { runCell } from '../harness/run-cell.ts'
 import { defaultOptions } from '../core/options.ts'
+import { scratchDirs } from './scratch-dirs.ts'
+
+// Removed when this file's tests end.
+const scratchFaults = scratchDirs('deltabench-faults-')
 
 interface FaultRun {
   strategy: string
@@ -164,7 +167,7 @@ describe('fault configuration and reporting', () => {
   })
 
   it('the CLI takes --fault and --fault-rate, writes the fault columns and shows self-repairs in the summary', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'deltabench-faults-')), 'run')
+    const out = join(scratchFaults(), 'run')
     const bin = new URL('../bin/deltabench.js', import.meta.url).pathname
     const args = ['run', '--strategies', 'changed-block-bitmap', '--workloads', 'random-overwrite', '--block-sizes', '4096', '--size', '256KiB', '--epochs', '2', '--seeds', '1', '--fault', 'tracker-reset', '--fault-rate', '1', '--opt', 'changed-block-bitmap.selfVerify=true', '--no-progress', '--out', out]
     const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' })

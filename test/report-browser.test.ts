@@ -3,14 +3,17 @@
  * from file:// with no network request, draw every chart as an SVG with marks, log no error, show a tooltip
  * on hover, and keep hostile names inert. A full-page screenshot is kept in test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeReport, type ReportResult } from '../analysis/report/write-report.ts'
 import { HOSTILE_DIR, HOSTILE_SEED, smallRun, tmp } from './small-run.ts'
+import { scratchDirs } from './scratch-dirs.ts'
+
+// Removed when this file's tests end.
+const scratchProfile = scratchDirs('deltabench-chromium-')
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
@@ -25,7 +28,7 @@ describe.skipIf(!hasChromium)('report in headless chromium', () => {
     await smallRun(dir, { seeds: ['1', HOSTILE_SEED] })
     report = await writeReport(dir, { png: false })
     // A fresh profile per run (playwright passes it as --user-data-dir); no background traffic of any kind.
-    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'deltabench-chromium-')), {
+    browser = await chromium.launchPersistentContext(scratchProfile(), {
       executablePath: CHROMIUM,
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],

@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../core/errors.ts'
 import { resolveRun } from '../harness/config.ts'
 import { checkSomethingRuns, parseOverrides, strategiesFor, withOwnData } from '../harness/request.ts'
 import { STRATEGIES } from '../strategies/index.ts'
+import { scratchDirs } from './scratch-dirs.ts'
+
+// Removed when this file's tests end.
+const scratchRequest = scratchDirs('deltabench-request-')
 
 describe('parseOverrides', () => {
   it('groups name.key=value by strategy or workload, keeping everything after the first = as the value', () => {
@@ -44,7 +47,7 @@ describe('withOwnData', () => {
 })
 
 describe('checkSomethingRuns', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'deltabench-request-'))
+  const dir = scratchRequest()
   const [base, target] = ['old.img', 'new.img'].map((name) => join(dir, name))
   writeFileSync(base!, new Uint8Array(8192))
   writeFileSync(target!, new Uint8Array(8192).fill(1))
