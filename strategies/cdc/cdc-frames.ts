@@ -64,3 +64,6 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   }
   return out
 }
+
+/** A one-byte control frame carrying `tag` (an acknowledgement, a repair request). */
+export const isControl = (f: Uint8Array, tag: number): boolean => f.length === 1 && f[0] === tag

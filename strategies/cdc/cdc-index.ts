@@ -13,7 +13,7 @@ import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import { createStrongHasher, type StrongHasher } from '../shared/strong-hash.ts'
 import { CDC_DIGEST_BYTES, CDC_OPTIONS, cdcParams, hashBytesFor, type CdcOptions, type CdcParams } from './cdc-options.ts'
-import { PieceAssembler, pieceFrames, TAG_ACK, TAG_REPAIR } from './cdc-frames.ts'
+import { isControl, PieceAssembler, pieceFrames, TAG_ACK, TAG_REPAIR } from './cdc-frames.ts'
 import { ChunkDataWriter, readChunkEntries, TAG_DATA } from './chunk-data.ts'
 import { decodeIndex, encodeIndex, type ChunkIndex } from './chunk-index-wire.ts'
 import { decodeRequest, encodeRequest } from './chunk-request.ts'
@@ -30,7 +30,6 @@ const TAG_DATA_END = 0x45 // 'E'
 /** Largest index or request a half accepts (1 GiB): bounds what a forged stream can make it hold. */
 const MAX_PAYLOAD = 1 << 30
 
-const isControl = (f: Uint8Array, tag: number) => f.length === 1 && f[0] === tag
 
 class IndexSender implements Half {
   done = false

@@ -12,7 +12,7 @@ import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import { createStrongHasher, type StrongHasher } from '../shared/strong-hash.ts'
 import { CDC_DIGEST_BYTES, CDC_OPTIONS, cdcParams, hashBytesFor, type CdcOptions, type CdcParams } from './cdc-options.ts'
-import { PieceAssembler, pieceFrames, TAG_ACK } from './cdc-frames.ts'
+import { isControl, PieceAssembler, pieceFrames, TAG_ACK } from './cdc-frames.ts'
 import { decodeIndex, encodeIndex } from './chunk-index-wire.ts'
 import { ChunkOpWriter, readChunkOps, TAG_OPS } from './chunk-ops.ts'
 import { ChunkRebuild } from './chunk-rebuild.ts'
@@ -45,7 +45,7 @@ class ReverseSender implements Half {
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
     for (const f of inbox) {
       if (this.done) throw unknownFrame(NAME, f)
-      if (this.waiting && f.length === 1 && f[0] === TAG_ACK) this.done = true
+      if (this.waiting && isControl(f, TAG_ACK)) this.done = true
       else if (!this.sig.accept(f)) throw unknownFrame(NAME, f)
     }
     if (this.done) return []
