@@ -1,5 +1,4 @@
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -11,8 +10,9 @@ export default defineConfig({
     // Two forks share two cores: a real-tool test that takes 40-56 s alone came within a few seconds of 60 s.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Tests' local floors go to a cache of their own (made on first use), not the user's ~/.cache.
-    env: { DELTABENCH_FLOOR_CACHE: join(tmpdir(), 'deltabench-floor-cache-tests') },
+    // Tests' local floors go to a cache of their own in the checkout's git-ignored .cache/ (made on first use),
+    // not the user's ~/.cache and not the temp dir, which runs and tests leave as they found it.
+    env: { DELTABENCH_FLOOR_CACHE: fileURLToPath(new URL('.cache/local-floor-tests', import.meta.url)) },
     reporters: ['default', './test/closing-line-reporter.ts'],
   },
 })
