@@ -63,7 +63,12 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
       const start = first * blockSize
       chunk = reader.read(start, Math.min(size, last * blockSize) - start)
     }
-    if (chunk && !usable) blockWeakSums(kind, chunk, 0, last - first, blockSize, blockLength(last - 1, size, blockSize), weak, first)
+    if (chunk && !usable) {
+      blockWeakSums(kind, chunk, 0, last - first, blockSize, blockLength(last - 1, size, blockSize), weak, first)
+      // Every block of the chunk in one hasher call (xxh128: in the kernel, a batch at a time).
+      hasher.hashBlocks(chunk, blockSize, full, first * d)
+      continue
+    }
     for (let i = first; i < last; i++) {
       if (usable && !usable.dirty(i)) {
         weak[i] = usable.sums.weak[i]!

@@ -1,6 +1,7 @@
 import type { Frame, FramePhase } from '../../core/strategy.ts'
 import type { ReadonlyVolume } from '../../core/volume.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { BlockHashes } from './block-hashes.ts'
 import { blockCount, blockLength } from './block-stream.ts'
 import { bytesEqual, type StrongHasher } from './strong-hash.ts'
 
@@ -88,6 +89,8 @@ export class HashListReader {
   private have = 0
   private parts: Uint8Array[] = []
   private joined: Uint8Array | undefined
+  /** The source's block digests, a batch at a time (differs is asked block by block, in order). */
+  private mine: BlockHashes | undefined
 
   constructor(
     private readonly who: string,
@@ -148,6 +151,7 @@ export class HashListReader {
   differs(index: number, source: ReadonlyVolume, hasher: StrongHasher): boolean {
     const bs = this.blockSize
     if (index >= blockCount(this.size, bs) || blockLength(index, source.size, bs) !== blockLength(index, this.size, bs)) return true
-    return !bytesEqual(blockHash(source, index, bs, hasher), 0, this.hashes, index * this.hashLength, this.hashLength)
+    if (this.mine?.volume !== source || this.mine.hasher !== hasher) this.mine = new BlockHashes(source, bs, hasher)
+    return !bytesEqual(this.mine.of(index), 0, this.hashes, index * this.hashLength, this.hashLength)
   }
 }
