@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs'
 import wabtInit from 'wabt'
 import { ROLLING_KERNEL_WAT } from '../strategies/rolling/rolling-kernel-wat.ts'
 import { FASTCDC_KERNEL_WAT } from '../strategies/cdc/fastcdc-kernel-wat.ts'
-import { XXH128_KERNEL_WAT } from '../strategies/shared/xxh128-kernel-wat.ts'
+import { XXH128_KERNEL_WAT, XXH128_ON_MEMORY_WAT } from '../strategies/shared/xxh128-kernel-wat.ts'
 
 /** The rolling kernel's binary, compiled from the text and validated. */
 export async function compileRollingKernel(): Promise<Uint8Array> {
@@ -25,6 +25,11 @@ export async function compileFastCdcKernel(): Promise<Uint8Array> {
 /** The XXH3-128 kernel's binary (WASM SIMD). */
 export async function compileXxh128Kernel(): Promise<Uint8Array> {
   return compileWat('xxh128-kernel.wat', XXH128_KERNEL_WAT)
+}
+
+/** The same XXH3-128 functions on an imported memory (the rolling kernel's). */
+export async function compileXxh128OnMemory(): Promise<Uint8Array> {
+  return compileWat('xxh128-on-memory.wat', XXH128_ON_MEMORY_WAT)
 }
 
 async function compileWat(name: string, text: string): Promise<Uint8Array> {
@@ -60,4 +65,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const xxhOut = new URL('../strategies/shared/xxh128-kernel-wasm.ts', import.meta.url)
   writeFileSync(xxhOut, wasmModuleSource(xxh, 'xxh128-kernel-wat.ts', 'XXH128_KERNEL_BASE64'))
   process.stdout.write(`build:wasm: ${xxhOut.pathname} (${xxh.length} bytes)\n`)
+  const onMem = await compileXxh128OnMemory()
+  const onMemOut = new URL('../strategies/shared/xxh128-on-memory-wasm.ts', import.meta.url)
+  writeFileSync(onMemOut, wasmModuleSource(onMem, 'xxh128-kernel-wat.ts', 'XXH128_ON_MEMORY_BASE64'))
+  process.stdout.write(`build:wasm: ${onMemOut.pathname} (${onMem.length} bytes)\n`)
 }

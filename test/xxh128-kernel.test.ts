@@ -10,6 +10,8 @@ import { XXH128_KERNEL_BASE64 } from '../strategies/shared/xxh128-kernel-wasm.ts
 import { Xxh128Kernel } from '../strategies/shared/xxh128-kernel.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
 import { Rng } from '../core/seeded-random.ts'
+import { BlockIndex } from '../strategies/rolling/block-index.ts'
+import { RollingKernel } from '../strategies/rolling/rolling-kernel.ts'
 
 const reference = await createXXHash128()
 function expected(data: Uint8Array): string {
@@ -98,5 +100,17 @@ describe('xxh128 kernel: hashBlocks', () => {
     h.hashBlocks(data, 999, out)
     for (let i = 0; i * 999 < data.length; i++) expect(hex(out.subarray(i * h.digestLength, (i + 1) * h.digestLength))).toBe(hex(h.hash(data.subarray(i * 999, (i + 1) * 999))))
     if (name === 'xxh128') expect(hex(h.hash(data))).toBe(expected(data))
+  })
+})
+
+describe('xxh128 on another kernel\'s memory (the rolling scan hashes its window in place)', () => {
+  it('digests of the rolling kernel\'s chunk equal hash-wasm\'s, at every path and any offset', () => {
+    const data = new Rng('xxh128-rolling').bytes(70_000)
+    const kernel = new RollingKernel(new BlockIndex(new Int32Array(0), 0), data.length, 'rsync', 16384)
+    kernel.data.set(data)
+    for (const [p, len] of [[0, 0], [5, 3], [7, 16], [1, 100], [3, 200], [0, 16384], [13, 16384], [70_000 - 4097, 4097], [1, 65_536]] as const) {
+      expect(hex(kernel.xxh128(p, len)), `[${p}, +${len})`).toBe(expected(data.subarray(p, p + len)))
+    }
+    expect(() => kernel.xxh128(69_000, 2000)).toThrow(/rolling kernel: a strong hash/)
   })
 })

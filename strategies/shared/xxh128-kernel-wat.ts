@@ -46,7 +46,9 @@ const SECRET_HEX =
 const c = (v: bigint) => `(i64.const 0x${v.toString(16)})`
 const get = (name: string) => `(local.get $${name})`
 /** The secret's 8 bytes at `at` (little-endian), as an i64 expression. */
-const sec = (at: number) => `(i64.load offset=${at} (i32.const 0))`
+/** Where the secret starts: a placeholder the module text fills in (0, or an imported global beside another kernel's memory). */
+const S = '__SECRET__'
+const sec = (at: number) => `(i64.load offset=${at} ${S})`
 /** The input's 8 bytes at p + `at`. */
 const in64 = (at: string | number, base = get('p')) => (typeof at === 'number' ? `(i64.load offset=${at} ${base})` : `(i64.load (i32.add ${base} ${at}))`)
 const xorshift = (e: string, s: number) => `(i64.xor ${e} (i64.shr_u ${e} (i64.const ${s})))`
@@ -145,8 +147,8 @@ const LEN_0TO16 = `(func $len0to16 (param $p i32) (param $len i32) (result i64 i
       ;; 1to3: combined = c1 << 16 | c2 << 24 | c3 | len << 8; its byte swap rotated by 13 for the high half
       (local.set $c (i32.or (i32.or (i32.shl (i32.load8_u ${get('p')}) (i32.const 16)) (i32.shl (i32.load8_u (i32.add ${get('p')} (i32.shr_u ${get('len')} (i32.const 1)))) (i32.const 24)))
         (i32.or (i32.load8_u (i32.sub (i32.add ${get('p')} ${get('len')}) (i32.const 1))) (i32.shl ${get('len')} (i32.const 8)))))
-      (local.set $lo (i64.xor (i64.extend_i32_u ${get('c')}) (i64.extend_i32_u (i32.xor (i32.load (i32.const 0)) (i32.load (i32.const 4))))))
-      (local.set $hi (i64.xor (i64.extend_i32_u (i32.rotl ${bswap32(get('c'))} (i32.const 13))) (i64.extend_i32_u (i32.xor (i32.load (i32.const 8)) (i32.load (i32.const 12))))))
+      (local.set $lo (i64.xor (i64.extend_i32_u ${get('c')}) (i64.extend_i32_u (i32.xor (i32.load ${S}) (i32.load offset=4 ${S})))))
+      (local.set $hi (i64.xor (i64.extend_i32_u (i32.rotl ${bswap32(get('c'))} (i32.const 13))) (i64.extend_i32_u (i32.xor (i32.load offset=8 ${S}) (i32.load offset=12 ${S})))))
       ${avalanche64('lo')} ${avalanche64('hi')}
       ${get('lo')} ${get('hi')} (return)))
     (local.set $lo (i64.xor ${sec(64)} ${sec(72)}))
@@ -190,7 +192,7 @@ const LEN_129TO240 = `(func $len129to240 (param $p i32) (param $len i32) (result
       (br_if $done (i32.ge_u ${get('i')} ${get('rounds')}))
       ;; the secret moves on by 32 a round from offset 3: mix32 reads it at a variable address here
       ${mix32(`(i32.add ${get('p')} (i32.shl ${get('i')} (i32.const 5)))`, `(i32.add (i32.add ${get('p')} (i32.shl ${get('i')} (i32.const 5))) (i32.const 16))`, 0)
-        .replaceAll(/\(i64\.load offset=(\d+) \(i32\.const 0\)\)/g, (_m, off: string) => `(i64.load offset=${Number(off) + 3} (i32.shl (i32.sub ${get('i')} (i32.const 4)) (i32.const 5)))`)}
+        .replaceAll(new RegExp(`\\(i64\\.load offset=(\\d+) ${S}\\)`, 'g'), (_m, off: string) => `(i64.load offset=${Number(off) + 3} (i32.add ${S} (i32.shl (i32.sub ${get('i')} (i32.const 4)) (i32.const 5))))`)}
       (local.set $i (i32.add ${get('i')} (i32.const 1)))
       (br $round)))
     ;; the last 32 bytes, the halves swapped, at secret 136 − 17 − 16 (seed 0: −seed is 0 too)
@@ -217,7 +219,7 @@ function stripe(q: string, s: string): string {
 
 /** `count` stripes from $q on, the secret from offset 0 moving 8 bytes a stripe; leaves $q after them. */
 function stripes(count: string): string {
-  return `(local.set $s (i32.const 0))
+  return `(local.set $s ${S})
       (local.set $e (i32.add ${get('q')} (i32.shl ${count} (i32.const 6))))
       (block $end (loop $next
         (br_if $end (i32.ge_u ${get('q')} ${get('e')}))
@@ -228,11 +230,11 @@ function stripes(count: string): string {
 }
 
 /** acc ^= acc >> 47; acc ^= secret[128 …]; acc ×= P32_1. */
-const SCRAMBLE = ACCS.map((a, j) => `(local.set $${a} (i64x2.mul (v128.xor (v128.xor ${get(a)} (i64x2.shr_u ${get(a)} (i32.const 47))) (v128.load offset=${128 + 16 * j} (i32.const 0))) ${get('prime')}))`).join('\n      ')
+const SCRAMBLE = ACCS.map((a, j) => `(local.set $${a} (i64x2.mul (v128.xor (v128.xor ${get(a)} (i64x2.shr_u ${get(a)} (i32.const 47))) (v128.load offset=${128 + 16 * j} ${S})) ${get('prime')}))`).join('\n      ')
 
 /** $r = avalanche(start + Σ fold(acc[2j] ^ secret[at + 16j], acc[2j + 1] ^ secret[at + 16j + 8])). */
 function mergeAccs(at: number, start: string, r: string): string {
-  const parts = ACCS.map((a, j) => `(local.set $k (v128.xor ${get(a)} (v128.load offset=${at + 16 * j} (i32.const 0))))
+  const parts = ACCS.map((a, j) => `(local.set $k (v128.xor ${get(a)} (v128.load offset=${at + 16 * j} ${S})))
       ${fold(`(i64x2.extract_lane 0 ${get('k')})`, `(i64x2.extract_lane 1 ${get('k')})`, 'm')}
       (local.set $${r} (i64.add ${get(r)} ${get('m')}))`)
   return `(local.set $${r} ${start})\n      ${parts.join('\n      ')}\n      ${avalanche3(r)}`
@@ -258,7 +260,7 @@ const LONG = `(func $long (param $p i32) (param $len i32) (result i64 i64) ${MUL
     ${stripes(`(i32.shr_u (i32.and (i32.sub ${get('len')} (i32.const 1)) (i32.const 1023)) (i32.const 6))`)}
     ;; the last stripe: the input's last 64 bytes, the secret at 192 − 64 − 7
     (local.set $q (i32.sub (i32.add ${get('p')} ${get('len')}) (i32.const 64)))
-    (local.set $s (i32.const ${192 - 64 - 7}))
+    (local.set $s (i32.add ${S} (i32.const ${192 - 64 - 7})))
     ${stripe(get('q'), get('s'))}
     (local.set $n (i64.extend_i32_u ${get('len')}))
     ${mergeAccs(11, `(i64.mul ${get('n')} ${c(P64_1)})`, 'r')}
@@ -288,16 +290,25 @@ const HASH_BLOCKS = `(func (export "hashBlocks") (param $p i32) (param $count i3
     (call $hash ${get('p')} ${get('lastLen')} ${get('out')}))`
 
 const secretData = SECRET_HEX.match(/../g)!.map((b) => `\\${b}`).join('')
+const FUNCS = [LEN_0TO16, LEN_17TO128, LEN_129TO240, LONG, STORE, HASH, HASH_BLOCKS].join('\n  ')
 
+/** The module with a memory of its own, the secret at 0. */
 export const XXH128_KERNEL_WAT = `;; generated by strategies/shared/xxh128-kernel-wat.ts: read that file
 (module
   (memory (export "memory") 1)
   (data (i32.const 0) "${secretData}")
-  ${LEN_0TO16}
-  ${LEN_17TO128}
-  ${LEN_129TO240}
-  ${LONG}
-  ${STORE}
-  ${HASH}
-  ${HASH_BLOCKS})
+  ${FUNCS.replaceAll(S, '(i32.const 0)')})
+`
+
+/**
+ * The same functions on another module's memory (imported as env.memory), the secret written at
+ * env.secret (192 bytes the owner keeps free): so the rolling scan hashes its window where its own
+ * kernel read the source, with no copy.
+ */
+export const XXH128_ON_MEMORY_WAT = `;; generated by strategies/shared/xxh128-kernel-wat.ts: read that file
+(module
+  (import "env" "memory" (memory 1))
+  (import "env" "secret" (global $secret i32))
+  (data (global.get $secret) "${secretData}")
+  ${FUNCS.replaceAll(S, '(global.get $secret)')})
 `

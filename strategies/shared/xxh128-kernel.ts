@@ -5,6 +5,7 @@
  */
 import { instantiateKernel } from '../../core/wasm-kernel.ts'
 import { XXH128_KERNEL_BASE64 } from './xxh128-kernel-wasm.ts'
+import { XXH128_ON_MEMORY_BASE64 } from './xxh128-on-memory-wasm.ts'
 import { XXH_FREE } from './xxh128-kernel-wat.ts'
 
 interface KernelExports {
@@ -93,5 +94,44 @@ export class Xxh128Kernel {
       this.ex.hashBlocks(p, n, blockSize, to - from - (n - 1) * blockSize, OUT)
       out.set(this.mem.subarray(OUT, OUT + n * XXH128_BYTES), outAt + first * XXH128_BYTES)
     }
+  }
+}
+
+/** Bytes another kernel keeps free for Xxh128OnMemory: the 192-byte secret and a digest, a stripe-aligned 256. */
+export const XXH128_RESERVED = 256
+
+/** The parts of the WebAssembly API used here (as core/wasm-kernel.ts: @types/node 20 declares few of them). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: unknown }
+  Global: new (descriptor: { value: 'i32'; mutable: boolean }, value: number) => object
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+let onMemoryModule: object | undefined
+
+/**
+ * XXH3-128 over another module's memory (the rolling kernel's, where the scan reads the source): the
+ * digest of bytes that module already holds, with no copy. The owner keeps [reservedAt, reservedAt +
+ * XXH128_RESERVED) free and in bounds before this is made (the secret is written there now).
+ */
+export class Xxh128OnMemory {
+  private readonly ex: Pick<KernelExports, 'hash128' | 'hashBlocks'>
+  private readonly out: number
+
+  constructor(
+    private readonly memory: { buffer: ArrayBuffer },
+    reservedAt: number,
+  ) {
+    if (reservedAt % 64 !== 0 || reservedAt + XXH128_RESERVED > memory.buffer.byteLength) throw new RangeError(`xxh128 kernel: the reserved area at ${reservedAt} must be 64-byte aligned and inside the ${memory.buffer.byteLength}-byte memory`)
+    onMemoryModule ??= new wasm.Module(Buffer.from(XXH128_ON_MEMORY_BASE64, 'base64'))
+    const secret = new wasm.Global({ value: 'i32', mutable: false }, reservedAt)
+    this.ex = new wasm.Instance(onMemoryModule, { env: { memory, secret } }).exports as KernelExports
+    this.out = reservedAt + 192
+  }
+
+  /** The digest of the memory's bytes [p, p + len) (a new 16-byte array). */
+  hash(p: number, len: number): Uint8Array {
+    this.ex.hash128(p, len, this.out)
+    return new Uint8Array(this.memory.buffer, this.out, XXH128_BYTES).slice()
   }
 }
