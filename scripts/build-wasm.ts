@@ -11,6 +11,7 @@ import wabtInit from 'wabt'
 import { ROLLING_KERNEL_WAT } from '../strategies/rolling/rolling-kernel-wat.ts'
 import { FASTCDC_KERNEL_WAT } from '../strategies/cdc/fastcdc-kernel-wat.ts'
 import { XXH128_KERNEL_WAT, XXH128_ON_MEMORY_WAT } from '../strategies/shared/xxh128-kernel-wat.ts'
+import { BLOCK_SUMS_KERNEL_WAT } from '../strategies/rolling/block-sums-kernel-wat.ts'
 
 /** The rolling kernel's binary, compiled from the text and validated. */
 export async function compileRollingKernel(): Promise<Uint8Array> {
@@ -30,6 +31,11 @@ export async function compileXxh128Kernel(): Promise<Uint8Array> {
 /** The same XXH3-128 functions on an imported memory (the rolling kernel's). */
 export async function compileXxh128OnMemory(): Promise<Uint8Array> {
   return compileWat('xxh128-on-memory.wat', XXH128_ON_MEMORY_WAT)
+}
+
+/** The signature's block weak sums (WASM SIMD). */
+export async function compileBlockSumsKernel(): Promise<Uint8Array> {
+  return compileWat('block-sums-kernel.wat', BLOCK_SUMS_KERNEL_WAT)
 }
 
 async function compileWat(name: string, text: string): Promise<Uint8Array> {
@@ -69,4 +75,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const onMemOut = new URL('../strategies/shared/xxh128-on-memory-wasm.ts', import.meta.url)
   writeFileSync(onMemOut, wasmModuleSource(onMem, 'xxh128-kernel-wat.ts', 'XXH128_ON_MEMORY_BASE64'))
   process.stdout.write(`build:wasm: ${onMemOut.pathname} (${onMem.length} bytes)\n`)
+  const sums = await compileBlockSumsKernel()
+  const sumsOut = new URL('../strategies/rolling/block-sums-kernel-wasm.ts', import.meta.url)
+  writeFileSync(sumsOut, wasmModuleSource(sums, 'block-sums-kernel-wat.ts', 'BLOCK_SUMS_KERNEL_BASE64'))
+  process.stdout.write(`build:wasm: ${sumsOut.pathname} (${sums.length} bytes)\n`)
 }
