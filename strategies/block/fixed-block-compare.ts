@@ -56,8 +56,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
     const hasher = await strongHasherFor(NAME, o)
     const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged)
     const rep = ctx.replica
-    const digests = new BlockHashes(rep, o.blockSize, hasher)
-    const mine = new HashListWriter(SIGNATURE, rep.size, o.blockSize, o.strongBytes, (i) => digests.of(i))
+    const mine = new HashListWriter(SIGNATURE, rep.size, o.blockSize, o.strongBytes, new BlockHashes(rep, o.blockSize, hasher))
     const half: Half = {
       get done() {
         return rx.done

@@ -42,7 +42,8 @@ export class HashListWriter {
     private readonly size: number,
     private readonly blockSize: number,
     private readonly hashLength: number,
-    private readonly hashOf: (index: number) => Uint8Array,
+    /** Block i's hash, or the source's block digests (copied out a frame at a time, no view per block). */
+    private readonly hashOf: ((index: number) => Uint8Array) | BlockHashes,
   ) {
     this.count = blockCount(size, blockSize)
   }
@@ -70,7 +71,14 @@ export class HashListWriter {
     const w = new FrameWriter(24 + count * len).u8(this.format.tag).varint(this.size).varint(this.blockSize)
     if (this.format.namesHashLength) w.varint(len)
     w.varint(first).varint(count)
-    for (let i = first; i < first + count; i++) w.bytes(this.hashOf(i).subarray(0, len))
+    const src = this.hashOf
+    if (src instanceof BlockHashes) {
+      const body = new Uint8Array(count * len)
+      src.copyTruncated(first, count, len, body, 0)
+      w.bytes(body)
+    } else {
+      for (let i = first; i < first + count; i++) w.bytes(src(i).subarray(0, len))
+    }
     this.started = true
     this.next = first + count
     return w.finish()
@@ -152,6 +160,7 @@ export class HashListReader {
     const bs = this.blockSize
     if (index >= blockCount(this.size, bs) || blockLength(index, source.size, bs) !== blockLength(index, this.size, bs)) return true
     if (this.mine?.volume !== source || this.mine.hasher !== hasher) this.mine = new BlockHashes(source, bs, hasher)
-    return !bytesEqual(this.mine.of(index), 0, this.hashes, index * this.hashLength, this.hashLength)
+    const at = this.mine.locate(index)
+    return !bytesEqual(this.mine.buffer, at, this.hashes, index * this.hashLength, this.hashLength)
   }
 }
