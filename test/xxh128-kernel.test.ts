@@ -12,6 +12,8 @@ import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
 import { Rng } from '../core/seeded-random.ts'
 import { BlockIndex } from '../strategies/rolling/block-index.ts'
 import { RollingKernel } from '../strategies/rolling/rolling-kernel.ts'
+import { BlockHashes } from '../strategies/shared/block-hashes.ts'
+import { MemoryVolume } from '../core/volume.ts'
 
 const reference = await createXXHash128()
 function expected(data: Uint8Array): string {
@@ -112,5 +114,29 @@ describe('xxh128 on another kernel\'s memory (the rolling scan hashes its window
       expect(hex(kernel.xxh128(p, len)), `[${p}, +${len})`).toBe(expected(data.subarray(p, p + len)))
     }
     expect(() => kernel.xxh128(69_000, 2000)).toThrow(/rolling kernel: a strong hash/)
+  })
+})
+
+describe('BlockHashes: block digests a batch at a time', () => {
+  it('of, copyTruncated (whole and cut digests) and all agree with a digest per block, across batches', async () => {
+    const h = await createStrongHasher('xxh128')
+    const data = new Rng('block-hashes').bytes((3 << 19) + 300) // three 512 KiB batches at 512 B, and a short last block
+    const volume = new MemoryVolume(data)
+    const count = Math.ceil(data.length / 512)
+    const want = (i: number) => hex(h.hash(data.subarray(i * 512, (i + 1) * 512)))
+    const all = new BlockHashes(volume, 512, h).all()
+    const whole = new Uint8Array(count * 16)
+    const cut = new Uint8Array(count * 8)
+    const hashes = new BlockHashes(volume, 512, h)
+    hashes.copyTruncated(0, count, 16, whole, 0)
+    hashes.copyTruncated(0, count, 8, cut, 0)
+    const wrong: number[] = []
+    for (let i = 0; i < count; i++) {
+      const w = want(i)
+      if (hex(all.subarray(i * 16, (i + 1) * 16)) !== w || hex(whole.subarray(i * 16, (i + 1) * 16)) !== w || hex(cut.subarray(i * 8, (i + 1) * 8)) !== w.slice(0, 16)) wrong.push(i)
+    }
+    // Out of order too: back to an earlier batch.
+    for (const i of [count - 1, 0, 1500, 2]) if (hex(hashes.of(i)) !== want(i)) wrong.push(-i)
+    expect(wrong).toEqual([])
   })
 })
