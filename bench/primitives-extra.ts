@@ -2,6 +2,7 @@ import type { Primitive } from './primitive.ts'
 import { BlockIndex } from '../strategies/rolling/block-index.ts'
 import { blockWeakSums, rabinKarpPow, WEAK_SUMS } from '../strategies/rolling/rolling-checksum.ts'
 import { RollingKernel } from '../strategies/rolling/rolling-kernel.ts'
+import { BlockSumsKernel } from '../strategies/rolling/block-sums-kernel.ts'
 import { rollRabinKarp, rollS1S2Pow2 } from './rolling-js-baseline.ts'
 import { Rng } from '../core/seeded-random.ts'
 
@@ -55,6 +56,12 @@ export async function extraPrimitives(): Promise<Primitive[]> {
   const count = BUFFER / WINDOW
   for (const kind of WEAK_SUMS) {
     out.push({ group: 'block-weak-sums', variant: kind, blockSize: WINDOW, bytesPerOp: BUFFER, fn: () => blockWeakSums(kind, data, 0, count, WINDOW, WINDOW, new Int32Array(count), 0) })
+  }
+  // The signature's WASM SIMD sums over the same bytes, already in the kernel's memory as the signature reads them.
+  const sumsKernel = new BlockSumsKernel(BUFFER)
+  sumsKernel.area(BUFFER).set(data)
+  for (const kind of ['rsync', 'rollsum'] as const) {
+    out.push({ group: 'block-weak-sums', variant: `${kind}, WASM kernel`, blockSize: WINDOW, bytesPerOp: BUFFER, fn: () => sumsKernel.sums(kind, count, WINDOW, WINDOW, new Int32Array(count), 0) })
   }
   // 16,384 blocks' sums in the index; a million lookups of random sums (most miss, as on a changed volume).
   const weak = new Int32Array(16_384)

@@ -19,6 +19,7 @@ import { Rng } from '../core/seeded-random.ts'
 import { textTable } from '../core/text-table.ts'
 import { extraPrimitives } from './primitives-extra.ts'
 import { cdcPrimitives } from './primitives-cdc.ts'
+import { xxh128Primitives, xxh128Table } from './primitives-xxh128.ts'
 import type { Primitive } from './primitive.ts'
 
 
@@ -76,6 +77,7 @@ async function primitives(): Promise<Primitive[]> {
   })
   out.push(...(await extraPrimitives()))
   out.push(...cdcPrimitives())
+  out.push(...(await xxh128Primitives()))
   return out
 }
 
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...environment(), kind: 'primitives', started: new Date().toISOString(), columns: COLUMNS }, null, 2) + '\n')
   const table = [['primitive', 'block', 'MB/s (median)', '±rme'], ...rows.map((r) => [`${r.group} ${r.variant}`, String(r.block_size), r.mb_per_s.toFixed(1), `${r.rme_pct.toFixed(1)}%`])]
   process.stdout.write(textTable(table, { columns: [{}, { align: 'right', minWidth: 8 }, { align: 'right' }] }).join('\n') + '\n')
+  const xxh = xxh128Table(rows)
+  if (xxh) process.stdout.write(`\nxxh128: block hashing in the strategies against raw (the faster of hash-wasm and the kernel over one 4 MiB buffer)\n${textTable(xxh, { columns: xxh[0]!.map((_, i) => ({ align: i === 0 ? 'left' : 'right' })) }).join('\n')}\n`)
   process.stdout.write(`\nrows: ${dir}/ (rows.jsonl, rows.csv, manifest.json)\n`)
 }
 

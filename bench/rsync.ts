@@ -98,8 +98,14 @@ async function main(): Promise<void> {
     }
   }
   for (const c of cases) {
-    results[c]!.rsync = runCase('rsync', inputs.base, inputs.targets[c])
-    process.stderr.write(`rsync ${c}: literal ${results[c]!.rsync!.telemetry.literal_data}\n`)
+    // rsync only supplies the literal-data column: a run of it that fails (seen: a stall under load on
+    // `unrelated`) leaves that column empty rather than losing every measurement above.
+    try {
+      results[c]!.rsync = runCase('rsync', inputs.base, inputs.targets[c])
+      process.stderr.write(`rsync ${c}: literal ${results[c]!.rsync!.telemetry.literal_data}\n`)
+    } catch (e) {
+      process.stderr.write(`rsync ${c}: no literal figure (${(e as Error).message})\n`)
+    }
   }
 
   const med = (xs: CaseResult[], f: (r: CaseResult) => number) => median(xs.map(f))
@@ -111,7 +117,8 @@ async function main(): Promise<void> {
     const mine = rolling[0]!
     const theirs = rdiff[0]!
     // Delta = what the sender sent: our DELTA/END frames, rdiff's delta file (frames of it).
-    sizeRows.push([c, String(mine.bytesDown), String(theirs.bytesDown), pct(mine.bytesDown, theirs.bytesDown), String(mine.telemetry.literal_data), String(rsync!.telemetry.literal_data), pct(mine.telemetry.literal_data!, rsync!.telemetry.literal_data!), String(mine.bytesUp), String(theirs.bytesUp)])
+    const rsyncLiteral = rsync?.telemetry.literal_data
+    sizeRows.push([c, String(mine.bytesDown), String(theirs.bytesDown), pct(mine.bytesDown, theirs.bytesDown), String(mine.telemetry.literal_data), rsyncLiteral === undefined ? '-' : String(rsyncLiteral), rsyncLiteral === undefined ? '-' : pct(mine.telemetry.literal_data!, rsyncLiteral), String(mine.bytesUp), String(theirs.bytesUp)])
     const sig = [med(rolling, (r) => r.signatureMs), med(rdiff, (r) => r.signatureToolMs)]
     const delta = [med(rolling, (r) => r.deltaMs), med(rdiff, (r) => r.deltaToolMs)]
     const patch = [med(rolling, (r) => r.patchMs), med(rdiff, (r) => r.patchToolMs)]

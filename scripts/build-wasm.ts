@@ -1,14 +1,17 @@
 /**
  * `npm run build:wasm`: compiles the WebAssembly text the project writes (the sender's rolling loop,
- * strategies/rolling/rolling-kernel-wat.ts, and the FastCDC 2020 loop, strategies/cdc/fastcdc-kernel-wat.ts)
+ * strategies/rolling/rolling-kernel-wat.ts, the FastCDC 2020 loop, strategies/cdc/fastcdc-kernel-wat.ts, and
+ * XXH3-128 for block hashing in place, strategies/shared/xxh128-kernel-wat.ts)
  * with wabt and writes each binary as base64 into its -wasm.ts module, so it loads the same under tsx,
  * from dist/ and in worker threads with no file lookup. test/rolling-kernel.test.ts and
- * test/fastcdc.test.ts fail when a committed binary is not its text compiled; run this after editing one.
+ * test/fastcdc.test.ts (and test/xxh128-kernel.test.ts) fail when a committed binary is not its text compiled; run this after editing one.
  */
 import { writeFileSync } from 'node:fs'
 import wabtInit from 'wabt'
 import { ROLLING_KERNEL_WAT } from '../strategies/rolling/rolling-kernel-wat.ts'
 import { FASTCDC_KERNEL_WAT } from '../strategies/cdc/fastcdc-kernel-wat.ts'
+import { XXH128_KERNEL_WAT, XXH128_ON_MEMORY_WAT } from '../strategies/shared/xxh128-kernel-wat.ts'
+import { BLOCK_SUMS_KERNEL_WAT } from '../strategies/rolling/block-sums-kernel-wat.ts'
 
 /** The rolling kernel's binary, compiled from the text and validated. */
 export async function compileRollingKernel(): Promise<Uint8Array> {
@@ -18,6 +21,21 @@ export async function compileRollingKernel(): Promise<Uint8Array> {
 /** The FastCDC 2020 kernel's binary. */
 export async function compileFastCdcKernel(): Promise<Uint8Array> {
   return compileWat('fastcdc-kernel.wat', FASTCDC_KERNEL_WAT)
+}
+
+/** The XXH3-128 kernel's binary (WASM SIMD). */
+export async function compileXxh128Kernel(): Promise<Uint8Array> {
+  return compileWat('xxh128-kernel.wat', XXH128_KERNEL_WAT)
+}
+
+/** The same XXH3-128 functions on an imported memory (the rolling kernel's). */
+export async function compileXxh128OnMemory(): Promise<Uint8Array> {
+  return compileWat('xxh128-on-memory.wat', XXH128_ON_MEMORY_WAT)
+}
+
+/** The signature's block weak sums (WASM SIMD). */
+export async function compileBlockSumsKernel(): Promise<Uint8Array> {
+  return compileWat('block-sums-kernel.wat', BLOCK_SUMS_KERNEL_WAT)
 }
 
 async function compileWat(name: string, text: string): Promise<Uint8Array> {
@@ -49,4 +67,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cdcOut = new URL('../strategies/cdc/fastcdc-kernel-wasm.ts', import.meta.url)
   writeFileSync(cdcOut, wasmModuleSource(cdc, 'fastcdc-kernel-wat.ts', 'FASTCDC_KERNEL_BASE64'))
   process.stdout.write(`build:wasm: ${cdcOut.pathname} (${cdc.length} bytes)\n`)
+  const xxh = await compileXxh128Kernel()
+  const xxhOut = new URL('../strategies/shared/xxh128-kernel-wasm.ts', import.meta.url)
+  writeFileSync(xxhOut, wasmModuleSource(xxh, 'xxh128-kernel-wat.ts', 'XXH128_KERNEL_BASE64'))
+  process.stdout.write(`build:wasm: ${xxhOut.pathname} (${xxh.length} bytes)\n`)
+  const onMem = await compileXxh128OnMemory()
+  const onMemOut = new URL('../strategies/shared/xxh128-on-memory-wasm.ts', import.meta.url)
+  writeFileSync(onMemOut, wasmModuleSource(onMem, 'xxh128-kernel-wat.ts', 'XXH128_ON_MEMORY_BASE64'))
+  process.stdout.write(`build:wasm: ${onMemOut.pathname} (${onMem.length} bytes)\n`)
+  const sums = await compileBlockSumsKernel()
+  const sumsOut = new URL('../strategies/rolling/block-sums-kernel-wasm.ts', import.meta.url)
+  writeFileSync(sumsOut, wasmModuleSource(sums, 'block-sums-kernel-wat.ts', 'BLOCK_SUMS_KERNEL_BASE64'))
+  process.stdout.write(`build:wasm: ${sumsOut.pathname} (${sums.length} bytes)\n`)
 }

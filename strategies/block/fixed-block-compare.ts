@@ -3,7 +3,8 @@ import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
-import { blockHash, HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
+import { BlockHashes } from '../shared/block-hashes.ts'
+import { HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
 import { checkStrongBytes, MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
 
 const OPTIONS = defineOptions({
@@ -55,7 +56,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
     const hasher = await strongHasherFor(NAME, o)
     const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged)
     const rep = ctx.replica
-    const mine = new HashListWriter(SIGNATURE, rep.size, o.blockSize, o.strongBytes, (i) => blockHash(rep, i, o.blockSize, hasher))
+    const mine = new HashListWriter(SIGNATURE, rep.size, o.blockSize, o.strongBytes, new BlockHashes(rep, o.blockSize, hasher))
     const half: Half = {
       get done() {
         return rx.done

@@ -6,6 +6,7 @@
 import type { BlockIndex } from './block-index.ts'
 import { ROLLING_KERNEL_BASE64 } from './rolling-kernel-wasm.ts'
 import { instantiateKernel, type WasmGlobal } from '../../core/wasm-kernel.ts'
+import { XXH128_RESERVED, Xxh128OnMemory } from '../shared/xxh128-kernel.ts'
 import { KERNEL_DATA, KERNEL_STATE } from './rolling-kernel-wat.ts'
 import { charOffset, rabinKarpPow, RK_ADJ, type WeakSumName } from './rolling-checksum.ts'
 
@@ -33,6 +34,8 @@ export class RollingKernel {
   private readonly mk: number
   private readonly mkAdj: number
   private readonly off: number
+  /** xxh128 over this module's memory: a window's strong digest where the chunk already is. */
+  private readonly xxh: Xxh128OnMemory
 
   /**
    * @param index the sender's block index: its prefilter and table are copied into the module
@@ -50,7 +53,9 @@ export class RollingKernel {
     const slots = index.keys.length
     const table = (KERNEL_DATA + capacity + 7) & ~7
     const mem = this.ex.memory
-    const need = table + slots * 8
+    // After the table, room for the xxh128 kernel's secret and digest (stripe-aligned).
+    const xxhAt = (table + slots * 8 + 63) & ~63
+    const need = xxhAt + XXH128_RESERVED
     if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536))
     // Views are made after the last grow: growing detaches the buffer earlier views were made on.
     new Int32Array(mem.buffer, 0, index.bitmap.length).set(index.bitmap)
@@ -63,6 +68,7 @@ export class RollingKernel {
     this.ex.table.value = table
     this.ex.tableShift.value = index.tableShift
     this.ex.tableMask.value = index.tableMask
+    this.xxh = new Xxh128OnMemory(mem, xxhAt)
     this.data = new Uint8Array(mem.buffer, KERNEL_DATA, capacity)
     this.state = new Int32Array(mem.buffer, KERNEL_STATE, 4)
     this.off = charOffset(kind)
@@ -80,6 +86,12 @@ export class RollingKernel {
   /** After a roll: the first block whose weak sum the window has, or -1 when it stopped at `last`. */
   get head(): number {
     return this.state[2] === 1 ? this.state[3]! : -1
+  }
+
+  /** The xxh128 digest of the chunk's bytes [p, p + len), hashed in place (a new 16-byte array). */
+  xxh128(p: number, len: number): Uint8Array {
+    if (p < 0 || p + len > this.data.length) throw new Error(`rolling kernel: a strong hash of [${p}, ${p + len}) runs past the ${this.data.length}-byte chunk`)
+    return this.xxh.hash(KERNEL_DATA + p, len)
   }
 
   /** Computes the sum of the window at chunk offset p afresh. */

@@ -107,6 +107,12 @@ export class RollingScanner {
     this.litStart = upTo
   }
 
+  /** The strong digest of source bytes [at, at + len): xxh128 in place in the kernel's chunk (no copy), other hashes by the hasher. */
+  private strong(at: number, len: number): Uint8Array {
+    const w = this.window(at, len)
+    return this.hasher.name === 'xxh128' ? this.kernel.xxh128(at - this.chunkStart, len) : this.hasher.hash(w)
+  }
+
   private strongMatches(full: Uint8Array, block: number): boolean {
     const n = this.sig.strongBytes
     const strong = this.sig.strong
@@ -137,7 +143,7 @@ export class RollingScanner {
     let checked = 0
     while (block >= 0 && checked < this.maxCandidates) {
       checked++
-      full ??= this.hasher.hash(this.window(this.pos, this.B))
+      full ??= this.strong(this.pos, this.B)
       if (this.strongMatches(full, block)) {
         if (checked > this.counters.maxChain) this.counters.maxChain = checked
         this.matched(block, this.B, full)
@@ -170,7 +176,7 @@ export class RollingScanner {
         // A fresh window: first the block after the last match (one strong hash, no weak sum).
         let full: Uint8Array | undefined
         if (this.want >= 0 && this.want < this.fullCount) {
-          full = this.hasher.hash(this.window(this.pos, B))
+          full = this.strong(this.pos, B)
           if (this.strongMatches(full, this.want)) {
             this.matched(this.want, B, full)
             continue
@@ -219,7 +225,7 @@ export class RollingScanner {
         ok = true
       }
       if (ok) {
-        const full = this.hasher.hash(w)
+        const full = this.strong(tailAt, this.lastLen)
         if (this.strongMatches(full, block)) {
           this.pos = tailAt
           this.matched(block, this.lastLen, full)

@@ -7,6 +7,7 @@ import type { ReadonlyVolume } from '../../core/volume.ts'
 import { MAX_BLOCK_SIZE, type Frame, type StateStore } from '../../core/strategy.ts'
 import { blockCount, blockLength } from '../shared/block-stream.ts'
 import { HASHES_PER_FRAME } from '../shared/hash-list.ts'
+import { BlockSumsKernel } from './block-sums-kernel.ts'
 import { ChunkReader } from './chunk-reader.ts'
 import { blockWeakSums, WEAK_SUMS, type WeakSumName } from './rolling-checksum.ts'
 import { STRONG_HASHES, type StrongHasher, type StrongHashName } from '../shared/strong-hash.ts'
@@ -54,16 +55,27 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
   let fromCache = 0
   const perChunk = Math.max(1, Math.floor(READ_CHUNK / blockSize))
   const reader = new ChunkReader(replica)
+  let kernel: BlockSumsKernel | undefined
   for (let first = 0; first < count; first += perChunk) {
     const last = Math.min(count, first + perChunk)
     let needed = false
     for (let i = first; i < last && !needed; i++) needed = !usable || usable.dirty(i)
     let chunk: Uint8Array | undefined
-    if (needed) {
-      const start = first * blockSize
-      chunk = reader.read(start, Math.min(size, last * blockSize) - start)
+    const start = first * blockSize
+    const chunkLen = Math.min(size, last * blockSize) - start
+    if (!usable) {
+      // No cache: the chunk goes from the volume straight into the sums kernel, is summed there, and
+      // the same bytes are hashed, every block of the chunk in one hasher call.
+      kernel ??= kind === 'rabin-karp' ? undefined : new BlockSumsKernel(Math.min(size, perChunk * blockSize))
+      chunk = kernel ? kernel.area(chunkLen) : reader.read(start, chunkLen)
+      if (kernel) reader.readInto(start, chunkLen, chunk)
+      const lastLen = blockLength(last - 1, size, blockSize)
+      if (kernel && kind !== 'rabin-karp') kernel.sums(kind, last - first, blockSize, lastLen, weak, first)
+      else blockWeakSums(kind, chunk, 0, last - first, blockSize, lastLen, weak, first)
+      hasher.hashBlocks(chunk, blockSize, full, first * d)
+      continue
     }
-    if (chunk && !usable) blockWeakSums(kind, chunk, 0, last - first, blockSize, blockLength(last - 1, size, blockSize), weak, first)
+    if (needed) chunk = reader.read(start, chunkLen)
     for (let i = first; i < last; i++) {
       if (usable && !usable.dirty(i)) {
         weak[i] = usable.sums.weak[i]!

@@ -1,6 +1,7 @@
 import type { Frame, FramePhase } from '../../core/strategy.ts'
 import type { ReadonlyVolume } from '../../core/volume.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
+import { BlockHashes } from './block-hashes.ts'
 import { blockCount, blockLength } from './block-stream.ts'
 import { bytesEqual, type StrongHasher } from './strong-hash.ts'
 
@@ -41,7 +42,8 @@ export class HashListWriter {
     private readonly size: number,
     private readonly blockSize: number,
     private readonly hashLength: number,
-    private readonly hashOf: (index: number) => Uint8Array,
+    /** Block i's hash, or the source's block digests (copied out a frame at a time, no view per block). */
+    private readonly hashOf: ((index: number) => Uint8Array) | BlockHashes,
   ) {
     this.count = blockCount(size, blockSize)
   }
@@ -69,7 +71,14 @@ export class HashListWriter {
     const w = new FrameWriter(24 + count * len).u8(this.format.tag).varint(this.size).varint(this.blockSize)
     if (this.format.namesHashLength) w.varint(len)
     w.varint(first).varint(count)
-    for (let i = first; i < first + count; i++) w.bytes(this.hashOf(i).subarray(0, len))
+    const src = this.hashOf
+    if (src instanceof BlockHashes) {
+      const body = new Uint8Array(count * len)
+      src.copyTruncated(first, count, len, body, 0)
+      w.bytes(body)
+    } else {
+      for (let i = first; i < first + count; i++) w.bytes(src(i).subarray(0, len))
+    }
     this.started = true
     this.next = first + count
     return w.finish()
@@ -88,6 +97,8 @@ export class HashListReader {
   private have = 0
   private parts: Uint8Array[] = []
   private joined: Uint8Array | undefined
+  /** The source's block digests, a batch at a time (differs is asked block by block, in order). */
+  private mine: BlockHashes | undefined
 
   constructor(
     private readonly who: string,
@@ -148,6 +159,8 @@ export class HashListReader {
   differs(index: number, source: ReadonlyVolume, hasher: StrongHasher): boolean {
     const bs = this.blockSize
     if (index >= blockCount(this.size, bs) || blockLength(index, source.size, bs) !== blockLength(index, this.size, bs)) return true
-    return !bytesEqual(blockHash(source, index, bs, hasher), 0, this.hashes, index * this.hashLength, this.hashLength)
+    if (this.mine?.volume !== source || this.mine.hasher !== hasher) this.mine = new BlockHashes(source, bs, hasher)
+    const at = this.mine.locate(index)
+    return !bytesEqual(this.mine.buffer, at, this.hashes, index * this.hashLength, this.hashLength)
   }
 }

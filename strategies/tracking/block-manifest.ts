@@ -1,6 +1,6 @@
 import type { ReadonlyVolume } from '../../core/volume.ts'
 import { blockCount } from '../shared/block-stream.ts'
-import { blockHash } from '../shared/hash-list.ts'
+import { BlockHashes } from '../shared/block-hashes.ts'
 import { bytesEqual, type StrongHasher } from '../shared/strong-hash.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 import { FrameReader } from '../../core/wire.ts'
@@ -24,11 +24,7 @@ export const MAX_MANIFEST_BYTES = 1 << 30
 
 /** Hashes every block of a volume. */
 export function takeManifest(v: ReadonlyVolume, blockSize: number, h: StrongHasher): BlockManifest {
-  const n = blockCount(v.size, blockSize)
-  const len = h.digestLength
-  const hashes = new Uint8Array(n * len)
-  for (let i = 0; i < n; i++) hashes.set(blockHash(v, i, blockSize, h), i * len)
-  return { size: v.size, blockSize, hashLength: len, hashes }
+  return { size: v.size, blockSize, hashLength: h.digestLength, hashes: new BlockHashes(v, blockSize, h).all() }
 }
 
 /** size · blockSize · hashLength as varints, then the hashes: what the sender keeps between syncs. */

@@ -1,0 +1,137 @@
+/**
+ * XXH3-128 as a WebAssembly instance (source, layout and reasons: xxh128-kernel-wat.ts): the digest of
+ * hash-wasm's `xxh128`, computed where the bytes are. A caller either reads its blocks straight into
+ * `input(n)` and hashes them there, or hands any bytes over, which are copied in once, a batch at a time.
+ */
+import { instantiateKernel } from '../../core/wasm-kernel.ts'
+import { XXH128_KERNEL_BASE64 } from './xxh128-kernel-wasm.ts'
+import { XXH128_ON_MEMORY_BASE64 } from './xxh128-on-memory-wasm.ts'
+import { XXH_FREE } from './xxh128-kernel-wat.ts'
+
+interface KernelExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number }
+  hash128(p: number, len: number, out: number): void
+  hashBlocks(p: number, count: number, blockSize: number, lastLen: number, out: number): void
+}
+
+export const XXH128_BYTES = 16
+/** Most digests one hashBlocks call writes: 64 KiB of them, after which they are copied out. */
+const BATCH_BLOCKS = 4096
+const OUT = XXH_FREE
+/** The input area, after the digests; 64-byte aligned (a stripe). */
+const INPUT = OUT + BATCH_BLOCKS * XXH128_BYTES
+/** The input area a kernel starts with: copied-in batches are at most this long (blocks longer go one at a time). */
+const DEFAULT_INPUT = 1 << 20
+
+export class Xxh128Kernel {
+  private readonly ex: KernelExports
+  /** All of the module's memory; remade after a grow (growing detaches the old buffer). */
+  private mem: Uint8Array
+  private capacity = 0
+
+  constructor(capacity = DEFAULT_INPUT) {
+    this.ex = instantiateKernel<KernelExports>(XXH128_KERNEL_BASE64)
+    this.mem = new Uint8Array(this.ex.memory.buffer)
+    this.reserve(capacity)
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.capacity) return
+    const need = INPUT + n
+    const have = this.ex.memory.buffer.byteLength
+    if (have < need) this.ex.memory.grow(Math.ceil((need - have) / 65536))
+    this.mem = new Uint8Array(this.ex.memory.buffer)
+    this.capacity = this.mem.length - INPUT
+  }
+
+  /**
+   * A view of the first n bytes of the input area, to read blocks into and hash in place: valid until a
+   * call asks for more room than the area has (which grows the memory and detaches old views).
+   */
+  input(n: number): Uint8Array {
+    this.reserve(n)
+    return this.mem.subarray(INPUT, INPUT + n)
+  }
+
+  /** Where `data` starts in the module's memory, or -1 when it is not a view of the input area. */
+  private at(data: Uint8Array): number {
+    return data.buffer === this.mem.buffer && data.byteOffset >= INPUT ? data.byteOffset : -1
+  }
+
+  /** The digest of `data` (a new 16-byte array): hashed in place when it is a view of the input area. */
+  hash(data: Uint8Array): Uint8Array {
+    let p = this.at(data)
+    if (p < 0) {
+      this.reserve(data.length)
+      this.mem.set(data, INPUT)
+      p = INPUT
+    }
+    this.ex.hash128(p, data.length, OUT)
+    return this.mem.slice(OUT, OUT + XXH128_BYTES)
+  }
+
+  /**
+   * The digests of the consecutive blocks of `data` (each blockSize bytes, the last possibly shorter), 16
+   * bytes each, into `out` from `outAt`: in place when data is a view of the module's memory, otherwise
+   * copied in a batch at a time. One call into the module per batch, not three per block.
+   */
+  hashBlocks(data: Uint8Array, blockSize: number, out: Uint8Array, outAt = 0): void {
+    if (!(blockSize >= 1)) throw new RangeError(`xxh128 kernel: block size ${blockSize} must be at least 1`)
+    const count = Math.ceil(data.length / blockSize)
+    if (outAt < 0 || outAt + count * XXH128_BYTES > out.length) throw new RangeError(`xxh128 kernel: ${count} digests from ${outAt} do not fit a ${out.length}-byte output`)
+    const inPlace = this.at(data)
+    const perBatch = inPlace >= 0 ? BATCH_BLOCKS : Math.max(1, Math.min(BATCH_BLOCKS, Math.floor(this.capacity / blockSize)))
+    for (let first = 0; first < count; first += perBatch) {
+      const n = Math.min(perBatch, count - first)
+      const from = first * blockSize
+      const to = Math.min(data.length, from + n * blockSize)
+      let p = inPlace + from
+      if (inPlace < 0) {
+        this.reserve(to - from)
+        this.mem.set(data.subarray(from, to), INPUT)
+        p = INPUT
+      }
+      this.ex.hashBlocks(p, n, blockSize, to - from - (n - 1) * blockSize, OUT)
+      out.set(this.mem.subarray(OUT, OUT + n * XXH128_BYTES), outAt + first * XXH128_BYTES)
+    }
+  }
+}
+
+/** Bytes another kernel keeps free for Xxh128OnMemory: the 192-byte secret and a digest, a stripe-aligned 256. */
+export const XXH128_RESERVED = 256
+
+/** The parts of the WebAssembly API used here (as core/wasm-kernel.ts: @types/node 20 declares few of them). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: unknown }
+  Global: new (descriptor: { value: 'i32'; mutable: boolean }, value: number) => object
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+let onMemoryModule: object | undefined
+
+/**
+ * XXH3-128 over another module's memory (the rolling kernel's, where the scan reads the source): the
+ * digest of bytes that module already holds, with no copy. The owner keeps [reservedAt, reservedAt +
+ * XXH128_RESERVED) free and in bounds before this is made (the secret is written there now).
+ */
+export class Xxh128OnMemory {
+  private readonly ex: Pick<KernelExports, 'hash128' | 'hashBlocks'>
+  private readonly out: number
+
+  constructor(
+    private readonly memory: { buffer: ArrayBuffer },
+    reservedAt: number,
+  ) {
+    if (reservedAt % 64 !== 0 || reservedAt + XXH128_RESERVED > memory.buffer.byteLength) throw new RangeError(`xxh128 kernel: the reserved area at ${reservedAt} must be 64-byte aligned and inside the ${memory.buffer.byteLength}-byte memory`)
+    onMemoryModule ??= new wasm.Module(Buffer.from(XXH128_ON_MEMORY_BASE64, 'base64'))
+    const secret = new wasm.Global({ value: 'i32', mutable: false }, reservedAt)
+    this.ex = new wasm.Instance(onMemoryModule, { env: { memory, secret } }).exports as KernelExports
+    this.out = reservedAt + 192
+  }
+
+  /** The digest of the memory's bytes [p, p + len) (a new 16-byte array). */
+  hash(p: number, len: number): Uint8Array {
+    this.ex.hash128(p, len, this.out)
+    return new Uint8Array(this.memory.buffer, this.out, XXH128_BYTES).slice()
+  }
+}
