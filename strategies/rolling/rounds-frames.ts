@@ -119,7 +119,9 @@ export function readRuns(r: FrameReader, gaps: readonly Gap[], blockSize: number
     const end = Math.min(g.newEnd, newSize)
     let cursor = g.newStart
     let expected = 0
-    for (let runs = r.bounded('runs', k); runs > 0; runs--) {
+    // A gap holds at most one run per block it can hold (not per region block: one block of zeros can match
+    // at every block of a gap of zeros, each a run of its own since the block index does not advance).
+    for (let runs = r.bounded('runs', Math.floor((end - g.newStart) / blockSize)); runs > 0; runs--) {
       const n = cursor + r.varint()
       const z = r.varint()
       const j = expected + (z % 2 === 0 ? z / 2 : -(z + 1) / 2)
