@@ -10,7 +10,10 @@ import type { AnyStrategy } from '../core/strategy.ts'
 import { resolveRun } from '../harness/config.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
 import { gapsOf, mergeMatches } from '../strategies/rolling/rounds-gaps.ts'
-import { parseEdges, parseLadder, strongBytesFor } from '../strategies/rolling/rounds-ladder.ts'
+import { parseEdges, parseLadder, strongBitsFor } from '../strategies/rolling/rounds-ladder.ts'
+import { roundStrongBits, signatureBytes } from '../strategies/rolling/rounds-plan.ts'
+import { regionBlocks } from '../strategies/rolling/rounds-gaps.ts'
+import { BitWriter, prefixEquals, uintAt } from '../strategies/rolling/rounds-bits.ts'
 import { edgeChecks } from '../strategies/rolling/rounds-edges.ts'
 import { RoundsReceiver } from '../strategies/rolling/rounds-receiver.ts'
 import { RoundsSender } from '../strategies/rolling/rounds-sender.ts'
@@ -143,11 +146,41 @@ suite('rsync-rounds', () => {
     expect(gapsOf([{ n: 0, o: 300, len: 10 }, { n: 20, o: 0, len: 10 }], 40, 400)[0]).toEqual({ newStart: 10, newEnd: 20, oldStart: 310, oldEnd: 310 })
   })
 
-  it('sizes strong sums from the candidate count: 2^20 checks at a 2^-20 bound over 4 rungs need 42 bits', () => {
-    expect(strongBytesFor(2 ** 20, 20, 4, 16)).toBe(6)
-    expect(strongBytesFor(1, 20, 1, 16)).toBe(3)
-    expect(strongBytesFor(2 ** 200, 20, 1, 16)).toBe(16)
-    expect(strongBytesFor(2 ** 30, 20, 2, 16)).toBeGreaterThan(strongBytesFor(2 ** 10, 20, 2, 16))
+  it('sizes strong sums in bits from the candidate count: 2^20 checks at a 2^-20 bound over 4 rounds need 42 bits', () => {
+    expect(strongBitsFor(2 ** 20, 20, 4, 128)).toBe(42)
+    expect(strongBitsFor(1, 20, 1, 128)).toBe(20)
+    expect(strongBitsFor(1, -1000, 1, 128)).toBe(8)
+    expect(strongBitsFor(2 ** 200, 20, 1, 128)).toBe(128)
+    expect(strongBitsFor(2 ** 30, 20, 2, 128)).toBeGreaterThan(strongBitsFor(2 ** 10, 20, 2, 128))
+  })
+
+  it('gives a short gap\'s blocks shorter sums and keeps the round under its share of the bound', () => {
+    const setup = { ladder: [8192, 512], edges: [256], bits: 20, digestLength: 16, pass: 1 }
+    const gaps = [
+      { newStart: 0, newEnd: 600, oldStart: 0, oldEnd: 1024 },
+      { newStart: 10_000, newEnd: 200_000, oldStart: 5000, oldEnd: 300_000 },
+      { newStart: 300_000, newEnd: 300_100, oldStart: 400_000, oldEnd: 400_512 },
+    ]
+    const strong = roundStrongBits(setup, 1, gaps, 1 << 20)
+    expect(strong[2]).toBe(0)
+    expect(strong[0]!).toBeLessThan(strong[1]!)
+    // The union bound over every (offset, block) check of the round: under 2^-bits / rounds.
+    let chance = 0
+    for (const [i, g] of gaps.entries()) chance += (g.newEnd - g.newStart - 512 + 1) * regionBlocks(g, 512) * 2 ** -strong[i]!
+    expect(chance).toBeLessThanOrEqual(2 ** -20 / 3)
+    expect(signatureBytes(setup, 1, gaps, 1 << 20)).toBe(Math.ceil((regionBlocks(gaps[0]!, 512) * (16 + strong[0]!) + regionBlocks(gaps[1]!, 512) * (16 + strong[1]!)) / 8))
+    expect(roundStrongBits({ ...setup, pass: 2 }, 1, gaps, 1 << 20)).toEqual([128, 128, 0])
+  })
+
+  it('packs sums as bits, most significant first, and compares digest prefixes bit by bit', () => {
+    const digest = Uint8Array.of(0xab, 0xcd, 0xef)
+    const packed = new BitWriter(3 + 13 + 20).uint(5, 3).prefix(digest, 13).prefix(digest, 20).finish()
+    expect(packed.length).toBe(5)
+    expect(uintAt(packed, 0, 3)).toBe(5)
+    expect(prefixEquals(packed, 3, digest, 13)).toBe(true)
+    expect(prefixEquals(packed, 16, digest, 20)).toBe(true)
+    expect(prefixEquals(packed, 3, Uint8Array.of(0xab, 0xc5), 13)).toBe(false)
+    expect(prefixEquals(packed, 3, Uint8Array.of(0xab, 0xc9), 13)).toBe(true) // differs only past bit 13
   })
 
   it('refuses bad ladders before anything runs, with the fix in the message', () => {

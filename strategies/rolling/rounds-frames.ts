@@ -2,7 +2,9 @@
  * The wire form of `rsync-rounds`. Every message is a body split into frames: the first is
  * [tag, varint body length, piece], the rest [TAG_MORE, piece], so a long signature or literal run needs no
  * frame over FRAME_PAYLOAD_LIMIT. Bodies:
- *   SIG   (up)   pass, round, old size, strong bytes, then (2 + strong) bytes per region block in gap order
+ *   SIG   (up)   pass, round, old size, the round's longest strong sum in bits, then one bit stream (rounds-bits.ts):
+ *                per region block in gap order 16 weak bits and its gap's strong bits (rounds-plan.ts); an edge
+ *                round's checks, the strong bits alone
  *   MATCH (down) pass, round, new size, whether a finer round follows (1) or FINAL (0), then per searched gap: run count, and per run the offset from the
  *                gap's cursor, zigzag(first block − the block after the previous run), block count
  *   FINAL (down) pass, literal form (0 plain, else the codec + 1), literal bytes, digest, then the literals

@@ -4,8 +4,8 @@
  */
 import { edgeChecks } from './rounds-edges.ts'
 import { comparisonsOf, gapsOf, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
-import { WEAK_BYTES } from './rounds-search.ts'
-import { strongBytesFor } from './rounds-ladder.ts'
+import { WEAK_BITS } from './rounds-search.ts'
+import { strongBitsFor } from './rounds-ladder.ts'
 
 /** What a plan needs: the search and edge ladders, the bound's bits, the digest length, and the pass (2: full-length sums). */
 export interface RoundsSetup {
@@ -41,21 +41,41 @@ export function roundBlock(s: Pick<RoundsSetup, 'ladder' | 'edges'>, round: numb
   return isEdgeRound(s, round) ? s.edges[round - s.ladder.length]! : s.ladder[round]!
 }
 
-/** The checks round `round` makes: (offset, block) pairs for a search round, one per edge check for an edge round. */
-function checksOf(s: RoundsSetup, round: number, gaps: readonly Gap[]): number {
+/**
+ * The strong-sum bits of round `round`, one entry per gap (0 where the gap is not searched; an edge round's
+ * checks all get the first entry). A sync's false-match budget 2^-bits is split evenly over its rounds, and a
+ * search round's share is split over its gaps in proportion to their region blocks: gap g, with P_g offsets
+ * against K_g of the round's K blocks, gets s_g = log2(P_g · K) + bits + log2 rounds, so its P_g · K_g
+ * checks pass by chance with probability under (K_g / K) · 2^-bits / rounds, and the round's under
+ * 2^-bits / rounds. That choice minimises the round's Σ K_g · s_g for the bound (a Lagrange multiplier:
+ * ∂/∂s_g of Σ K_g s_g + λ Σ P_g K_g 2^-s_g is 0 where 2^-s_g ∝ 1/P_g): a short gap's blocks get shorter sums.
+ * Round 0 counts 2 × the old size + 1 offsets (the receiver does not know the new size yet: a new version
+ * over twice as large gets a weaker round-0 bound, and the digest still catches what passes). Pass 2 sends
+ * full-length sums.
+ */
+export function roundStrongBits(s: RoundsSetup, round: number, gaps: readonly Gap[], oldSize: number): number[] {
+  const full = 8 * s.digestLength
+  const rounds = roundCount(s)
   const B = roundBlock(s, round)
-  return isEdgeRound(s, round) ? edgeChecks(gaps, B).length : comparisonsOf(gaps, B)
+  if (isEdgeRound(s, round)) {
+    const checks = edgeChecks(gaps, B).length
+    return [s.pass > 1 ? full : strongBitsFor(checks, s.bits, rounds, full)]
+  }
+  if (round === 0) return [s.pass > 1 ? full : strongBitsFor((2 * oldSize + 1) * Math.floor(oldSize / B), s.bits, rounds, full)]
+  let K = 0
+  for (const g of gaps) K += regionBlocks(g, B)
+  return gaps.map((g) => (regionBlocks(g, B) === 0 ? 0 : s.pass > 1 ? full : strongBitsFor((g.newEnd - g.newStart - B + 1) * K, s.bits, rounds, full)))
 }
 
-/**
- * The round's strong-sum bytes. Round 0 counts 2 × the old size as the offsets searched (the receiver
- * does not know the new size yet: a new version over twice as large gets a weaker round-0 bound, and the
- * digest still catches what passes). The redo pass sends full-length sums.
- */
+/** The most bits a sum of the round gets: sent in the signature's header, so two halves with another plan disagree at once. */
 export function roundStrong(s: RoundsSetup, round: number, gaps: readonly Gap[], oldSize: number): number {
-  if (s.pass > 1) return s.digestLength
-  const comparisons = round === 0 ? (2 * oldSize + 1) * Math.floor(oldSize / s.ladder[0]!) : checksOf(s, round, gaps)
-  return strongBytesFor(comparisons, s.bits, roundCount(s), s.digestLength)
+  return roundStrongBits(s, round, gaps, oldSize).reduce((a, b) => Math.max(a, b), 0)
+}
+
+/** The checks round `round` makes: (offset, block) pairs for a search round, one per edge check for an edge round. */
+function checksOf(s: Pick<RoundsSetup, 'ladder' | 'edges'>, round: number, gaps: readonly Gap[]): number {
+  const B = roundBlock(s, round)
+  return isEdgeRound(s, round) ? edgeChecks(gaps, B).length : comparisonsOf(gaps, B)
 }
 
 /** The first round after `round` with something to check (a gap and region that hold its block), or -1. */
@@ -67,8 +87,10 @@ export function nextRound(s: RoundsSetup, round: number, matches: readonly Match
 
 /** Bytes of round `round`'s sums over `gaps` (what its signature costs, before framing). */
 export function signatureBytes(s: RoundsSetup, round: number, gaps: readonly Gap[], oldSize: number): number {
-  if (isEdgeRound(s, round)) return checksOf(s, round, gaps) * roundStrong(s, round, gaps, oldSize)
-  let blocks = 0
-  for (const g of gaps) blocks += regionBlocks(g, s.ladder[round]!)
-  return blocks * (WEAK_BYTES + roundStrong(s, round, gaps, oldSize))
+  const strong = roundStrongBits(s, round, gaps, oldSize)
+  if (isEdgeRound(s, round)) return Math.ceil((checksOf(s, round, gaps) * strong[0]!) / 8)
+  let bits = 0
+  const B = roundBlock(s, round)
+  for (const [i, g] of (round === 0 ? gaps.slice(0, 1) : gaps).entries()) bits += regionBlocks(g, B) * (WEAK_BITS + strong[i]!)
+  return Math.ceil(bits / 8)
 }

@@ -12,7 +12,7 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, mergeMatches, type Match } from './rounds-gaps.ts'
 import { contextPieces, decodeLiterals } from './rounds-literals.ts'
 import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrong, type RoundsSetup } from './rounds-plan.ts'
+import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrongBits, type RoundsSetup } from './rounds-plan.ts'
 import { regionSums } from './rounds-search.ts'
 import { edgeChecks, edgeMatches, edgeSums } from './rounds-edges.ts'
 
@@ -55,15 +55,16 @@ export class RoundsReceiver implements Half {
     this.round = round
     const setup = { ...this.setup, pass }
     const gaps = roundGaps(round, this.matches, this.newSize, this.old.length)
-    const strong = roundStrong(setup, round, gaps, this.old.length)
+    const strong = roundStrongBits(setup, round, gaps, this.old.length)
+    const most = strong.reduce((a, b) => Math.max(a, b), 0)
     if (round === 0) {
-      this.ctx.telemetry.set('strong_bytes', strong)
+      this.ctx.telemetry.set('strong_bytes', Math.ceil(most / 8))
       this.ctx.telemetry.set('delta_passes', pass)
     }
-    const w = new FrameWriter(64).varint(pass).varint(round).varint(this.old.length).varint(strong)
+    const w = new FrameWriter(64).varint(pass).varint(round).varint(this.old.length).varint(most)
     const head = w.length
     const B = roundBlock(setup, round)
-    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, strong, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
+    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, most, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
     return messageFrames(TAG_SIG, w.bytes(sums).finish(), head, 'signature')
   }
 

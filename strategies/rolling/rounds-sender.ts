@@ -13,7 +13,7 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
 import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrong, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
+import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrongBits, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
 import { searchGaps } from './rounds-search.ts'
 import { checkEdges, edgeChecks, edgeMatches } from './rounds-edges.ts'
 
@@ -66,18 +66,21 @@ export class RoundsSender implements Half {
     const setup = { ...this.o.setup, pass }
     const round = r.bounded('round', roundCount(setup) - 1)
     const oldSize = r.varint()
-    const strong = r.bounded('strong bytes', setup.digestLength)
+    const strong = r.bounded('strong bits', 8 * setup.digestLength)
     if (pass !== this.pass) [this.pass, this.matches] = [pass, []]
     const newSize = this.src.length
     const gaps = roundGaps(round, this.matches, newSize, oldSize)
-    if (strong !== roundStrong(setup, round, gaps, oldSize)) throw new ProtocolError(this.who, `round ${round} signs ${strong}-byte sums, this sender works out ${roundStrong(setup, round, gaps, oldSize)} (another ladder or bound?)`)
+    const mine = roundStrongBits(setup, round, gaps, oldSize)
+    const most = mine.reduce((a, b) => Math.max(a, b), 0)
+    if (strong !== most) throw new ProtocolError(this.who, `round ${round} signs sums of up to ${strong} bits, this sender works out ${most} (another ladder or bound?)`)
     const B = roundBlock(setup, round)
     const sums = r.bytes(r.remaining)
+    const expected = signatureBytes(setup, round, gaps, oldSize)
+    if (sums.length !== expected) throw new ProtocolError(this.who, `round ${round} sent ${sums.length} sum bytes, this sender expects ${expected}`)
     const edge = isEdgeRound(setup, round)
     const checks = edge ? edgeChecks(gaps, B) : []
-    if (edge && sums.length !== checks.length * strong) throw new ProtocolError(this.who, `edge round ${round} sent ${sums.length} sum bytes, this sender expects ${checks.length} checks of ${strong}`)
     const bits = edge ? checkEdges(this.src, checks, B, strong, sums, this.hasher) : new Uint8Array(0)
-    const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, strong, sums, this.hasher)
+    const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, mine, sums, this.hasher)
     const goOn = this.worthAnother(setup, round, found.flat(), oldSize)
     const w = new FrameWriter(256).varint(pass).varint(round).varint(newSize).u8(goOn ? 1 : 0)
     const head = w.length
