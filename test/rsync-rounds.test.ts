@@ -13,6 +13,7 @@ import { gapsOf, mergeMatches } from '../strategies/rolling/rounds-gaps.ts'
 import { parseEdges, parseLadder, strongBitsFor } from '../strategies/rolling/rounds-ladder.ts'
 import { roundStrongBits, signatureBytes } from '../strategies/rolling/rounds-plan.ts'
 import { regionBlocks } from '../strategies/rolling/rounds-gaps.ts'
+import { weakBitsFor } from '../strategies/rolling/rounds-search.ts'
 import { BitWriter, prefixEquals, uintAt } from '../strategies/rolling/rounds-bits.ts'
 import { edgeChecks } from '../strategies/rolling/rounds-edges.ts'
 import { RoundsReceiver } from '../strategies/rolling/rounds-receiver.ts'
@@ -168,8 +169,10 @@ suite('rsync-rounds', () => {
     let chance = 0
     for (const [i, g] of gaps.entries()) chance += (g.newEnd - g.newStart - 512 + 1) * regionBlocks(g, 512) * 2 ** -strong[i]!
     expect(chance).toBeLessThanOrEqual(2 ** -20 / 3)
-    expect(signatureBytes(setup, 1, gaps, 1 << 20)).toBe(Math.ceil((regionBlocks(gaps[0]!, 512) * (16 + strong[0]!) + regionBlocks(gaps[1]!, 512) * (16 + strong[1]!)) / 8))
+    expect(signatureBytes(setup, 1, gaps, 1 << 20)).toBe(Math.ceil((regionBlocks(gaps[0]!, 512) * (weakBitsFor(regionBlocks(gaps[0]!, 512)) + strong[0]!) + regionBlocks(gaps[1]!, 512) * (weakBitsFor(regionBlocks(gaps[1]!, 512)) + strong[1]!)) / 8))
     expect(roundStrongBits({ ...setup, pass: 2 }, 1, gaps, 1 << 20)).toEqual([128, 128, 0])
+    // The weak filter: log2 of the gap's blocks + 2 bits (a chance hit per offset under 1/4), 16 at most.
+    expect([weakBitsFor(1), weakBitsFor(4), weakBitsFor(5), weakBitsFor(1 << 20)]).toEqual([2, 4, 5, 16])
   })
 
   it('packs sums as bits, most significant first, and compares digest prefixes bit by bit', () => {

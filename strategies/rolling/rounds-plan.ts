@@ -4,7 +4,7 @@
  */
 import { edgeChecks } from './rounds-edges.ts'
 import { comparisonsOf, gapsOf, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
-import { WEAK_BITS } from './rounds-search.ts'
+import { weakBitsFor } from './rounds-search.ts'
 import { strongBitsFor } from './rounds-ladder.ts'
 
 /** What a plan needs: the search and edge ladders, the bound's bits, the digest length, and the pass (2: full-length sums). */
@@ -91,6 +91,6 @@ export function signatureBytes(s: RoundsSetup, round: number, gaps: readonly Gap
   if (isEdgeRound(s, round)) return Math.ceil((checksOf(s, round, gaps) * strong[0]!) / 8)
   let bits = 0
   const B = roundBlock(s, round)
-  for (const [i, g] of (round === 0 ? gaps.slice(0, 1) : gaps).entries()) bits += regionBlocks(g, B) * (WEAK_BITS + strong[i]!)
+  for (const [i, g] of (round === 0 ? gaps.slice(0, 1) : gaps).entries()) bits += regionBlocks(g, B) * (weakBitsFor(regionBlocks(g, B)) + strong[i]!)
   return Math.ceil(bits / 8)
 }

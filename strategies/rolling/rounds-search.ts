@@ -1,7 +1,7 @@
 /**
  * One round of `rsync-rounds`: the receiver's sums of the blocks of every gap's old region, and the
- * sender's search of each gap against its own region's sums only. A block's sum is a 16-bit weak filter
- * (librsync's rollsum, mixed) then the first bits of its xxh128, as many as its gap's bound asks for
+ * sender's search of each gap against its own region's sums only. A block's sum is a weak filter of up to
+ * 16 bits (librsync's rollsum, mixed; shorter in a gap of few blocks, weakBitsFor) then the first bits of its xxh128, as many as its gap's bound asks for
  * (rounds-plan.ts), packed as a bit stream (rounds-bits.ts); the sender rolls the filter over every offset
  * of the gap and hashes only where it hits.
  */
@@ -11,8 +11,19 @@ import { weakSum } from './rolling-checksum.ts'
 import { blockOffset, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
 import { BitWriter, prefixEquals, uintAt } from './rounds-bits.ts'
 
-/** Bits of the weak filter per block. */
+/** Most bits of the weak filter per block. */
 export const WEAK_BITS = 16
+/** Weak bits beyond log2 of a gap's blocks: at most ~2^-WEAK_SLACK false filter hits per offset (each a strong hash). */
+const WEAK_SLACK = 2
+
+/**
+ * The weak filter's bits for a gap searched against `k` region blocks. The filter only saves the sender
+ * strong hashes (the bound counts strong bits alone), and with k blocks an offset hits k / 2^w of them by
+ * chance: log2 k + WEAK_SLACK bits keep that under 1/4 per offset, so a gap of 4 blocks needs 4 bits, not 16.
+ */
+export function weakBitsFor(k: number): number {
+  return Math.min(WEAK_BITS, Math.ceil(Math.log2(Math.max(1, k))) + WEAK_SLACK)
+}
 /** librsync's rollsum adds 31 to each byte (so runs of zeros still move the sum). */
 const OFFSET = 31
 
@@ -24,23 +35,25 @@ function filter(digest: number): number {
 /** Sums of every searched gap's region blocks, in gap order: 16 + strong[g] bits a block, one bit stream. */
 export function regionSums(old: Uint8Array, gaps: readonly Gap[], blockSize: number, strong: readonly number[], hasher: StrongHasher): Uint8Array {
   let bits = 0
-  for (const [i, g] of gaps.entries()) bits += regionBlocks(g, blockSize) * (WEAK_BITS + (strong[i] ?? 0))
+  for (const [i, g] of gaps.entries()) bits += regionBlocks(g, blockSize) * (weakBitsFor(regionBlocks(g, blockSize)) + (strong[i] ?? 0))
   const w = new BitWriter(bits)
   for (const [i, g] of gaps.entries()) {
     const k = regionBlocks(g, blockSize)
+    const weak = weakBitsFor(k)
     for (let j = 0; j < k; j++) {
       const start = blockOffset(g, blockSize, j)
-      w.uint(filter(weakSum('rollsum', old, start, blockSize)), WEAK_BITS)
+      w.uint(filter(weakSum('rollsum', old, start, blockSize)) >>> (WEAK_BITS - weak), weak)
       w.prefix(hasher.hash(old.subarray(start, start + blockSize)), strong[i]!)
     }
   }
   return w.finish()
 }
 
-/** One gap's sums as the sender reads them: the bit stream, where the gap's first block starts, its sum length. */
+/** One gap's sums as the sender reads them: the bit stream, where the gap's first block starts, its weak and strong bits. */
 interface GapSums {
   sums: Uint8Array
   at: number
+  weak: number
   strong: number
 }
 
@@ -55,8 +68,9 @@ export function searchGaps(src: Uint8Array, gaps: readonly Gap[], blockSize: num
   for (const [i, g] of gaps.entries()) {
     const k = regionBlocks(g, blockSize)
     if (k === 0) continue
-    found.push(searchGap(src, g, blockSize, { sums, at, strong: strong[i]! }, hasher))
-    at += k * (WEAK_BITS + strong[i]!)
+    const weak = weakBitsFor(k)
+    found.push(searchGap(src, g, blockSize, { sums, at, weak, strong: strong[i]! }, hasher))
+    at += k * (weak + strong[i]!)
   }
   return found
 }
@@ -65,7 +79,7 @@ export function searchGaps(src: Uint8Array, gaps: readonly Gap[], blockSize: num
 function filterIndex(s: GapSums, k: number): Map<number, number[]> {
   const index = new Map<number, number[]>()
   for (let j = 0; j < k; j++) {
-    const w = uintAt(s.sums, s.at + j * (WEAK_BITS + s.strong), WEAK_BITS)
+    const w = uintAt(s.sums, s.at + j * (s.weak + s.strong), s.weak)
     const list = index.get(w)
     if (list) list.push(j)
     else index.set(w, [j])
@@ -77,7 +91,7 @@ function filterIndex(s: GapSums, k: number): Map<number, number[]> {
 function strongMatch(s: GapSums, list: readonly number[], h: Uint8Array, expected: number): number {
   let hit = -1
   for (const j of list) {
-    const same = prefixEquals(s.sums, s.at + j * (WEAK_BITS + s.strong) + WEAK_BITS, h, s.strong)
+    const same = prefixEquals(s.sums, s.at + j * (s.weak + s.strong) + s.weak, h, s.strong)
     if (same && (hit < 0 || j === expected)) hit = j
   }
   return hit
@@ -102,7 +116,7 @@ function searchGap(src: Uint8Array, g: Gap, B: number, sums: GapSums, hasher: St
   }
   if (pos + B <= end) reset()
   while (pos + B <= end) {
-    const list = index.get(filter((s1 & 0xffff) | (s2 << 16)))
+    const list = index.get(filter((s1 & 0xffff) | (s2 << 16)) >>> (WEAK_BITS - sums.weak))
     if (list) {
       const j = strongMatch(sums, list, hasher.hash(src.subarray(pos, pos + B)), expected)
       if (j >= 0) {
