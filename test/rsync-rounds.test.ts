@@ -65,6 +65,40 @@ suite('rsync-rounds', () => {
     }
   })
 
+  it('speaks first from either side: sender-first sends its index down, is byte-exact and saves half a round trip', async () => {
+    for (const content of ['text', 'random'] as const) {
+      const q = { workload: 'insert-delete', blockSize: 4096, size: 1 << 20, epochs: 2, content, workloadOptions: { edits: 32 } }
+      const up = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', direction: 'receiver-first' } })
+      const down = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', direction: 'sender-first' } })
+      const plain = await quickRun({ ...q, strategy: 'rsync-rolling' })
+      for (const [i, r] of down.entries()) {
+        const where = `${content} epoch ${r.epoch}`
+        expect(r.error, where).toBeNull()
+        expect(r.correct, where).toBe(true)
+        expect(r.delta_passes, where).toBe(1)
+        expect(r.round_trips, where).toBe(up[i]!.round_trips! - 0.5)
+        // The 4 KiB index of the new version goes down where the receiver-first signature went up.
+        expect(r.bytes_signature, where).toBeGreaterThan(0)
+        expect(r.bytes_down - up[i]!.bytes_down, where).toBeGreaterThan(0)
+        expect(r.bytes_total, where).toBeLessThanOrEqual(plain[i]!.bytes_total)
+      }
+    }
+  })
+
+  it('repairs a false match that a one-byte-sum sender-first index let through', async () => {
+    const hasher = await createStrongHasher('xxh128')
+    const setup = { ladder: [64, 16], edges: [], bits: -1000, digestLength: hasher.digestLength, direction: 'sender-first' as const }
+    const weak: AnyStrategy = {
+      ...rsyncRounds,
+      sender: (ctx) => new RoundsSender('weak-index', ctx, { setup, codec: 'zstd', level: 3 }, hasher),
+      receiver: (ctx) => new RoundsReceiver('weak-index', ctx, setup, hasher),
+    }
+    const rows = await quickRun({ workload: 'random-overwrite', blockSize: 64, size: 1 << 20, epochs: 1, content: 'random', strategy: weak })
+    expect(rows[0]!.error).toBeNull()
+    expect(rows[0]!.correct).toBe(true)
+    expect(rows[0]!.delta_passes).toBe(2)
+  })
+
   it('refines the gaps in later rounds: more round trips, fewer literal bytes than one rung alone', async () => {
     const q = { workload: 'insert-delete', blockSize: 4096, size: 1 << 20, epochs: 1, content: 'text' as const, workloadOptions: { edits: 32 } }
     const [three] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512,64', edges: 'none' } })

@@ -9,6 +9,10 @@
  *                gap's cursor, zigzag(first block − the block after the previous run), block count
  *   FINAL (down) pass, literal form (0 plain, else the codec + 1), literal bytes, digest, then the literals
  *   ACK   (up)   one byte: the rebuilt version's digest agreed
+ * With direction=sender-first, round 0 is instead (rounds-index.ts):
+ *   INDEX (down) pass 1, new size, strong bits, then the new version's block sums as one bit stream
+ *   HELD  (up)   pass 1, old size, whether a finer round (its SIG follows at once) or FINAL comes next,
+ *                then runs of held new blocks: blocks skipped, zigzag(replica offset − the one expected), count
  */
 import type { Frame, FrameKind } from '../../core/strategy.ts'
 import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
@@ -20,6 +24,8 @@ export const TAG_MATCH = 0x6d // 'm'
 export const TAG_FINAL = 0x66 // 'f'
 export const TAG_MORE = 0x2b // '+'
 export const TAG_ACK = 0x61 // 'a'
+export const TAG_INDEX = 0x69 // 'i'
+export const TAG_HELD = 0x68 // 'h'
 
 /**
  * A body as frames; `head` bytes of it (the message's own header) are control, the rest `kind`.

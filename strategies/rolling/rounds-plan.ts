@@ -6,6 +6,8 @@ import { edgeChecks } from './rounds-edges.ts'
 import { comparisonsOf, gapsOf, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
 import { weakBitsFor } from './rounds-search.ts'
 import { strongBitsFor } from './rounds-ladder.ts'
+import { indexBlocks } from './rounds-index.ts'
+import { matchedBytes, mergeMatches } from './rounds-gaps.ts'
 
 /** What a plan needs: the search and edge ladders, the bound's bits, the digest length, and the pass (2: full-length sums). */
 export interface RoundsSetup {
@@ -15,7 +17,15 @@ export interface RoundsSetup {
   bits: number
   digestLength: number
   pass: number
+  /** Who speaks first in round 0 (rounds-index.ts); the finer rounds and the redo pass are receiver-first. */
+  direction?: RoundsDirection
 }
+
+export const ROUNDS_DIRECTIONS = ['receiver-first', 'sender-first'] as const
+export type RoundsDirection = (typeof ROUNDS_DIRECTIONS)[number]
+
+/** A round's matched bytes over the next round's signature bytes below which no finer round follows. */
+export const CONTINUE_RATIO = 2
 
 /**
  * The gaps a round signs and searches. Round 0 is the whole version against the whole old one; the
@@ -93,4 +103,27 @@ export function signatureBytes(s: RoundsSetup, round: number, gaps: readonly Gap
   const B = roundBlock(s, round)
   for (const [i, g] of (round === 0 ? gaps.slice(0, 1) : gaps).entries()) bits += regionBlocks(g, B) * (weakBitsFor(regionBlocks(g, B)) + strong[i]!)
   return Math.ceil(bits / 8)
+}
+
+/**
+ * The strong bits of a sender-first round 0's index (rounds-index.ts): the receiver checks every replica
+ * offset against the new version's blocks; the sender does not know the replica's size, so it counts
+ * 2 × its own size + 1 offsets (the mirror of a receiver-first round 0).
+ */
+export function indexStrongBits(s: RoundsSetup, newSize: number): number {
+  const B = s.ladder[0]!
+  return strongBitsFor((2 * newSize + 1) * indexBlocks(newSize, B), s.bits, roundCount(s), 8 * s.digestLength)
+}
+
+/**
+ * Whether a finer round follows round `round`: only if its matches (`found`) cover at least CONTINUE_RATIO ×
+ * the bytes the next round's sums would cost. Gaps of new data (random overwrites) found little when cut
+ * at the edges, and signing them finer would cost more than it could save; edited text keeps finding
+ * matches. Both sides know every input, so whichever side answers a round decides.
+ */
+export function worthAnother(s: RoundsSetup, round: number, before: readonly Match[], found: readonly Match[], newSize: number, oldSize: number): boolean {
+  const merged = mergeMatches(before, found)
+  const next = nextRound(s, round, merged, newSize, oldSize)
+  if (next < 0) return false
+  return matchedBytes(found) >= CONTINUE_RATIO * signatureBytes(s, next, gapsOf(merged, newSize, oldSize), oldSize)
 }

@@ -11,8 +11,9 @@ import { createStreamDigest } from '../shared/stream-digest.ts'
 import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, mergeMatches, type Match } from './rounds-gaps.ts'
 import { contextPieces, decodeLiterals } from './rounds-literals.ts'
-import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrongBits, type RoundsSetup } from './rounds-plan.ts'
+import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
+import { indexStrongBits, isEdgeRound, nextRound, roundBlock, roundGaps, roundStrongBits, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { indexBytes, searchIndex, writeIndexRuns } from './rounds-index.ts'
 import { regionSums } from './rounds-search.ts'
 import { edgeChecks, edgeMatches, edgeSums } from './rounds-edges.ts'
 
@@ -36,13 +37,14 @@ export class RoundsReceiver implements Half {
   }
 
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
-    if (this.pass === 0) return this.sign(1, 0)
+    if (this.pass === 0 && this.setup.direction !== 'sender-first') return this.sign(1, 0)
     const out: Frame[] = []
     for (const f of inbox) {
       if (this.done) throw new ProtocolError(this.who, 'a frame after the sync ended')
       const msg = this.reader.accept(f)
       if (!msg) continue
       if (msg[0] === TAG_MATCH) out.push(...this.matched(msg[1]))
+      else if (msg[0] === TAG_INDEX) out.push(...this.searchIndex(msg[1]))
       else if (msg[0] === TAG_FINAL) out.push(...(await this.rebuild(msg[1])))
       else throw new ProtocolError(this.who, `the receiver got message tag ${msg[0]}`)
     }
@@ -66,6 +68,31 @@ export class RoundsReceiver implements Half {
     const B = roundBlock(setup, round)
     const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, most, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
     return messageFrames(TAG_SIG, w.bytes(sums).finish(), head, 'signature')
+  }
+
+  /** Sender-first round 0: the replica searched against the sender's index, the held blocks answered, and round 1 signed at once if it follows. */
+  private searchIndex(body: Uint8Array): Frame[] {
+    const r = new FrameReader(this.who, body)
+    if (r.varint() !== 1 || this.pass !== 0) r.fail('an index outside a sender-first round 0')
+    this.newSize = r.bounded('new size', 2 ** 50)
+    this.pass = 1
+    const setup = { ...this.setup, pass: 1 }
+    const strong = r.bounded('strong bits', 8 * setup.digestLength)
+    if (strong !== indexStrongBits(setup, this.newSize)) r.fail(`an index of ${strong}-bit sums, this receiver works out ${indexStrongBits(setup, this.newSize)} (another ladder or bound?)`)
+    this.ctx.telemetry.set('strong_bytes', Math.ceil(strong / 8))
+    this.ctx.telemetry.set('delta_passes', 1)
+    const B = setup.ladder[0]!
+    if (r.remaining !== indexBytes(this.newSize, B, strong)) r.fail(`an index of ${r.remaining} sum bytes, this receiver expects ${indexBytes(this.newSize, B, strong)}`)
+    const found = searchIndex(this.old, this.newSize, B, strong, r.bytes(r.remaining), this.hasher)
+    const goOn = worthAnother(setup, 0, [], found, this.newSize, this.old.length)
+    const w = new FrameWriter(256).varint(1).varint(this.old.length).u8(goOn ? 1 : 0)
+    const head = w.length
+    writeIndexRuns(w, found, B)
+    this.matches = mergeMatches([], found)
+    const frames = messageFrames(TAG_HELD, w.finish(), head, 'copy')
+    const next = goOn ? nextRound(setup, 0, this.matches, this.newSize, this.old.length) : -1
+    this.round = next
+    return next < 0 ? frames : [...frames, ...this.sign(1, next)]
   }
 
   /** A round's matches: merged in, then the next rung's signature (none when the final message follows). */

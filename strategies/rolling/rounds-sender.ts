@@ -10,15 +10,13 @@ import { MAX_BLOCK_SIZE } from '../../core/strategy.ts'
 import type { ContextCodecName } from './context-codec.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import type { StrongHasher } from '../shared/strong-hash.ts'
-import { gapsOf, matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
+import { matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
-import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrongBits, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
+import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
+import { indexStrongBits, isEdgeRound, roundBlock, roundCount, roundGaps, roundStrongBits, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { indexSums, readIndexRuns } from './rounds-index.ts'
 import { searchGaps } from './rounds-search.ts'
 import { checkEdges, edgeChecks, edgeMatches } from './rounds-edges.ts'
-
-/** A round's matched bytes over the next round's signature bytes below which no finer round follows. */
-export const CONTINUE_RATIO = 2
 
 export interface RoundsSenderOptions {
   setup: Omit<RoundsSetup, 'pass'>
@@ -44,6 +42,7 @@ export class RoundsSender implements Half {
   }
 
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
+    if (this.o.setup.direction === 'sender-first' && this.pass === 0) return this.index()
     const out: Frame[] = []
     for (const f of inbox) {
       if (this.done) throw new ProtocolError(this.who, 'a frame after the sync ended')
@@ -53,10 +52,32 @@ export class RoundsSender implements Half {
       }
       const msg = this.reader.accept(f)
       if (!msg) continue
-      if (msg[0] !== TAG_SIG) throw new ProtocolError(this.who, `the sender got message tag ${msg[0]}, expected a signature`)
-      out.push(...(await this.round(msg[1])))
+      if (msg[0] === TAG_SIG) out.push(...(await this.round(msg[1])))
+      else if (msg[0] === TAG_HELD) out.push(...(await this.held(msg[1])))
+      else throw new ProtocolError(this.who, `the sender got message tag ${msg[0]}, expected a signature or held blocks`)
     }
     return out
+  }
+
+  /** Sender-first round 0: the index of the new version (rounds-index.ts), pass 1. */
+  private index(): Frame[] {
+    this.pass = 1
+    const setup = { ...this.o.setup, pass: 1 }
+    const strong = indexStrongBits(setup, this.src.length)
+    const w = new FrameWriter(64).varint(1).varint(this.src.length).varint(strong)
+    const head = w.length
+    return messageFrames(TAG_INDEX, w.bytes(indexSums(this.src, setup.ladder[0]!, strong, this.hasher)).finish(), head, 'signature')
+  }
+
+  /** The receiver's answer to the index: the new blocks it holds, and the literals next unless a finer round follows. */
+  private async held(body: Uint8Array): Promise<Frame[]> {
+    const r = new FrameReader(this.who, body)
+    if (r.varint() !== 1 || this.pass !== 1 || this.matches.length > 0) r.fail('held blocks outside a sender-first round 0')
+    const oldSize = r.bounded('old size', 2 ** 50)
+    const goOn = r.u8() === 1
+    this.matches = readIndexRuns(r, this.src.length, oldSize, this.o.setup.ladder[0]!)
+    r.end()
+    return goOn ? [] : this.final(1)
   }
 
   /** One round: the signature's region sums searched in this round's gaps, the matches sent back. */
@@ -81,7 +102,7 @@ export class RoundsSender implements Half {
     const checks = edge ? edgeChecks(gaps, B) : []
     const bits = edge ? checkEdges(this.src, checks, B, strong, sums, this.hasher) : new Uint8Array(0)
     const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, mine, sums, this.hasher)
-    const goOn = this.worthAnother(setup, round, found.flat(), oldSize)
+    const goOn = worthAnother(setup, round, this.matches, found.flat(), newSize, oldSize)
     const w = new FrameWriter(256).varint(pass).varint(round).varint(newSize).u8(goOn ? 1 : 0)
     const head = w.length
     if (edge) w.bytes(bits)
@@ -90,19 +111,6 @@ export class RoundsSender implements Half {
     const frames = messageFrames(TAG_MATCH, w.finish(), head, 'copy')
     if (!goOn) frames.push(...(await this.final(pass)))
     return frames
-  }
-
-  /**
-   * Whether a finer round follows: only if this round's matches cover at least CONTINUE_RATIO × the bytes the
-   * next round's sums would cost. Gaps of new data (random overwrites) found little when cut at the edges,
-   * and signing them finer would cost more than it could save; edited text keeps finding matches.
-   */
-  private worthAnother(setup: RoundsSetup, round: number, found: readonly Match[], oldSize: number): boolean {
-    const merged = mergeMatches(this.matches, found)
-    const next = nextRound(setup, round, merged, this.src.length, oldSize)
-    if (next < 0) return false
-    const cost = signatureBytes(setup, next, gapsOf(merged, this.src.length, oldSize), oldSize)
-    return matchedBytes(found) >= CONTINUE_RATIO * cost
   }
 
   /** The literals, coded against R where that is smaller, and the digest of the whole new version. */
