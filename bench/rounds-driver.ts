@@ -1,7 +1,7 @@
 /**
  * A quick driver for rsync-rounds tuning: runs the two halves in-process on a cached release pair (no
  * harness, no priming sync) and prints bytes per message and the totals. Not a benchmark of speed.
- *   npx tsx bench/rounds-driver.ts [package] [from-index] [ladder] [edges] [zstdLevel] [direction]
+ *   npx tsx bench/rounds-driver.ts [package] [from-index] [ladder] [edges] [zstdLevel] [direction] [falseMatchBits]
  *   npx tsx bench/rounds-driver.ts typescript 6 8192,2048,512 256,128 19 sender-first
  */
 import { findSeries } from '../workloads/release-pins.ts'
@@ -14,7 +14,7 @@ import { memoryImage } from '../core/storage.ts'
 import type { Frame, Telemetry } from '../core/strategy.ts'
 import { ROUNDS_DIRECTIONS, type RoundsDirection } from '../strategies/rolling/rounds-plan.ts'
 
-const [pkg = 'typescript', from = '6', ladderText = '8192,2048,512', edgesText = '256,128,64,32', level = '19', direction = 'receiver-first'] = process.argv.slice(2)
+const [pkg = 'typescript', from = '6', ladderText = '8192,2048,512', edgesText = '256,128,64,32', level = '19', direction = 'receiver-first', bits = '20'] = process.argv.slice(2)
 const series = findSeries(pkg)
 if (!series) throw new Error(`rounds-driver: no pinned series ${pkg}`)
 const dir = releaseCacheDir('')
@@ -25,7 +25,7 @@ const newBytes = loadRelease(pkg, b, dir)
 const hasher = await createStrongHasher('xxh128')
 const ladder = parseLadder('driver', ladderText)
 if (!ROUNDS_DIRECTIONS.includes(direction as RoundsDirection)) throw new Error(`rounds-driver: direction is ${ROUNDS_DIRECTIONS.join(' or ')}`)
-const setup = { ladder, edges: parseEdges('driver', edgesText, ladder), bits: 20, digestLength: hasher.digestLength, direction: direction as RoundsDirection }
+const setup = { ladder, edges: parseEdges('driver', edgesText, ladder), bits: Number(bits), digestLength: hasher.digestLength, direction: direction as RoundsDirection }
 const counters: Record<string, number> = {}
 const telemetry: Telemetry = {
   add: (n, v) => void (counters[n] = (counters[n] ?? 0) + v),
@@ -38,7 +38,7 @@ const staged = memoryImage(oldBytes).clone()
 const state = undefined as never
 const sender = new RoundsSender('driver', { source: memoryImage(newBytes).clone(), tracker: undefined, state, syncIndex: 1, telemetry }, { setup, codec: 'zstd', level: Number(level) }, hasher)
 const receiver = new RoundsReceiver('driver', { replica, staged, state, syncIndex: 1, telemetry }, setup, hasher)
-console.log(`${pkg} ${a.version} -> ${b.version}: ${oldBytes.length} -> ${newBytes.length} B, ladder ${ladder} edges ${setup.edges} ${direction}`)
+console.log(`${pkg} ${a.version} -> ${b.version}: ${oldBytes.length} -> ${newBytes.length} B, ladder ${ladder} edges ${setup.edges} ${direction} falseMatchBits ${bits}`)
 const sum = (fs: Frame[]) => fs.reduce((n, f) => n + f.bytes.length, 0)
 let up: Frame[] = await receiver.step([])
 let total = { up: 0, down: 0 }
