@@ -9,10 +9,12 @@
  *                gap's cursor, zigzag(first block − the block after the previous run), block count
  *   FINAL (down) pass, literal form (0 plain, else the codec + 1), literal bytes, digest, then the literals
  *   ACK   (up)   one byte: the rebuilt version's digest agreed
- * With direction=sender-first, round 0 is instead (rounds-index.ts):
- *   INDEX (down) pass 1, new size, strong bits, then the new version's block sums as one bit stream
- *   HELD  (up)   pass 1, old size, whether a finer round (its SIG follows at once) or FINAL comes next,
- *                then runs of held new blocks: blocks skipped, zigzag(replica offset − the one expected), count
+ * With direction=sender-first, every search round of pass 1 is instead (rounds-index.ts):
+ *   INDEX (down) pass 1, round, new size, the round's longest strong sum in bits, then one bit stream: per signed
+ *                gap the sums of its new blocks (round 0: the whole new version's)
+ *   HELD  (up)   pass 1, round, old size, whether a finer round (its SIG follows at once if the receiver signs it)
+ *                or FINAL comes next, then per signed gap: run count, and per run blocks skipped,
+ *                zigzag(replica offset − the one expected), block count
  */
 import type { Frame, FrameKind } from '../../core/strategy.ts'
 import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'

@@ -6,7 +6,7 @@ import { edgeChecks } from './rounds-edges.ts'
 import { comparisonsOf, gapsOf, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
 import { weakBitsFor } from './rounds-search.ts'
 import { strongBitsFor } from './rounds-ladder.ts'
-import { indexBlocks } from './rounds-index.ts'
+import { gapNewBlocks, senderStrongBits, senderSumsBytes } from './rounds-index.ts'
 import { matchedBytes, mergeMatches } from './rounds-gaps.ts'
 
 /** What a plan needs: the search and edge ladders, the bound's bits, the digest length, and the pass (2: full-length sums). */
@@ -97,6 +97,8 @@ export function nextRound(s: RoundsSetup, round: number, matches: readonly Match
 
 /** Bytes of round `round`'s sums over `gaps` (what its signature costs, before framing). */
 export function signatureBytes(s: RoundsSetup, round: number, gaps: readonly Gap[], oldSize: number): number {
+  // A later round's gaps end inside the new version, so no new size is needed to count their blocks.
+  if (senderSigns(s, round) && round > 0) return senderSumsBytes(gaps, roundBlock(s, round), Number.MAX_SAFE_INTEGER, senderRoundBits(s, round, gaps, Number.MAX_SAFE_INTEGER))
   const strong = roundStrongBits(s, round, gaps, oldSize)
   if (isEdgeRound(s, round)) return Math.ceil((checksOf(s, round, gaps) * strong[0]!) / 8)
   let bits = 0
@@ -105,14 +107,21 @@ export function signatureBytes(s: RoundsSetup, round: number, gaps: readonly Gap
   return Math.ceil(bits / 8)
 }
 
+/** Whether the sender signs round `round` (sender-first search rounds of pass 1, rounds-index.ts); else the receiver does. */
+export function senderSigns(s: RoundsSetup, round: number): boolean {
+  return s.direction === 'sender-first' && s.pass === 1 && !isEdgeRound(s, round)
+}
+
 /**
- * The strong bits of a sender-first round 0's index (rounds-index.ts): the receiver checks every replica
- * offset against the new version's blocks; the sender does not know the replica's size, so it counts
- * 2 × its own size + 1 offsets (the mirror of a receiver-first round 0).
+ * Strong bits per gap of a round the sender signs. Round 0 (the index of the whole new version): the
+ * receiver checks every replica offset, and the sender, not knowing the replica's size, counts 2 × its own
+ * size + 1 (the mirror of a receiver-first round 0). Later rounds split the bound as rounds-index.ts says.
  */
-export function indexStrongBits(s: RoundsSetup, newSize: number): number {
-  const B = s.ladder[0]!
-  return strongBitsFor((2 * newSize + 1) * indexBlocks(newSize, B), s.bits, roundCount(s), 8 * s.digestLength)
+export function senderRoundBits(s: RoundsSetup, round: number, gaps: readonly Gap[], newSize: number): number[] {
+  const B = roundBlock(s, round)
+  const bitsFor = (comparisons: number) => strongBitsFor(comparisons, s.bits, roundCount(s), 8 * s.digestLength)
+  if (round === 0) return [bitsFor((2 * newSize + 1) * gapNewBlocks(gaps[0]!, B, newSize))]
+  return senderStrongBits(gaps, B, newSize, bitsFor)
 }
 
 /**

@@ -12,8 +12,8 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, mergeMatches, type Match } from './rounds-gaps.ts'
 import { contextPieces, decodeLiterals } from './rounds-literals.ts'
 import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
-import { indexStrongBits, isEdgeRound, nextRound, roundBlock, roundGaps, roundStrongBits, worthAnother, type RoundsSetup } from './rounds-plan.ts'
-import { indexBytes, searchIndex, writeIndexRuns } from './rounds-index.ts'
+import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrongBits, senderRoundBits, senderSigns, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { receiverSearch, senderSumsBytes, writeHeld } from './rounds-index.ts'
 import { regionSums } from './rounds-search.ts'
 import { edgeChecks, edgeMatches, edgeSums } from './rounds-edges.ts'
 
@@ -44,7 +44,7 @@ export class RoundsReceiver implements Half {
       const msg = this.reader.accept(f)
       if (!msg) continue
       if (msg[0] === TAG_MATCH) out.push(...this.matched(msg[1]))
-      else if (msg[0] === TAG_INDEX) out.push(...this.searchIndex(msg[1]))
+      else if (msg[0] === TAG_INDEX) out.push(...this.searchSigned(msg[1]))
       else if (msg[0] === TAG_FINAL) out.push(...(await this.rebuild(msg[1])))
       else throw new ProtocolError(this.who, `the receiver got message tag ${msg[0]}`)
     }
@@ -70,29 +70,34 @@ export class RoundsReceiver implements Half {
     return messageFrames(TAG_SIG, w.bytes(sums).finish(), head, 'signature')
   }
 
-  /** Sender-first round 0: the replica searched against the sender's index, the held blocks answered, and round 1 signed at once if it follows. */
-  private searchIndex(body: Uint8Array): Frame[] {
+  /** A round the sender signed (sender-first): the replica searched against its sums, the held blocks answered, and the next round signed at once if the receiver signs it. */
+  private searchSigned(body: Uint8Array): Frame[] {
     const r = new FrameReader(this.who, body)
-    if (r.varint() !== 1 || this.pass !== 0) r.fail('an index outside a sender-first round 0')
-    this.newSize = r.bounded('new size', 2 ** 50)
-    this.pass = 1
+    const round = r.varint() === 1 ? r.varint() : r.fail('a sender-signed round outside pass 1')
+    if (round === 0 ? this.pass !== 0 : round !== this.round) r.fail(`the sender signed round ${round}, this receiver expects ${this.pass === 0 ? 0 : this.round}`)
+    const newSize = r.bounded('new size', 2 ** 50)
+    if (round > 0 && newSize !== this.newSize) r.fail(`the new size changed from ${this.newSize} to ${newSize}`)
+    ;[this.pass, this.newSize, this.round] = [1, newSize, round]
     const setup = { ...this.setup, pass: 1 }
-    const strong = r.bounded('strong bits', 8 * setup.digestLength)
-    if (strong !== indexStrongBits(setup, this.newSize)) r.fail(`an index of ${strong}-bit sums, this receiver works out ${indexStrongBits(setup, this.newSize)} (another ladder or bound?)`)
-    this.ctx.telemetry.set('strong_bytes', Math.ceil(strong / 8))
-    this.ctx.telemetry.set('delta_passes', 1)
-    const B = setup.ladder[0]!
-    if (r.remaining !== indexBytes(this.newSize, B, strong)) r.fail(`an index of ${r.remaining} sum bytes, this receiver expects ${indexBytes(this.newSize, B, strong)}`)
-    const found = searchIndex(this.old, this.newSize, B, strong, r.bytes(r.remaining), this.hasher)
-    const goOn = worthAnother(setup, 0, [], found, this.newSize, this.old.length)
-    const w = new FrameWriter(256).varint(1).varint(this.old.length).u8(goOn ? 1 : 0)
+    const gaps = roundGaps(round, this.matches, newSize, this.old.length)
+    const strong = senderRoundBits(setup, round, gaps, newSize)
+    const most = strong.reduce((a, b) => Math.max(a, b), 0)
+    if (r.bounded('strong bits', 8 * setup.digestLength) !== most) r.fail(`round ${round}'s sums are not the ${most} bits this receiver works out (another ladder or bound?)`)
+    const B = roundBlock(setup, round)
+    if (r.remaining !== senderSumsBytes(gaps, B, newSize, strong)) r.fail(`round ${round} sent ${r.remaining} sum bytes, this receiver expects ${senderSumsBytes(gaps, B, newSize, strong)}`)
+    if (round === 0) {
+      this.ctx.telemetry.set('strong_bytes', Math.ceil(most / 8))
+      this.ctx.telemetry.set('delta_passes', 1)
+    }
+    const found = receiverSearch(this.old, gaps, B, newSize, strong, r.bytes(r.remaining), this.hasher)
+    const goOn = worthAnother(setup, round, this.matches, found.flat(), newSize, this.old.length)
+    const w = new FrameWriter(256).varint(1).varint(round).varint(this.old.length).u8(goOn ? 1 : 0)
     const head = w.length
-    writeIndexRuns(w, found, B)
-    this.matches = mergeMatches([], found)
+    writeHeld(w, found, gaps, B, newSize)
+    this.matches = mergeMatches(this.matches, found.flat())
     const frames = messageFrames(TAG_HELD, w.finish(), head, 'copy')
-    const next = goOn ? nextRound(setup, 0, this.matches, this.newSize, this.old.length) : -1
-    this.round = next
-    return next < 0 ? frames : [...frames, ...this.sign(1, next)]
+    this.round = goOn ? nextRound(setup, round, this.matches, newSize, this.old.length) : -1
+    return this.round >= 0 && !senderSigns(setup, this.round) ? [...frames, ...this.sign(1, this.round)] : frames
   }
 
   /** A round's matches: merged in, then the next rung's signature (none when the final message follows). */
@@ -111,7 +116,7 @@ export class RoundsReceiver implements Half {
     this.matches = mergeMatches(this.matches, found)
     const next = goOn ? nextRound({ ...this.setup, pass: this.pass }, this.round, this.matches, newSize, this.old.length) : -1
     this.round = next
-    return next < 0 ? [] : this.sign(this.pass, next)
+    return next < 0 || senderSigns({ ...this.setup, pass: this.pass }, next) ? [] : this.sign(this.pass, next)
   }
 
   /** The new version into the stage (copies from the old, literals between), checked against the sender's digest. */

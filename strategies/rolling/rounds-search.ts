@@ -40,17 +40,19 @@ export function regionSums(old: Uint8Array, gaps: readonly Gap[], blockSize: num
   for (const [i, g] of gaps.entries()) {
     const k = regionBlocks(g, blockSize)
     const weak = weakBitsFor(k)
-    for (let j = 0; j < k; j++) {
-      const start = blockOffset(g, blockSize, j)
-      w.uint(filter(weakSum('rollsum', old, start, blockSize)) >>> (WEAK_BITS - weak), weak)
-      w.prefix(hasher.hash(old.subarray(start, start + blockSize)), strong[i]!)
-    }
+    for (let j = 0; j < k; j++) writeBlockSum(w, old, blockOffset(g, blockSize, j), blockSize, weak, strong[i]!, hasher)
   }
   return w.finish()
 }
 
+/** One block's sum onto the bit stream: `weak` filter bits, then the first `strong` bits of its strong hash. */
+export function writeBlockSum(w: BitWriter, data: Uint8Array, start: number, B: number, weak: number, strong: number, hasher: StrongHasher): void {
+  w.uint(filter(weakSum('rollsum', data, start, B)) >>> (WEAK_BITS - weak), weak)
+  w.prefix(hasher.hash(data.subarray(start, start + B)), strong)
+}
+
 /** One gap's sums as the sender reads them: the bit stream, where the gap's first block starts, its weak and strong bits. */
-interface GapSums {
+export interface GapSums {
   sums: Uint8Array
   at: number
   weak: number
@@ -98,12 +100,21 @@ function strongMatch(s: GapSums, list: readonly number[], h: Uint8Array, expecte
 }
 
 function searchGap(src: Uint8Array, g: Gap, B: number, sums: GapSums, hasher: StrongHasher): Match[] {
-  const index = filterIndex(sums, regionBlocks(g, B))
-  const out: Match[] = []
-  let expected = 0
-  let pos = g.newStart
   // Round 0's gap is open-ended on the receiver's side (it does not know the new size): stop at the end.
-  const end = Math.min(g.newEnd, src.length)
+  const hits = searchRange(src, g.newStart, Math.min(g.newEnd, src.length), B, sums, regionBlocks(g, B), hasher)
+  return hits.map(([pos, j]) => ({ n: pos, o: blockOffset(g, B, j), len: B }))
+}
+
+/**
+ * rsync's search of `src` from `start` to `end` against `k` blocks' sums: [offset, block index] of every
+ * match, greedy (a match skips a block ahead; else the window slides one byte), preferring the block that
+ * continues the previous match.
+ */
+export function searchRange(src: Uint8Array, start: number, end: number, B: number, sums: GapSums, k: number, hasher: StrongHasher): [number, number][] {
+  const index = filterIndex(sums, k)
+  const out: [number, number][] = []
+  let expected = 0
+  let pos = start
   let s1 = 0
   let s2 = 0
   const reset = () => {
@@ -120,7 +131,7 @@ function searchGap(src: Uint8Array, g: Gap, B: number, sums: GapSums, hasher: St
     if (list) {
       const j = strongMatch(sums, list, hasher.hash(src.subarray(pos, pos + B)), expected)
       if (j >= 0) {
-        out.push({ n: pos, o: blockOffset(g, B, j), len: B })
+        out.push([pos, j])
         expected = j + 1
         pos += B
         if (pos + B <= end) reset()

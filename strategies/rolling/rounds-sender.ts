@@ -13,8 +13,8 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
 import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
-import { indexStrongBits, isEdgeRound, roundBlock, roundCount, roundGaps, roundStrongBits, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
-import { indexSums, readIndexRuns } from './rounds-index.ts'
+import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrongBits, senderRoundBits, senderSigns, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { readHeld, senderSums } from './rounds-index.ts'
 import { searchGaps } from './rounds-search.ts'
 import { checkEdges, edgeChecks, edgeMatches } from './rounds-edges.ts'
 
@@ -28,6 +28,10 @@ export class RoundsSender implements Half {
   done = false
   private matches: Match[] = []
   private pass = 0
+  /** The round the sender signed last (sender-first). */
+  private signing = -1
+  /** The replica's size, from the receiver's first answer (sender-first). */
+  private oldSize = 0
   private readonly reader: MessageReader
   private readonly src: Uint8Array
 
@@ -42,7 +46,10 @@ export class RoundsSender implements Half {
   }
 
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
-    if (this.o.setup.direction === 'sender-first' && this.pass === 0) return this.index()
+    if (this.o.setup.direction === 'sender-first' && this.pass === 0) {
+      this.pass = 1
+      return this.sign(0)
+    }
     const out: Frame[] = []
     for (const f of inbox) {
       if (this.done) throw new ProtocolError(this.who, 'a frame after the sync ended')
@@ -59,25 +66,37 @@ export class RoundsSender implements Half {
     return out
   }
 
-  /** Sender-first round 0: the index of the new version (rounds-index.ts), pass 1. */
-  private index(): Frame[] {
-    this.pass = 1
+  /** A round the sender signs (sender-first, rounds-index.ts): its gaps' new blocks' sums; round 0 signs the whole new version. */
+  private sign(round: number): Frame[] {
     const setup = { ...this.o.setup, pass: 1 }
-    const strong = indexStrongBits(setup, this.src.length)
-    const w = new FrameWriter(64).varint(1).varint(this.src.length).varint(strong)
+    const newSize = this.src.length
+    // Round 0's gap is the whole new version against an old size the sender does not know (and needs not).
+    const gaps = roundGaps(round, this.matches, newSize, round === 0 ? 0 : this.oldSize)
+    const strong = senderRoundBits(setup, round, gaps, newSize)
+    this.signing = round
+    const w = new FrameWriter(64).varint(1).varint(round).varint(newSize).varint(strong.reduce((a, b) => Math.max(a, b), 0))
     const head = w.length
-    return messageFrames(TAG_INDEX, w.bytes(indexSums(this.src, setup.ladder[0]!, strong, this.hasher)).finish(), head, 'signature')
+    return messageFrames(TAG_INDEX, w.bytes(senderSums(this.src, gaps, roundBlock(setup, round), strong, this.hasher)).finish(), head, 'signature')
   }
 
-  /** The receiver's answer to the index: the new blocks it holds, and the literals next unless a finer round follows. */
+  /** The receiver's answer to a round the sender signed: the new blocks it holds; then the next round the sender signs, or the literals. */
   private async held(body: Uint8Array): Promise<Frame[]> {
     const r = new FrameReader(this.who, body)
-    if (r.varint() !== 1 || this.pass !== 1 || this.matches.length > 0) r.fail('held blocks outside a sender-first round 0')
+    if (r.varint() !== 1 || this.pass !== 1 || r.varint() !== this.signing) r.fail(`held blocks for another pass or round than 1/${this.signing}`)
+    const setup = { ...this.o.setup, pass: 1 }
+    const round = this.signing
     const oldSize = r.bounded('old size', 2 ** 50)
+    if (round > 0 && oldSize !== this.oldSize) r.fail(`the old size changed from ${this.oldSize} to ${oldSize}`)
+    this.oldSize = oldSize
     const goOn = r.u8() === 1
-    this.matches = readIndexRuns(r, this.src.length, oldSize, this.o.setup.ladder[0]!)
+    const newSize = this.src.length
+    const found = readHeld(r, roundGaps(round, this.matches, newSize, oldSize), roundBlock(setup, round), newSize, oldSize)
     r.end()
-    return goOn ? [] : this.final(1)
+    this.matches = mergeMatches(this.matches, found)
+    if (!goOn) return this.final(1)
+    const next = nextRound(setup, round, this.matches, newSize, oldSize)
+    // A next round the receiver signs (an edge round) has its signature in the same flight as these blocks.
+    return next >= 0 && senderSigns(setup, next) ? this.sign(next) : []
   }
 
   /** One round: the signature's region sums searched in this round's gaps, the matches sent back. */
