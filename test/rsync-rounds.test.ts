@@ -65,7 +65,7 @@ suite('rsync-rounds', () => {
     }
   })
 
-  it('speaks first from either side: sender-first sends its search rounds' sums down (fewer bytes up), is byte-exact and saves half a round trip', async () => {
+  it('speaks first from either side: sender-first sends its search-round sums down (fewer bytes up), is byte-exact and saves half a round trip', async () => {
     for (const content of ['text', 'random'] as const) {
       const q = { workload: 'insert-delete', blockSize: 4096, size: 1 << 20, epochs: 2, content, workloadOptions: { edits: 32 } }
       const up = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', direction: 'receiver-first' } })
