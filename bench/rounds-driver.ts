@@ -1,8 +1,8 @@
 /**
  * A quick driver for rsync-rounds tuning: runs the two halves in-process on a cached release pair (no
  * harness, no priming sync) and prints bytes per message and the totals. Not a benchmark of speed.
- *   npx tsx bench/rounds-driver.ts [package] [from-index] [ladder] [edges] [zstdLevel]
- *   npx tsx bench/rounds-driver.ts typescript 6 8192,2048,512 256,128,64,32 19
+ *   npx tsx bench/rounds-driver.ts [package] [from-index] [ladder] [edges] [zstdLevel] [direction] [falseMatchBits]
+ *   npx tsx bench/rounds-driver.ts typescript 6 8192,2048,512 256,128 19 sender-first
  */
 import { findSeries } from '../workloads/release-pins.ts'
 import { loadRelease, releaseCacheDir } from '../workloads/release-cache.ts'
@@ -12,8 +12,9 @@ import { parseEdges, parseLadder } from '../strategies/rolling/rounds-ladder.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
 import { memoryImage } from '../core/storage.ts'
 import type { Frame, Telemetry } from '../core/strategy.ts'
+import { ROUNDS_DIRECTIONS, type RoundsDirection } from '../strategies/rolling/rounds-plan.ts'
 
-const [pkg = 'typescript', from = '6', ladderText = '8192,2048,512', edgesText = '256,128,64,32', level = '19'] = process.argv.slice(2)
+const [pkg = 'typescript', from = '6', ladderText = '8192,2048,512', edgesText = '256,128,64,32', level = '19', direction = 'receiver-first', bits = '20'] = process.argv.slice(2)
 const series = findSeries(pkg)
 if (!series) throw new Error(`rounds-driver: no pinned series ${pkg}`)
 const dir = releaseCacheDir('')
@@ -23,7 +24,8 @@ const oldBytes = loadRelease(pkg, a, dir)
 const newBytes = loadRelease(pkg, b, dir)
 const hasher = await createStrongHasher('xxh128')
 const ladder = parseLadder('driver', ladderText)
-const setup = { ladder, edges: parseEdges('driver', edgesText, ladder), bits: 20, digestLength: hasher.digestLength }
+if (!ROUNDS_DIRECTIONS.includes(direction as RoundsDirection)) throw new Error(`rounds-driver: direction is ${ROUNDS_DIRECTIONS.join(' or ')}`)
+const setup = { ladder, edges: parseEdges('driver', edgesText, ladder), bits: Number(bits), digestLength: hasher.digestLength, direction: direction as RoundsDirection }
 const counters: Record<string, number> = {}
 const telemetry: Telemetry = {
   add: (n, v) => void (counters[n] = (counters[n] ?? 0) + v),
@@ -36,7 +38,7 @@ const staged = memoryImage(oldBytes).clone()
 const state = undefined as never
 const sender = new RoundsSender('driver', { source: memoryImage(newBytes).clone(), tracker: undefined, state, syncIndex: 1, telemetry }, { setup, codec: 'zstd', level: Number(level) }, hasher)
 const receiver = new RoundsReceiver('driver', { replica, staged, state, syncIndex: 1, telemetry }, setup, hasher)
-console.log(`${pkg} ${a.version} -> ${b.version}: ${oldBytes.length} -> ${newBytes.length} B, ladder ${ladder} edges ${setup.edges}`)
+console.log(`${pkg} ${a.version} -> ${b.version}: ${oldBytes.length} -> ${newBytes.length} B, ladder ${ladder} edges ${setup.edges} ${direction} falseMatchBits ${bits}`)
 const sum = (fs: Frame[]) => fs.reduce((n, f) => n + f.bytes.length, 0)
 let up: Frame[] = await receiver.step([])
 let total = { up: 0, down: 0 }

@@ -9,6 +9,7 @@
  */
 import type { StrongHasher } from '../shared/strong-hash.ts'
 import type { Gap, Match } from './rounds-gaps.ts'
+import { BitWriter, prefixEquals } from './rounds-bits.ts'
 
 /** One check: the new bytes at `n` against the old bytes at `o`, a block long. */
 export interface EdgeCheck {
@@ -31,22 +32,17 @@ export function edgeChecks(gaps: readonly Gap[], b: number): EdgeCheck[] {
   return out
 }
 
-/** The receiver's side: the first `strong` bytes of each check's old block's xxh128, in check order. */
+/** The receiver's side: the first `strong` bits of each check's old block's xxh128, in check order, one bit stream. */
 export function edgeSums(old: Uint8Array, checks: readonly EdgeCheck[], b: number, strong: number, hasher: StrongHasher): Uint8Array {
-  const out = new Uint8Array(checks.length * strong)
-  for (const [i, c] of checks.entries()) out.set(hasher.hash(old.subarray(c.o, c.o + b)).subarray(0, strong), i * strong)
-  return out
+  const w = new BitWriter(checks.length * strong)
+  for (const c of checks) w.prefix(hasher.hash(old.subarray(c.o, c.o + b)), strong)
+  return w.finish()
 }
 
 /** The sender's side: which checks' new blocks have the receiver's sum, as a bitmap (bit i of byte i>>3). */
 export function checkEdges(src: Uint8Array, checks: readonly EdgeCheck[], b: number, strong: number, sums: Uint8Array, hasher: StrongHasher): Uint8Array {
   const bits = new Uint8Array(Math.ceil(checks.length / 8))
-  for (const [i, c] of checks.entries()) {
-    const h = hasher.hash(src.subarray(c.n, c.n + b))
-    let same = true
-    for (let k = 0; same && k < strong; k++) same = h[k] === sums[i * strong + k]
-    if (same) bits[i >> 3]! |= 1 << (i & 7)
-  }
+  for (const [i, c] of checks.entries()) if (prefixEquals(sums, i * strong, hasher.hash(src.subarray(c.n, c.n + b)), strong)) bits[i >> 3]! |= 1 << (i & 7)
   return bits
 }
 

@@ -2,11 +2,19 @@
  * The wire form of `rsync-rounds`. Every message is a body split into frames: the first is
  * [tag, varint body length, piece], the rest [TAG_MORE, piece], so a long signature or literal run needs no
  * frame over FRAME_PAYLOAD_LIMIT. Bodies:
- *   SIG   (up)   pass, round, old size, strong bytes, then (2 + strong) bytes per region block in gap order
+ *   SIG   (up)   pass, round, old size, the round's longest strong sum in bits, then one bit stream (rounds-bits.ts):
+ *                per region block in gap order 16 weak bits and its gap's strong bits (rounds-plan.ts); an edge
+ *                round's checks, the strong bits alone
  *   MATCH (down) pass, round, new size, whether a finer round follows (1) or FINAL (0), then per searched gap: run count, and per run the offset from the
  *                gap's cursor, zigzag(first block − the block after the previous run), block count
  *   FINAL (down) pass, literal form (0 plain, else the codec + 1), literal bytes, digest, then the literals
  *   ACK   (up)   one byte: the rebuilt version's digest agreed
+ * With direction=sender-first, every search round of pass 1 is instead (rounds-index.ts):
+ *   INDEX (down) pass 1, round, new size, the round's longest strong sum in bits, then one bit stream: per signed
+ *                gap the sums of its new blocks (round 0: the whole new version's)
+ *   HELD  (up)   pass 1, round, old size, whether a finer round (its SIG follows at once if the receiver signs it)
+ *                or FINAL comes next, then per signed gap: run count, and per run blocks skipped,
+ *                zigzag(replica offset − the one expected), block count
  */
 import type { Frame, FrameKind } from '../../core/strategy.ts'
 import { FRAME_PAYLOAD_LIMIT, FrameReader, FrameWriter } from '../../core/wire.ts'
@@ -18,6 +26,8 @@ export const TAG_MATCH = 0x6d // 'm'
 export const TAG_FINAL = 0x66 // 'f'
 export const TAG_MORE = 0x2b // '+'
 export const TAG_ACK = 0x61 // 'a'
+export const TAG_INDEX = 0x69 // 'i'
+export const TAG_HELD = 0x68 // 'h'
 
 /**
  * A body as frames; `head` bytes of it (the message's own header) are control, the rest `kind`.
@@ -119,7 +129,9 @@ export function readRuns(r: FrameReader, gaps: readonly Gap[], blockSize: number
     const end = Math.min(g.newEnd, newSize)
     let cursor = g.newStart
     let expected = 0
-    for (let runs = r.bounded('runs', k); runs > 0; runs--) {
+    // A gap holds at most one run per block it can hold (not per region block: one block of zeros can match
+    // at every block of a gap of zeros, each a run of its own since the block index does not advance).
+    for (let runs = r.bounded('runs', Math.floor((end - g.newStart) / blockSize)); runs > 0; runs--) {
       const n = cursor + r.varint()
       const z = r.varint()
       const j = expected + (z % 2 === 0 ? z / 2 : -(z + 1) / 2)

@@ -51,7 +51,7 @@ export function regionBlocks(g: Gap, blockSize: number): number {
 }
 
 /** Blocks in each neighbour's window. */
-function windowBlocks(gapLen: number, blockSize: number): number {
+export function windowBlocks(gapLen: number, blockSize: number): number {
   return Math.floor(Math.min(gapLen + blockSize, Number.MAX_SAFE_INTEGER / 4) / blockSize)
 }
 

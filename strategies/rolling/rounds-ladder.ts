@@ -58,12 +58,12 @@ function parseRungs(key: string, text: string, example: string): number[] {
 }
 
 /**
- * Strong-sum bytes for a round that makes `comparisons` (offset, block) checks, so that the sync's false
- * match chance stays under 2^-bits: each of the `rungs` rounds gets 2^-(bits + log2 rungs), and a check
- * passes by chance with probability 2^-(8·strong) (only the strong sum is counted: the 16-bit weak filter
- * is a rolling sum whose bits are not uniform on text). At least 1 byte, at most the digest's length.
+ * Strong-sum bits for `comparisons` (offset, block) checks that get `1 / share` of a sync's false-match
+ * budget: a check passes by chance with probability 2^-strong, so the checks stay under 2^-bits / share
+ * when strong ≥ log2 comparisons + bits + log2 share (only the strong sum is counted: the 16-bit weak filter
+ * is a rolling sum whose bits are not uniform on text). At least 8 bits, at most the digest's.
  */
-export function strongBytesFor(comparisons: number, bits: number, rungs: number, digestLength: number): number {
-  const need = Math.log2(Math.max(1, comparisons)) + bits + Math.log2(rungs)
-  return Math.min(digestLength, Math.max(1, Math.ceil(need / 8)))
+export function strongBitsFor(comparisons: number, bits: number, share: number, digestBits: number): number {
+  const need = Math.log2(Math.max(1, comparisons)) + bits + Math.log2(share)
+  return Math.min(digestBits, Math.max(8, Math.ceil(need)))
 }

@@ -11,8 +11,9 @@ import { createStreamDigest } from '../shared/stream-digest.ts'
 import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, mergeMatches, type Match } from './rounds-gaps.ts'
 import { contextPieces, decodeLiterals } from './rounds-literals.ts'
-import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrong, type RoundsSetup } from './rounds-plan.ts'
+import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
+import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrongBits, senderRoundBits, senderSigns, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { receiverSearch, senderSumsBytes, writeHeld } from './rounds-index.ts'
 import { regionSums } from './rounds-search.ts'
 import { edgeChecks, edgeMatches, edgeSums } from './rounds-edges.ts'
 
@@ -36,13 +37,14 @@ export class RoundsReceiver implements Half {
   }
 
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
-    if (this.pass === 0) return this.sign(1, 0)
+    if (this.pass === 0 && this.setup.direction !== 'sender-first') return this.sign(1, 0)
     const out: Frame[] = []
     for (const f of inbox) {
       if (this.done) throw new ProtocolError(this.who, 'a frame after the sync ended')
       const msg = this.reader.accept(f)
       if (!msg) continue
       if (msg[0] === TAG_MATCH) out.push(...this.matched(msg[1]))
+      else if (msg[0] === TAG_INDEX) out.push(...this.searchSigned(msg[1]))
       else if (msg[0] === TAG_FINAL) out.push(...(await this.rebuild(msg[1])))
       else throw new ProtocolError(this.who, `the receiver got message tag ${msg[0]}`)
     }
@@ -55,16 +57,47 @@ export class RoundsReceiver implements Half {
     this.round = round
     const setup = { ...this.setup, pass }
     const gaps = roundGaps(round, this.matches, this.newSize, this.old.length)
-    const strong = roundStrong(setup, round, gaps, this.old.length)
+    const strong = roundStrongBits(setup, round, gaps, this.old.length)
+    const most = strong.reduce((a, b) => Math.max(a, b), 0)
     if (round === 0) {
-      this.ctx.telemetry.set('strong_bytes', strong)
+      this.ctx.telemetry.set('strong_bytes', Math.ceil(most / 8))
       this.ctx.telemetry.set('delta_passes', pass)
     }
-    const w = new FrameWriter(64).varint(pass).varint(round).varint(this.old.length).varint(strong)
+    const w = new FrameWriter(64).varint(pass).varint(round).varint(this.old.length).varint(most)
     const head = w.length
     const B = roundBlock(setup, round)
-    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, strong, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
+    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, most, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
     return messageFrames(TAG_SIG, w.bytes(sums).finish(), head, 'signature')
+  }
+
+  /** A round the sender signed (sender-first): the replica searched against its sums, the held blocks answered, and the next round signed at once if the receiver signs it. */
+  private searchSigned(body: Uint8Array): Frame[] {
+    const r = new FrameReader(this.who, body)
+    const round = r.varint() === 1 ? r.varint() : r.fail('a sender-signed round outside pass 1')
+    if (round === 0 ? this.pass !== 0 : round !== this.round) r.fail(`the sender signed round ${round}, this receiver expects ${this.pass === 0 ? 0 : this.round}`)
+    const newSize = r.bounded('new size', 2 ** 50)
+    if (round > 0 && newSize !== this.newSize) r.fail(`the new size changed from ${this.newSize} to ${newSize}`)
+    ;[this.pass, this.newSize, this.round] = [1, newSize, round]
+    const setup = { ...this.setup, pass: 1 }
+    const gaps = roundGaps(round, this.matches, newSize, this.old.length)
+    const strong = senderRoundBits(setup, round, gaps, newSize)
+    const most = strong.reduce((a, b) => Math.max(a, b), 0)
+    if (r.bounded('strong bits', 8 * setup.digestLength) !== most) r.fail(`round ${round}'s sums are not the ${most} bits this receiver works out (another ladder or bound?)`)
+    const B = roundBlock(setup, round)
+    if (r.remaining !== senderSumsBytes(gaps, B, newSize, strong)) r.fail(`round ${round} sent ${r.remaining} sum bytes, this receiver expects ${senderSumsBytes(gaps, B, newSize, strong)}`)
+    if (round === 0) {
+      this.ctx.telemetry.set('strong_bytes', Math.ceil(most / 8))
+      this.ctx.telemetry.set('delta_passes', 1)
+    }
+    const found = receiverSearch(this.old, gaps, B, newSize, strong, r.bytes(r.remaining), this.hasher)
+    const goOn = worthAnother(setup, round, this.matches, found.flat(), newSize, this.old.length)
+    const w = new FrameWriter(256).varint(1).varint(round).varint(this.old.length).u8(goOn ? 1 : 0)
+    const head = w.length
+    writeHeld(w, found, gaps, B, newSize)
+    this.matches = mergeMatches(this.matches, found.flat())
+    const frames = messageFrames(TAG_HELD, w.finish(), head, 'copy')
+    this.round = goOn ? nextRound(setup, round, this.matches, newSize, this.old.length) : -1
+    return this.round >= 0 && !senderSigns(setup, this.round) ? [...frames, ...this.sign(1, this.round)] : frames
   }
 
   /** A round's matches: merged in, then the next rung's signature (none when the final message follows). */
@@ -83,7 +116,7 @@ export class RoundsReceiver implements Half {
     this.matches = mergeMatches(this.matches, found)
     const next = goOn ? nextRound({ ...this.setup, pass: this.pass }, this.round, this.matches, newSize, this.old.length) : -1
     this.round = next
-    return next < 0 ? [] : this.sign(this.pass, next)
+    return next < 0 || senderSigns({ ...this.setup, pass: this.pass }, next) ? [] : this.sign(this.pass, next)
   }
 
   /** The new version into the stage (copies from the old, literals between), checked against the sender's digest. */

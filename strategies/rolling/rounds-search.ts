@@ -1,16 +1,29 @@
 /**
  * One round of `rsync-rounds`: the receiver's sums of the blocks of every gap's old region, and the
- * sender's search of each gap against its own region's sums only. A block's sum is a 16-bit weak filter
- * (librsync's rollsum, mixed) then the first `strong` bytes of its xxh128; the sender rolls the filter
- * over every offset of the gap and hashes only where it hits.
+ * sender's search of each gap against its own region's sums only. A block's sum is a weak filter of up to
+ * 16 bits (librsync's rollsum, mixed; shorter in a gap of few blocks, weakBitsFor) then the first bits of its xxh128, as many as its gap's bound asks for
+ * (rounds-plan.ts), packed as a bit stream (rounds-bits.ts); the sender rolls the filter over every offset
+ * of the gap and hashes only where it hits.
  */
 import type { StrongHasher } from '../shared/strong-hash.ts'
 import { GOLDEN } from './block-index.ts'
 import { weakSum } from './rolling-checksum.ts'
 import { blockOffset, regionBlocks, type Gap, type Match } from './rounds-gaps.ts'
+import { BitWriter, prefixEquals, uintAt } from './rounds-bits.ts'
 
-/** Bytes of the weak filter per block. */
-export const WEAK_BYTES = 2
+/** Most bits of the weak filter per block. */
+export const WEAK_BITS = 16
+/** Weak bits beyond log2 of a gap's blocks: at most ~2^-WEAK_SLACK false filter hits per offset (each a strong hash). */
+const WEAK_SLACK = 2
+
+/**
+ * The weak filter's bits for a gap searched against `k` region blocks. The filter only saves the sender
+ * strong hashes (the bound counts strong bits alone), and with k blocks an offset hits k / 2^w of them by
+ * chance: log2 k + WEAK_SLACK bits keep that under 1/4 per offset, so a gap of 4 blocks needs 4 bits, not 16.
+ */
+export function weakBitsFor(k: number): number {
+  return Math.min(WEAK_BITS, Math.ceil(Math.log2(Math.max(1, k))) + WEAK_SLACK)
+}
 /** librsync's rollsum adds 31 to each byte (so runs of zeros still move the sum). */
 const OFFSET = 31
 
@@ -19,24 +32,31 @@ function filter(digest: number): number {
   return Math.imul(digest, GOLDEN) >>> 16
 }
 
-/** Sums of every searched gap's region blocks, in gap order: (WEAK_BYTES + strong) bytes a block. */
-export function regionSums(old: Uint8Array, gaps: readonly Gap[], blockSize: number, strong: number, hasher: StrongHasher): Uint8Array {
-  let count = 0
-  for (const g of gaps) count += regionBlocks(g, blockSize)
-  const per = WEAK_BYTES + strong
-  const out = new Uint8Array(count * per)
-  let at = 0
-  for (const g of gaps) {
+/** Sums of every searched gap's region blocks, in gap order: 16 + strong[g] bits a block, one bit stream. */
+export function regionSums(old: Uint8Array, gaps: readonly Gap[], blockSize: number, strong: readonly number[], hasher: StrongHasher): Uint8Array {
+  let bits = 0
+  for (const [i, g] of gaps.entries()) bits += regionBlocks(g, blockSize) * (weakBitsFor(regionBlocks(g, blockSize)) + (strong[i] ?? 0))
+  const w = new BitWriter(bits)
+  for (const [i, g] of gaps.entries()) {
     const k = regionBlocks(g, blockSize)
-    for (let j = 0; j < k; j++, at += per) {
-      const start = blockOffset(g, blockSize, j)
-      const w = filter(weakSum('rollsum', old, start, blockSize))
-      out[at] = w >>> 8
-      out[at + 1] = w & 0xff
-      out.set(hasher.hash(old.subarray(start, start + blockSize)).subarray(0, strong), at + WEAK_BYTES)
-    }
+    const weak = weakBitsFor(k)
+    for (let j = 0; j < k; j++) writeBlockSum(w, old, blockOffset(g, blockSize, j), blockSize, weak, strong[i]!, hasher)
   }
-  return out
+  return w.finish()
+}
+
+/** One block's sum onto the bit stream: `weak` filter bits, then the first `strong` bits of its strong hash. */
+export function writeBlockSum(w: BitWriter, data: Uint8Array, start: number, B: number, weak: number, strong: number, hasher: StrongHasher): void {
+  w.uint(filter(weakSum('rollsum', data, start, B)) >>> (WEAK_BITS - weak), weak)
+  w.prefix(hasher.hash(data.subarray(start, start + B)), strong)
+}
+
+/** One gap's sums as the sender reads them: the bit stream, where the gap's first block starts, its weak and strong bits. */
+export interface GapSums {
+  sums: Uint8Array
+  at: number
+  weak: number
+  strong: number
 }
 
 /**
@@ -44,24 +64,24 @@ export function regionSums(old: Uint8Array, gaps: readonly Gap[], blockSize: num
  * as rsync is (a match skips a block ahead; else the window slides one byte). Where several region blocks
  * pass, the one that continues the previous match is taken.
  */
-export function searchGaps(src: Uint8Array, gaps: readonly Gap[], blockSize: number, strong: number, sums: Uint8Array, hasher: StrongHasher): Match[][] {
-  const per = WEAK_BYTES + strong
+export function searchGaps(src: Uint8Array, gaps: readonly Gap[], blockSize: number, strong: readonly number[], sums: Uint8Array, hasher: StrongHasher): Match[][] {
   const found: Match[][] = []
   let at = 0
-  for (const g of gaps) {
+  for (const [i, g] of gaps.entries()) {
     const k = regionBlocks(g, blockSize)
     if (k === 0) continue
-    found.push(searchGap(src, g, blockSize, strong, sums.subarray(at, at + k * per), hasher))
-    at += k * per
+    const weak = weakBitsFor(k)
+    found.push(searchGap(src, g, blockSize, { sums, at, weak, strong: strong[i]! }, hasher))
+    at += k * (weak + strong[i]!)
   }
   return found
 }
 
 /** Weak filter → the region blocks that have it. */
-function filterIndex(sums: Uint8Array, per: number): Map<number, number[]> {
+function filterIndex(s: GapSums, k: number): Map<number, number[]> {
   const index = new Map<number, number[]>()
-  for (let j = 0, at = 0; at < sums.length; j++, at += per) {
-    const w = (sums[at]! << 8) | sums[at + 1]!
+  for (let j = 0; j < k; j++) {
+    const w = uintAt(s.sums, s.at + j * (s.weak + s.strong), s.weak)
     const list = index.get(w)
     if (list) list.push(j)
     else index.set(w, [j])
@@ -70,25 +90,31 @@ function filterIndex(sums: Uint8Array, per: number): Map<number, number[]> {
 }
 
 /** The region block among `list` whose strong sum is `h`'s prefix, preferring `expected`; -1 if none. */
-function strongMatch(sums: Uint8Array, per: number, strong: number, list: readonly number[], h: Uint8Array, expected: number): number {
+function strongMatch(s: GapSums, list: readonly number[], h: Uint8Array, expected: number): number {
   let hit = -1
   for (const j of list) {
-    const at = j * per + WEAK_BYTES
-    let same = true
-    for (let i = 0; same && i < strong; i++) same = sums[at + i] === h[i]
+    const same = prefixEquals(s.sums, s.at + j * (s.weak + s.strong) + s.weak, h, s.strong)
     if (same && (hit < 0 || j === expected)) hit = j
   }
   return hit
 }
 
-function searchGap(src: Uint8Array, g: Gap, B: number, strong: number, sums: Uint8Array, hasher: StrongHasher): Match[] {
-  const per = WEAK_BYTES + strong
-  const index = filterIndex(sums, per)
-  const out: Match[] = []
-  let expected = 0
-  let pos = g.newStart
+function searchGap(src: Uint8Array, g: Gap, B: number, sums: GapSums, hasher: StrongHasher): Match[] {
   // Round 0's gap is open-ended on the receiver's side (it does not know the new size): stop at the end.
-  const end = Math.min(g.newEnd, src.length)
+  const hits = searchRange(src, g.newStart, Math.min(g.newEnd, src.length), B, sums, regionBlocks(g, B), hasher)
+  return hits.map(([pos, j]) => ({ n: pos, o: blockOffset(g, B, j), len: B }))
+}
+
+/**
+ * rsync's search of `src` from `start` to `end` against `k` blocks' sums: [offset, block index] of every
+ * match, greedy (a match skips a block ahead; else the window slides one byte), preferring the block that
+ * continues the previous match.
+ */
+export function searchRange(src: Uint8Array, start: number, end: number, B: number, sums: GapSums, k: number, hasher: StrongHasher): [number, number][] {
+  const index = filterIndex(sums, k)
+  const out: [number, number][] = []
+  let expected = 0
+  let pos = start
   let s1 = 0
   let s2 = 0
   const reset = () => {
@@ -101,11 +127,11 @@ function searchGap(src: Uint8Array, g: Gap, B: number, strong: number, sums: Uin
   }
   if (pos + B <= end) reset()
   while (pos + B <= end) {
-    const list = index.get(filter((s1 & 0xffff) | (s2 << 16)))
+    const list = index.get(filter((s1 & 0xffff) | (s2 << 16)) >>> (WEAK_BITS - sums.weak))
     if (list) {
-      const j = strongMatch(sums, per, strong, list, hasher.hash(src.subarray(pos, pos + B)), expected)
+      const j = strongMatch(sums, list, hasher.hash(src.subarray(pos, pos + B)), expected)
       if (j >= 0) {
-        out.push({ n: pos, o: blockOffset(g, B, j), len: B })
+        out.push([pos, j])
         expected = j + 1
         pos += B
         if (pos + B <= end) reset()

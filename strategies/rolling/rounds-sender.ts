@@ -10,15 +10,13 @@ import { MAX_BLOCK_SIZE } from '../../core/strategy.ts'
 import type { ContextCodecName } from './context-codec.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import type { StrongHasher } from '../shared/strong-hash.ts'
-import { gapsOf, matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
+import { matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
-import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrong, signatureBytes, type RoundsSetup } from './rounds-plan.ts'
+import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
+import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrongBits, senderRoundBits, senderSigns, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { readHeld, senderSums } from './rounds-index.ts'
 import { searchGaps } from './rounds-search.ts'
 import { checkEdges, edgeChecks, edgeMatches } from './rounds-edges.ts'
-
-/** A round's matched bytes over the next round's signature bytes below which no finer round follows. */
-export const CONTINUE_RATIO = 2
 
 export interface RoundsSenderOptions {
   setup: Omit<RoundsSetup, 'pass'>
@@ -30,6 +28,10 @@ export class RoundsSender implements Half {
   done = false
   private matches: Match[] = []
   private pass = 0
+  /** The round the sender signed last (sender-first). */
+  private signing = -1
+  /** The replica's size, from the receiver's first answer (sender-first). */
+  private oldSize = 0
   private readonly reader: MessageReader
   private readonly src: Uint8Array
 
@@ -44,6 +46,10 @@ export class RoundsSender implements Half {
   }
 
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
+    if (this.o.setup.direction === 'sender-first' && this.pass === 0) {
+      this.pass = 1
+      return this.sign(0)
+    }
     const out: Frame[] = []
     for (const f of inbox) {
       if (this.done) throw new ProtocolError(this.who, 'a frame after the sync ended')
@@ -53,10 +59,44 @@ export class RoundsSender implements Half {
       }
       const msg = this.reader.accept(f)
       if (!msg) continue
-      if (msg[0] !== TAG_SIG) throw new ProtocolError(this.who, `the sender got message tag ${msg[0]}, expected a signature`)
-      out.push(...(await this.round(msg[1])))
+      if (msg[0] === TAG_SIG) out.push(...(await this.round(msg[1])))
+      else if (msg[0] === TAG_HELD) out.push(...(await this.held(msg[1])))
+      else throw new ProtocolError(this.who, `the sender got message tag ${msg[0]}, expected a signature or held blocks`)
     }
     return out
+  }
+
+  /** A round the sender signs (sender-first, rounds-index.ts): its gaps' new blocks' sums; round 0 signs the whole new version. */
+  private sign(round: number): Frame[] {
+    const setup = { ...this.o.setup, pass: 1 }
+    const newSize = this.src.length
+    // Round 0's gap is the whole new version against an old size the sender does not know (and needs not).
+    const gaps = roundGaps(round, this.matches, newSize, round === 0 ? 0 : this.oldSize)
+    const strong = senderRoundBits(setup, round, gaps, newSize)
+    this.signing = round
+    const w = new FrameWriter(64).varint(1).varint(round).varint(newSize).varint(strong.reduce((a, b) => Math.max(a, b), 0))
+    const head = w.length
+    return messageFrames(TAG_INDEX, w.bytes(senderSums(this.src, gaps, roundBlock(setup, round), strong, this.hasher)).finish(), head, 'signature')
+  }
+
+  /** The receiver's answer to a round the sender signed: the new blocks it holds; then the next round the sender signs, or the literals. */
+  private async held(body: Uint8Array): Promise<Frame[]> {
+    const r = new FrameReader(this.who, body)
+    if (r.varint() !== 1 || this.pass !== 1 || r.varint() !== this.signing) r.fail(`held blocks for another pass or round than 1/${this.signing}`)
+    const setup = { ...this.o.setup, pass: 1 }
+    const round = this.signing
+    const oldSize = r.bounded('old size', 2 ** 50)
+    if (round > 0 && oldSize !== this.oldSize) r.fail(`the old size changed from ${this.oldSize} to ${oldSize}`)
+    this.oldSize = oldSize
+    const goOn = r.u8() === 1
+    const newSize = this.src.length
+    const found = readHeld(r, roundGaps(round, this.matches, newSize, oldSize), roundBlock(setup, round), newSize, oldSize)
+    r.end()
+    this.matches = mergeMatches(this.matches, found)
+    if (!goOn) return this.final(1)
+    const next = nextRound(setup, round, this.matches, newSize, oldSize)
+    // A next round the receiver signs (an edge round) has its signature in the same flight as these blocks.
+    return next >= 0 && senderSigns(setup, next) ? this.sign(next) : []
   }
 
   /** One round: the signature's region sums searched in this round's gaps, the matches sent back. */
@@ -66,19 +106,22 @@ export class RoundsSender implements Half {
     const setup = { ...this.o.setup, pass }
     const round = r.bounded('round', roundCount(setup) - 1)
     const oldSize = r.varint()
-    const strong = r.bounded('strong bytes', setup.digestLength)
+    const strong = r.bounded('strong bits', 8 * setup.digestLength)
     if (pass !== this.pass) [this.pass, this.matches] = [pass, []]
     const newSize = this.src.length
     const gaps = roundGaps(round, this.matches, newSize, oldSize)
-    if (strong !== roundStrong(setup, round, gaps, oldSize)) throw new ProtocolError(this.who, `round ${round} signs ${strong}-byte sums, this sender works out ${roundStrong(setup, round, gaps, oldSize)} (another ladder or bound?)`)
+    const mine = roundStrongBits(setup, round, gaps, oldSize)
+    const most = mine.reduce((a, b) => Math.max(a, b), 0)
+    if (strong !== most) throw new ProtocolError(this.who, `round ${round} signs sums of up to ${strong} bits, this sender works out ${most} (another ladder or bound?)`)
     const B = roundBlock(setup, round)
     const sums = r.bytes(r.remaining)
+    const expected = signatureBytes(setup, round, gaps, oldSize)
+    if (sums.length !== expected) throw new ProtocolError(this.who, `round ${round} sent ${sums.length} sum bytes, this sender expects ${expected}`)
     const edge = isEdgeRound(setup, round)
     const checks = edge ? edgeChecks(gaps, B) : []
-    if (edge && sums.length !== checks.length * strong) throw new ProtocolError(this.who, `edge round ${round} sent ${sums.length} sum bytes, this sender expects ${checks.length} checks of ${strong}`)
     const bits = edge ? checkEdges(this.src, checks, B, strong, sums, this.hasher) : new Uint8Array(0)
-    const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, strong, sums, this.hasher)
-    const goOn = this.worthAnother(setup, round, found.flat(), oldSize)
+    const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, mine, sums, this.hasher)
+    const goOn = worthAnother(setup, round, this.matches, found.flat(), newSize, oldSize)
     const w = new FrameWriter(256).varint(pass).varint(round).varint(newSize).u8(goOn ? 1 : 0)
     const head = w.length
     if (edge) w.bytes(bits)
@@ -87,19 +130,6 @@ export class RoundsSender implements Half {
     const frames = messageFrames(TAG_MATCH, w.finish(), head, 'copy')
     if (!goOn) frames.push(...(await this.final(pass)))
     return frames
-  }
-
-  /**
-   * Whether a finer round follows: only if this round's matches cover at least CONTINUE_RATIO × the bytes the
-   * next round's sums would cost. Gaps of new data (random overwrites) found little when cut at the edges,
-   * and signing them finer would cost more than it could save; edited text keeps finding matches.
-   */
-  private worthAnother(setup: RoundsSetup, round: number, found: readonly Match[], oldSize: number): boolean {
-    const merged = mergeMatches(this.matches, found)
-    const next = nextRound(setup, round, merged, this.src.length, oldSize)
-    if (next < 0) return false
-    const cost = signatureBytes(setup, next, gapsOf(merged, this.src.length, oldSize), oldSize)
-    return matchedBytes(found) >= CONTINUE_RATIO * cost
   }
 
   /** The literals, coded against R where that is smaller, and the digest of the whole new version. */
