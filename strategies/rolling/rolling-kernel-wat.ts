@@ -95,10 +95,50 @@ interface SumShape {
   restore: string
   load: string
   store: string
+  /** A four-window turn in SIMD, used instead of four slides; its sums live in vectors between turns: */
+  simdTurn?: string
+  /** scalars → vectors on entering the four-window loop, vectors → scalars on leaving it at its end, vectors to the next turn. */
+  enter?: string
+  leave?: string
+  advance?: string
+}
+
+/** Lanes [0, a0, a1, a2] of `v`: i32x4 shifted up one lane (two lanes: [0, 0, a0, a1]), zeros in. */
+const up1 = (v: string) => `(i8x16.shuffle 16 17 18 19 0 1 2 3 4 5 6 7 8 9 10 11 ${v} (v128.const i64x2 0 0))`
+const up2 = (v: string) => `(i8x16.shuffle 16 17 18 19 16 17 18 19 0 1 2 3 4 5 6 7 ${v} (v128.const i64x2 0 0))`
+/** Lane 3 of an i32x4 in every lane. */
+const lane3 = (v: string) => `(i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 ${v} ${v})`
+
+/**
+ * One SIMD turn of four s1/s2 windows (p+1 … p+4). The sums are prefix sums: with d = in − out per
+ * byte, s1 at window i is s1 + d0 + … + di, and s2 likewise over e = s1_i − (k·out_i + kOff); i32
+ * wraps, so the lanes hold exactly the scalar loop's values. $v1 and $v2 carry s1 and s2 of the window
+ * at p in every lane. Only the prefilter probe (a load per window) stays scalar: WASM has no gather.
+ */
+function s1s2SimdTurn(signed: boolean): string {
+  const sx = signed ? 's' : 'u'
+  const bytes = (addr: string) => `(i32x4.extend_low_i16x8_${sx} (v128.load8x8_${sx} offset=${KERNEL_DATA} ${addr}))`
+  const lane = (i: number) => `(i32.shr_u
+            (i32.load (i32x4.extract_lane ${i} (local.get $vw)))
+            (i32x4.extract_lane ${i} (local.get $vb)))`
+  return `(local.set $vo ${bytes('(local.get $p)')})
+            (local.set $vd (i32x4.sub ${bytes('(local.get $q)')} (local.get $vo)))
+            (local.set $vd (i32x4.add (local.get $vd) ${up1('(local.get $vd)')}))
+            (local.set $vs1 (i32x4.add (local.get $v1) (i32x4.add (local.get $vd) ${up2('(local.get $vd)')})))
+            (local.set $vd (i32x4.sub (local.get $vs1) (i32x4.add (i32x4.mul (local.get $vo) (local.get $vk)) (local.get $vkOff))))
+            (local.set $vd (i32x4.add (local.get $vd) ${up1('(local.get $vd)')}))
+            (local.set $vs2 (i32x4.add (local.get $v2) (i32x4.add (local.get $vd) ${up2('(local.get $vd)')})))
+            (local.set $vb (i32x4.shr_u
+              (i32x4.mul
+                (v128.or (v128.and (local.get $vs1) (v128.const i32x4 0xffff 0xffff 0xffff 0xffff)) (i32x4.shl (local.get $vs2) (i32.const 16)))
+                (v128.const i32x4 ${hex(GOLDEN)} ${hex(GOLDEN)} ${hex(GOLDEN)} ${hex(GOLDEN)}))
+              (local.get $shift)))
+            (local.set $vw (i32x4.shl (i32x4.shr_u (local.get $vb) (i32.const 5)) (i32.const 2)))
+            (local.set $any (i32.or (i32.or ${lane(0)} ${lane(1)}) (i32.or ${lane(2)} ${lane(3)})))`
 }
 
 function rollFunction(name: string, f: SumShape): string {
-  const turn = [0, 1, 2, 3]
+  const turn = f.simdTurn ?? [0, 1, 2, 3]
     .map((i) => `${f.slide(i)}
         (local.set $any ${i === 0 ? prefilterBit(f.digest) : `(i32.or (local.get $any) ${prefilterBit(f.digest)})`})`)
     .join('\n        ')
@@ -111,9 +151,13 @@ function rollFunction(name: string, f: SumShape): string {
     (local.set $last4 (i32.sub (local.get $last) (i32.const 4)))
     (block $out
       (loop $outer
+        ${f.enter ?? ''}
         (block $slow
           (loop $four
-            (br_if $slow (i32.gt_s (local.get $p) (local.get $last4)))
+            (if (i32.gt_s (local.get $p) (local.get $last4))
+              (then
+                ${f.leave ?? ''}
+                (br $slow)))
             ${f.save}
             (local.set $q (i32.add (local.get $p) (local.get $k)))
             ${turn}
@@ -122,6 +166,7 @@ function rollFunction(name: string, f: SumShape): string {
                 ;; a set bit in this turn: back to its start, and go through it one window at a time
                 ${f.restore}
                 (br $slow)))
+            ${f.advance ?? ''}
             (local.set $p (i32.add (local.get $p) (i32.const 4)))
             (br $four)))
         ;; one window at a time: the flagged turn, or the last three windows before \`last\`
@@ -141,15 +186,23 @@ function rollFunction(name: string, f: SumShape): string {
 }
 
 function s1s2Shape(load: 'i32.load8_s' | 'i32.load8_u'): SumShape {
+  // The turn's sums are in $v1/$v2 (every lane the window at p); the scalars are set from them only
+  // when the loop hands over to the one-window path.
+  const toScalars = '(local.set $s1 (i32x4.extract_lane 0 (local.get $v1))) (local.set $s2 (i32x4.extract_lane 0 (local.get $v2)))'
   return {
     params: '(param $kOff i32)',
-    locals: '(local $s1 i32) (local $s2 i32) (local $o i32) (local $t1 i32) (local $t2 i32)',
+    locals: '(local $s1 i32) (local $s2 i32) (local $o i32) (local $v1 v128) (local $v2 v128) (local $vo v128) (local $vd v128) (local $vs1 v128) (local $vs2 v128) (local $vb v128) (local $vw v128) (local $vk v128) (local $vkOff v128)',
     slide: (i, inAddr) => s1s2Slide(load, i, inAddr),
     digest: S1S2_DIGEST,
-    save: '(local.set $t1 (local.get $s1)) (local.set $t2 (local.get $s2))',
-    restore: '(local.set $s1 (local.get $t1)) (local.set $s2 (local.get $t2))',
-    load: `(local.set $s1 (i32.load offset=${KERNEL_STATE} (i32.const 0))) (local.set $s2 (i32.load offset=${KERNEL_STATE + 4} (i32.const 0)))`,
+    save: '',
+    restore: toScalars,
+    load: `(local.set $s1 (i32.load offset=${KERNEL_STATE} (i32.const 0))) (local.set $s2 (i32.load offset=${KERNEL_STATE + 4} (i32.const 0)))
+    (local.set $vk (i32x4.splat (local.get $k))) (local.set $vkOff (i32x4.splat (local.get $kOff)))`,
     store: `(i32.store offset=${KERNEL_STATE} (i32.const 0) (local.get $s1)) (i32.store offset=${KERNEL_STATE + 4} (i32.const 0) (local.get $s2))`,
+    simdTurn: s1s2SimdTurn(load === 'i32.load8_s'),
+    enter: '(local.set $v1 (i32x4.splat (local.get $s1))) (local.set $v2 (i32x4.splat (local.get $s2)))',
+    leave: toScalars,
+    advance: `(local.set $v1 ${lane3('(local.get $vs1)')}) (local.set $v2 ${lane3('(local.get $vs2)')})`,
   }
 }
 
