@@ -21,7 +21,7 @@ export const CHUNK = 250
 export type WirePlan = Omit<FuzzPlan, 'strategy'> & { strategy: string }
 
 export type ToFuzzWorker = { type: 'range'; id: number; plan: WirePlan; from: number; to: number } | { type: 'exit' }
-export type FromFuzzWorker = { type: 'ready' } | { type: 'report'; id: number; report: FuzzReport; left: string[] } | { type: 'error'; id: number; message: string }
+export type FromFuzzWorker = { type: 'ready' } | { type: 'report'; id: number; report: FuzzReport; left: string[]; ms: number } | { type: 'error'; id: number; message: string }
 
 /** One range of one plan's cases. */
 export interface FuzzTask {
@@ -35,6 +35,8 @@ export interface FuzzTask {
 export interface TaskResult {
   report: FuzzReport
   left: string[]
+  /** Wall time of the range where it ran. */
+  ms: number
 }
 
 /** A plan's cases [0, cases) cut into CHUNK-sized tasks, numbered from `firstId`. */
@@ -69,10 +71,11 @@ async function runHere(tasks: readonly FuzzTask[], o: PoolOptions): Promise<Fuzz
     if (late(o)) return tasks.slice(k)
     const t = tasks[k]!
     if (scenarios?.plan !== t.plan) scenarios = new FuzzScenarios(t.plan)
+    const t0 = performance.now()
     const report = await fuzzCases(scenarios, t.from, t.to)
     const left = liveResources()
     releaseAll()
-    o.done(t, { report, left })
+    o.done(t, { report, left, ms: performance.now() - t0 })
   }
   return []
 }
@@ -116,7 +119,7 @@ async function runInWorkers(tasks: readonly FuzzTask[], o: PoolOptions): Promise
           const t = inFlight.get(child)!
           inFlight.delete(child)
           if (m.type === 'report') {
-            o.done(t, { report: m.report, left: m.left })
+            o.done(t, { report: m.report, left: m.left, ms: m.ms })
             feed(child)
           } else fail(new Error(`fuzz: ${t.plan.strategy.name} cases ${t.from}-${t.to - 1}: ${m.message}`))
         })

@@ -37,10 +37,11 @@ function scenariosFor(plan: WirePlan): FuzzScenarios {
 process.on('message', async (m: ToFuzzWorker) => {
   if (m.type === 'exit') end(0)
   try {
+    const t0 = performance.now()
     const report = await fuzzCases(scenariosFor(m.plan), m.from, m.to)
     const left = liveResources()
     releaseAll()
-    send({ type: 'report', id: m.id, report, left })
+    send({ type: 'report', id: m.id, report, left, ms: performance.now() - t0 })
   } catch (err) {
     send({ type: 'error', id: m.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) })
   }

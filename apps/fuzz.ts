@@ -272,8 +272,16 @@ interface Prepared {
  */
 export class FuzzScenarios {
   private readonly prepared = new Map<number, Prepared>()
+  /** Each case's outcome (index, error code, replica hash), with `list` (tests compare two paths with it). */
+  readonly outcomes: string[] | undefined
 
-  constructor(readonly plan: FuzzPlan) {}
+  /** `replayEarlier`: every case replays the earlier epochs instead of starting from the kept start (the old, slow path, for tests). */
+  constructor(
+    readonly plan: FuzzPlan,
+    private readonly o: { replayEarlier?: boolean; list?: boolean } = {},
+  ) {
+    this.outcomes = o.list ? [] : undefined
+  }
 
   async get(k: number): Promise<Prepared> {
     const have = this.prepared.get(k)
@@ -283,7 +291,7 @@ export class FuzzScenarios {
     let start: Start | undefined
     const ref = await replay(strategy, sc, { capture: (s) => (start = s) })
     if (ref.outcome.error) throw new Error(`fuzz: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
-    const entry = { sc, received: ref.received, start }
+    const entry = { sc, received: ref.received, start: this.o.replayEarlier ? undefined : start }
     this.prepared.set(k, entry)
     return entry
   }
@@ -337,6 +345,7 @@ export async function fuzzCases(scenarios: FuzzScenarios, from: number, to: numb
     }
     const ms = performance.now() - t
     const o = r.outcome
+    scenarios.outcomes?.push(`${i} ${o.errorCode ?? 'ok'} ${r.replicaAfter.slice(0, 12)}`)
     if (!report.slowest || ms > report.slowest.ms) report.slowest = { seed: caseSeed, mutator, direction, ms, ended: o.error ?? 'completed' }
     if (!o.error) {
       report.completed++
