@@ -2,8 +2,8 @@
  * The fuzzer's night (issue 17): a case starts where the fuzzed sync starts without changing what it
  * tests, the cases are the same whatever --jobs is, a resumable state file, and bad flags refused.
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -59,6 +59,34 @@ describe('fuzz --jobs', () => {
     expect(two.cases).toBe(160)
     expect(withoutTiming(two)).toEqual(withoutTiming(one))
   }, 120_000)
+
+  const scratch = scratchDirs('deltabench-fuzz-jobs-')
+  /** Processes whose environment names `dir` as TMPDIR: the fuzzer, its workers and their tools. */
+  const carrying = (dir: string) =>
+    readdirSync('/proc').filter((p) => {
+      if (!/^\d+$/.test(p)) return false
+      try {
+        return readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').includes(`TMPDIR=${dir}`)
+      } catch {
+        return false // gone, or not ours to read
+      }
+    })
+  it.skipIf(!!byName('rdiff').unavailable?.())('Ctrl-C with --jobs 2 ends the workers and their tools and leaves no temp folder', async () => {
+    const dir = scratch()
+    const child = spawn('npx', ['tsx', 'bench/fuzz.ts', '--cases', '2000', '--jobs', '2', '--strategy', 'rdiff'], { env: { ...process.env, TMPDIR: dir }, stdio: 'ignore' })
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    // Wait until a worker's rdiff (or its bash) is running, so the signal lands mid-case.
+    const t0 = Date.now()
+    const argv0 = (p: string) => { try { return readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0')[0] } catch { return '' } }
+    while (!carrying(dir).some((p) => argv0(p) === 'rdiff') && Date.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 20))
+    expect(Date.now() - t0).toBeLessThan(90_000)
+    // The terminal's Ctrl-C goes to the whole foreground group; here to the fuzzer's node process and npx.
+    for (const p of carrying(dir)) if (/bench\/fuzz\.ts/.test(readFileSync(`/proc/${p}/cmdline`, 'latin1'))) process.kill(Number(p), 'SIGINT')
+    await exited
+    await new Promise((r) => setTimeout(r, 500))
+    expect(carrying(dir)).toEqual([])
+    expect(readdirSync(dir).filter((f) => f.startsWith('deltabench-'))).toEqual([])
+  }, 150_000)
 
   it('refuses a --jobs outside 1..cores, exit 2, before anything runs', () => {
     for (const bad of ['0', String(availableParallelism() + 1)]) {
