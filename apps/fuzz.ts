@@ -46,6 +46,8 @@ export interface FuzzReport {
   /** Completed syncs whose replica came out wrong (a mutated payload accepted: possible without checksums). */
   acceptedWrong: number
   findings: FuzzFinding[]
+  /** The case that took longest (wall time of its sync), to find what makes a case slow; null before any case. */
+  slowest?: { seed: string; mutator: Mutator; direction: Direction; ms: number; ended: string } | null
 }
 
 /** Mutates one frame; returns the frames that replace it (none to drop it). */
@@ -140,27 +142,57 @@ interface Replay {
 
 const digest = (v: MemoryVolume) => createHash('sha256').update(v.read(0, v.size)).digest('hex')
 
+/** A state store's committed entries, copied (what a half keeps between syncs, core/strategy.ts StateStore). */
+type Kept = [string, Uint8Array][]
+
+/**
+ * Where a scenario's last (fuzzed) sync starts: source and replica after the earlier epochs' syncs, and
+ * what each half kept. A case starts from it instead of replaying those syncs, which for a real tool
+ * cost as much as the case itself (each a few tool spawns). Only for strategies without a tracker: a
+ * half keeps state only in its StateStore (the contract), so these bytes are the whole state; a tracker
+ * holds its own (and reads syncIndex), so a tracking strategy replays the earlier epochs, in process.
+ */
+interface Start {
+  source: Uint8Array
+  replica: Uint8Array
+  sender: Kept
+  receiver: Kept
+}
+
+const keep = (store: SyncSession['senderState']): Kept => store.keys().map((k) => [k, new Uint8Array(store.get(k)!)])
+function restore(store: SyncSession['senderState'], kept: Kept): void {
+  for (const [k, v] of kept) store.set(k, v)
+  store.commit()
+}
+
 /**
  * Runs the scenario's syncs; the last one's received frames pass through `filter` (a mutation, a cut).
- * With `retry`, one more sync, untouched, follows it: the connection came back.
+ * From `start`, the earlier epochs are not replayed. With `retry`, one more sync, untouched, follows it:
+ * the connection came back. `capture` receives the start of the last sync (when the strategy has no tracker).
  */
-async function replay(strategy: AnyStrategy, sc: Scenario, filter?: FrameFilter, retry = false): Promise<Replay & { retry?: Replay }> {
-  const source = new MemoryVolume(sc.base)
-  const replica = new MemoryVolume(sc.base)
+async function replay(strategy: AnyStrategy, sc: Scenario, o: { filter?: FrameFilter; retry?: boolean; start?: Start; capture?: (s: Start) => void } = {}): Promise<Replay & { retry?: Replay }> {
+  const source = new MemoryVolume(o.start?.source ?? sc.base)
+  const replica = new MemoryVolume(o.start?.replica ?? sc.base)
   const session = new SyncSession({ strategy, options: sc.options, source, replica, maxSteps: 10_000, replicaQuota: 2 * sc.base.length + (1 << 20) })
   const synced = async (wrap?: HalfWrapper): Promise<Replay> => {
     const replicaBefore = digest(replica)
     const outcome = await session.sync(wrap)
     return { outcome, received: { down: 0, up: 0 }, replicaBefore, replicaAfter: digest(replica), sourceHash: digest(source) }
   }
-  for (const epoch of sc.epochs.slice(0, -1)) {
-    session.apply(epoch)
-    await synced()
+  if (o.start) {
+    restore(session.senderState, o.start.sender)
+    restore(session.receiverState, o.start.receiver)
+  } else {
+    for (const epoch of sc.epochs.slice(0, -1)) {
+      session.apply(epoch)
+      await synced()
+    }
+    if (o.capture && !strategy.tracker) o.capture({ source: source.read(0, source.size).slice(), replica: replica.read(0, replica.size).slice(), sender: keep(session.senderState), receiver: keep(session.receiverState) })
   }
   session.apply(sc.epochs.at(-1)!)
   const count: FrameCount = { down: 0, up: 0, overall: 0 }
-  const last = { ...(await synced(filterFrames(count, filter))), received: { down: count.down, up: count.up } }
-  return retry ? { ...last, retry: await synced() } : last
+  const last = { ...(await synced(filterFrames(count, o.filter))), received: { down: count.down, up: count.up } }
+  return o.retry ? { ...last, retry: await synced() } : last
 }
 
 export interface CutReport {
@@ -192,7 +224,7 @@ export async function cutTransfers(strategy: AnyStrategy, offsetsPerFrame = 3, s
   }
   for (const cut of cuts) {
     report.cuts++
-    const r = await replay(strategy, sc, cutAt(cut), true)
+    const r = await replay(strategy, sc, { filter: cutAt(cut), retry: true })
     const where = `cut after ${cut.at} frame(s)${cut.keep !== undefined ? ` with ${cut.keep} bytes of the next` : ''}`
     if (r.replicaAfter === r.replicaBefore) report.unchanged++
     else if (r.replicaAfter === r.sourceHash) report.synced++
@@ -215,41 +247,106 @@ export function defaultScenario(seed: string, blockSize: number, options: Record
   return { base, epochs: [epoch(), epoch()], options: { ...options, blockSize } }
 }
 
+/** What a fuzz run is: the strategy's cases follow from these alone (not from how they are split). */
+export interface FuzzPlan {
+  strategy: AnyStrategy
+  seed: string
+  blockSize: number
+  /** Options set over the strategy's defaults (e.g. verify: 'digest'). */
+  overrides: Record<string, unknown>
+}
+
+/** Scenarios each case is drawn from: a few, each replayed with many mutations. */
+export const SCENARIOS = 8
+
+interface Prepared {
+  sc: Scenario
+  received: Record<Direction, number>
+  start?: Start
+}
+
 /**
- * Fuzzes one strategy with `cases` seeded cases. Each case picks a mutator, a direction and a frame the
- * reference sync delivers in that direction. `overrides` set options (e.g. verify: 'digest').
+ * The scenarios of a plan, each prepared once per process by a reference sync (which also gives the
+ * frame counts a case picks from, and the start of the fuzzed sync). A worker keeps its own: the same
+ * plan prepares the same scenarios anywhere.
  */
-export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 'fuzz', blockSize = 1024, overrides: Record<string, unknown> = {}): Promise<FuzzReport> {
-  const report: FuzzReport = { strategy: strategy.name, cases: 0, completed: 0, rejected: 0, acceptedWrong: 0, findings: [] }
-  const rng = new Rng(`${seed}/${strategy.name}`)
-  const scenarios = new Map<string, { sc: Scenario; received: { down: number; up: number } }>()
-  for (let i = 0; i < cases; i++) {
-    const scSeed = String(i % 8) // a few scenarios, each replayed with many mutations
-    let entry = scenarios.get(scSeed)
-    if (!entry) {
-      const sc = defaultScenario(scSeed, blockSize, { ...defaultOptions(strategy), ...overrides })
-      const ref = await replay(strategy, sc)
-      if (ref.outcome.error) throw new Error(`fuzz: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
-      entry = { sc, received: ref.received }
-      scenarios.set(scSeed, entry)
-    }
+export class FuzzScenarios {
+  private readonly prepared = new Map<number, Prepared>()
+  /** Each case's outcome (index, error code, replica hash), with `list` (tests compare two paths with it). */
+  readonly outcomes: string[] | undefined
+
+  /** `replayEarlier`: every case replays the earlier epochs instead of starting from the kept start (the old, slow path, for tests). */
+  constructor(
+    readonly plan: FuzzPlan,
+    private readonly o: { replayEarlier?: boolean; list?: boolean } = {},
+  ) {
+    this.outcomes = o.list ? [] : undefined
+  }
+
+  async get(k: number): Promise<Prepared> {
+    const have = this.prepared.get(k)
+    if (have) return have
+    const { strategy, blockSize, overrides } = this.plan
+    const sc = defaultScenario(String(k), blockSize, { ...defaultOptions(strategy), ...overrides })
+    let start: Start | undefined
+    const ref = await replay(strategy, sc, { capture: (s) => (start = s) })
+    if (ref.outcome.error) throw new Error(`fuzz: ${strategy.name} fails its own reference sync: ${ref.outcome.error}`)
+    const entry = { sc, received: ref.received, start: this.o.replayEarlier ? undefined : start }
+    this.prepared.set(k, entry)
+    return entry
+  }
+}
+
+/** An empty report, to add cases to. */
+export function emptyReport(strategy: string): FuzzReport {
+  return { strategy, cases: 0, completed: 0, rejected: 0, acceptedWrong: 0, findings: [], slowest: null }
+}
+
+/** Reports of consecutive case ranges joined, in the order given (findings stay in case order). */
+export function joinReports(strategy: string, parts: readonly FuzzReport[]): FuzzReport {
+  const r = emptyReport(strategy)
+  for (const p of parts) {
+    r.cases += p.cases
+    r.completed += p.completed
+    r.rejected += p.rejected
+    r.acceptedWrong += p.acceptedWrong
+    r.findings.push(...p.findings)
+    if (p.slowest && (!r.slowest || p.slowest.ms > r.slowest.ms)) r.slowest = p.slowest
+  }
+  return r
+}
+
+/**
+ * Runs cases [from, to) of a plan. Case i is drawn from its own seed (`<seed>/<strategy>/<i>`: mutator,
+ * direction, frame and the mutation's bytes) on scenario i mod SCENARIOS, so it is the same case however
+ * the range is split across processes (`npm run fuzz -- --jobs N`), and a finding's seed replays it alone.
+ */
+export async function fuzzCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {
+  const { strategy, seed } = scenarios.plan
+  const report = emptyReport(strategy.name)
+  for (let i = from; i < to; i++) {
+    const entry = await scenarios.get(i % SCENARIOS)
+    const caseSeed = `${seed}/${strategy.name}/${i}`
+    const rng = new Rng(caseSeed)
     const mutator = MUTATORS[rng.int(MUTATORS.length)]!
     const direction: Direction = entry.received.up > 0 && rng.int(2) === 0 ? 'up' : 'down'
     const count = entry.received[direction]
     if (count === 0) continue
     const frame = rng.int(count)
-    const caseSeed = `${seed}/${strategy.name}/${i}`
-    const mrng = new Rng(caseSeed)
     const where = { strategy: strategy.name, seed: caseSeed, mutator, direction, frame }
     report.cases++
     let r: Replay
+    const t = performance.now()
     try {
-      r = await replay(strategy, entry.sc, tamper(direction, frame, (f) => mutateFrame(f, mutator, mrng)))
+      r = await replay(strategy, entry.sc, { filter: tamper(direction, frame, (f) => mutateFrame(f, mutator, rng)), start: entry.start })
     } catch (err) {
       report.findings.push({ ...where, problem: `the harness itself threw: ${(err as Error).stack ?? String(err)}` })
       continue
     }
+    const ms = performance.now() - t
     const o = r.outcome
+    scenarios.outcomes?.push(`${i} ${o.errorCode ?? 'ok'} ${r.replicaAfter.slice(0, 12)}`)
+    if (!report.slowest || ms > report.slowest.ms) report.slowest = { seed: caseSeed, mutator, direction, ms, ended: o.error ?? 'completed' }
     if (!o.error) {
       report.completed++
       if (r.replicaAfter !== r.sourceHash) report.acceptedWrong++
@@ -260,4 +357,9 @@ export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 
     else if (r.replicaAfter !== r.replicaBefore) report.findings.push({ ...where, problem: 'replica changed by a rejected sync' })
   }
   return report
+}
+
+/** Fuzzes one strategy with `cases` seeded cases in this process. `overrides` set options (e.g. verify: 'digest'). */
+export async function fuzzStrategy(strategy: AnyStrategy, cases: number, seed = 'fuzz', blockSize = 1024, overrides: Record<string, unknown> = {}): Promise<FuzzReport> {
+  return fuzzCases(new FuzzScenarios({ strategy, seed, blockSize, overrides }), 0, cases)
 }

@@ -54,8 +54,9 @@ export const casync: Strategy<CasyncOptions, undefined> = {
     const sizes = chunkSizes(o)
     let index: IndexChunk[] = []
     const publish = async (dir: string) => {
+      // TMPDIR: casync's temporary files go in this half's folder, not /var/tmp (see the receiver).
       volumeAsFile(ctx.source, join(dir, 'vol'))
-      const argv = ['casync', 'make', `--chunk-size=${sizes.join(':')}`, `--compression=${o.compression}`, `--digest=${o.digest}`, '--store=store', 'vol.caibx', 'vol']
+      const argv = ['env', `TMPDIR=${dir}`, 'casync', 'make', `--chunk-size=${sizes.join(':')}`, `--compression=${o.compression}`, `--digest=${o.digest}`, '--store=store', 'vol.caibx', 'vol']
       const run = await runTool(NAME, argv, dir)
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       ctx.telemetry.set('effective_block_size', sizes[1])
@@ -89,7 +90,9 @@ export const casync: Strategy<CasyncOptions, undefined> = {
       volumeAsFile(ctx.replica, join(dir, 'seed'))
       const url = `http://127.0.0.1:${port}`
       // --seed-output=no: the output starts empty; --reflink=no: copies from the seed are plain writes.
-      return ['env', '-u', 'http_proxy', '-u', 'HTTP_PROXY', '-u', 'all_proxy', '-u', 'ALL_PROXY', 'casync', 'extract', `--store=${url}/store/`, '--seed=seed', '--seed-output=no', '--reflink=no', `${url}/vol.caibx`, 'out']
+      // TMPDIR: casync keeps its temporary files (*.caidx, *.carem, *.cased) in $TMPDIR, else /var/tmp, and a
+      // casync killed mid-sync (a tampered transfer) leaves them there: in the half's own folder they go with it.
+      return ['env', '-u', 'http_proxy', '-u', 'HTTP_PROXY', '-u', 'all_proxy', '-u', 'ALL_PROXY', `TMPDIR=${dir}`, 'casync', 'extract', `--store=${url}/store/`, '--seed=seed', '--seed-output=no', '--reflink=no', `${url}/vol.caibx`, 'out']
     })
   },
 }
