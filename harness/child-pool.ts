@@ -57,7 +57,9 @@ export async function runInChildren(
       const count = Math.min(o.jobs, cells.length)
       if (count === 0) return resolve()
       for (let j = 0; j < count; j++) {
-        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+        // Profiling flags reach the workers too (node --cpu-prof --cpu-prof-dir=DIR bin/deltabench.js run --jobs 2 ...).
+        const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'))
+        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
         const exited = new Promise<void>((r) => child.once('exit', () => r()))
         children.push({ child, owned: own(`cell worker ${child.pid}`, () => endNow(child)), exited })
         running++
