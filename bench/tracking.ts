@@ -9,6 +9,7 @@
  *
  *   npm run bench:tracking                                # both parts
  *   npm run bench:tracking -- --syncs --reps 7            # the syncs only
+ *   npm run bench:tracking -- --syncs --workloads hot-spot --reps 3
  */
 import { Bench } from 'tinybench'
 import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
@@ -93,7 +94,7 @@ if (!syncsOnly) {
 }
 
 const reps = Number(flag('reps', '7'))
-const syncs = await syncsAgainstMemcpy({ workloads: ['random-overwrite', 'hot-spot', 'insert-delete'], size: VOLUME, blockSize: BS, reps, seed: flag('seed', '1') })
+const syncs = await syncsAgainstMemcpy({ workloads: flag('workloads', 'random-overwrite,hot-spot,insert-delete').split(','), size: VOLUME, blockSize: BS, reps, seed: flag('seed', '1') })
 process.stdout.write(`\none sync of 64 MiB (epoch 1, seed ${flag('seed', '1')}, ${BS} B blocks) against a memcpy of its dirty blocks, median of ${reps} interleaved reps\n\n`)
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`
 const rows = syncs.map((r) => [r.workload, mib(r.dirtyBytes.cbt), shown(r.ms.memcpy), shown(r.ms.cbt), `${(r.ms.cbt / r.ms.memcpy).toFixed(2)}×`, mib(r.dirtyBytes.journal), shown(r.ms.journal), `${(r.ms.journal / r.ms.memcpy).toFixed(2)}×`])
