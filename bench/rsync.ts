@@ -122,13 +122,13 @@ async function main(): Promise<void> {
     const sig = [med(rolling, (r) => r.signatureMs), med(rdiff, (r) => r.signatureToolMs)]
     const delta = [med(rolling, (r) => r.deltaMs), med(rdiff, (r) => r.deltaToolMs)]
     const patch = [med(rolling, (r) => r.patchMs), med(rdiff, (r) => r.patchToolMs)]
-    cpuRows.push([c, ms(sig[0]!), ms(sig[1]!), ratio(sig[1]!, sig[0]!), ms(delta[0]!), ms(delta[1]!), ratio(delta[1]!, delta[0]!), ms(patch[0]!), ms(patch[1]!)])
+    cpuRows.push([c, ms(sig[0]!), ms(sig[1]!), ratio(sig[1]!, sig[0]!), ms(delta[0]!), ms(delta[1]!), ratio(delta[1]!, delta[0]!), ms(patch[0]!), ms(patch[1]!), ratio(patch[1]!, patch[0]!)])
     memRows.push([c, formatBytes(Math.max(...rolling.map((r) => r.peakRssBytes))), formatBytes(Math.max(...rolling.map((r) => r.peakHeapAndBuffersBytes))), formatBytes(Math.max(...rdiff.map((r) => r.peakRssBytes)))])
   }
   const out: string[] = []
   out.push(`bench:rsync: ${formatBytes(size)} volume, seed ${seed}, block ${blockSize} B, strong sums ${strongBytes} B, ${reps} reps interleaved; ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}`)
   out.push('', 'Bytes (identical every rep): delta = bytes sender→receiver incl. framing; literal = literal data', table(['case', 'delta ours', 'delta rdiff', 'vs rdiff', 'literal ours', 'rsync Literal', 'vs rsync', 'sig ours', 'sig rdiff'], sizeRows))
-  out.push('', 'CPU, median of reps (ours: everything this process spent in the phase; rdiff: its child process alone)', table(['case', 'sig ours', 'sig rdiff', 'rdiff/ours', 'delta ours', 'delta rdiff', 'rdiff/ours', 'patch ours', 'patch rdiff'], cpuRows))
+  out.push('', 'CPU, median of reps (ours: everything this process spent in the phase, the patch with the commit of the staged replica; rdiff: its child process alone)', table(['case', 'sig ours', 'sig rdiff', 'rdiff/ours', 'delta ours', 'delta rdiff', 'rdiff/ours', 'patch ours', 'patch rdiff', 'rdiff/ours'], cpuRows))
   out.push('', 'Memory (max over reps): peak RSS of the case process; heap+buffers sampled at every step end', table(['case', 'ours RSS', 'ours heap+buf', 'rdiff case RSS'], memRows))
   out.push('', `took ${((Date.now() - t0) / 1000).toFixed(0)} s`)
   process.stdout.write(out.join('\n') + '\n')

@@ -3,6 +3,13 @@
  * per write for the CBT bitmap and the journal (whole blocks, byte-exact), and one snapshot manifest per
  * MiB for snapshot-diff. Rounds interleave the tasks (the machine is shared and noisy); each figure is the
  * median over rounds of a task's median latency.
+ *
+ * Then whole syncs (bench/tracking-sync.ts): CBT and journal-replay syncs of one epoch of 64 MiB against a
+ * memcpy of their dirty blocks, in the same run; the issue-18 target is a sync within 2× of that copy.
+ *
+ *   npm run bench:tracking                                # both parts
+ *   npm run bench:tracking -- --syncs --reps 7            # the syncs only
+ *   npm run bench:tracking -- --syncs --workloads hot-spot --reps 3
  */
 import { Bench } from 'tinybench'
 import { MeteredTrackerDevice } from '../harness/tracker-device.ts'
@@ -14,6 +21,7 @@ import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
 import { median } from '../core/stats.ts'
 import { textTable } from '../core/text-table.ts'
 import { Rng } from '../core/seeded-random.ts'
+import { syncsAgainstMemcpy } from './tracking-sync.ts'
 
 const VOLUME = 64 << 20
 const ROUNDS = 5
@@ -48,8 +56,14 @@ function journal(byteExact: boolean): JournalTracker {
   return j
 }
 
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1]! : fallback
+}
+
 const results = new Map<string, number[]>()
-for (let round = 0; round < ROUNDS; round++) {
+const syncsOnly = process.argv.includes('--syncs')
+for (let round = 0; round < (syncsOnly ? 0 : ROUNDS); round++) {
   const bitmap = new ChangeBitmap(BS, VOLUME)
   const blocks = journal(false)
   const exact = journal(true)
@@ -72,7 +86,17 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-process.stdout.write(`tracker cost per call, median of ${ROUNDS} interleaved rounds (Node ${process.version})\n\n`)
 const shown = (m: number) => (m >= 1 ? `${m.toFixed(2)} ms` : `${(m * 1000).toFixed(2)} µs`)
-const table = [...results].map(([name, ms]) => [name, shown(median(ms))])
-process.stdout.write(textTable(table, { columns: [{}, { align: 'right', minWidth: 10 }] }).join('\n') + '\n')
+if (!syncsOnly) {
+  process.stdout.write(`tracker cost per call, median of ${ROUNDS} interleaved rounds (Node ${process.version})\n\n`)
+  const table = [...results].map(([name, ms]) => [name, shown(median(ms))])
+  process.stdout.write(textTable(table, { columns: [{}, { align: 'right', minWidth: 10 }] }).join('\n') + '\n')
+}
+
+const reps = Number(flag('reps', '7'))
+const syncs = await syncsAgainstMemcpy({ workloads: flag('workloads', 'random-overwrite,hot-spot,insert-delete').split(','), size: VOLUME, blockSize: BS, reps, seed: flag('seed', '1') })
+process.stdout.write(`\none sync of 64 MiB (epoch 1, seed ${flag('seed', '1')}, ${BS} B blocks) against a memcpy of its dirty blocks, median of ${reps} interleaved reps\n\n`)
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`
+const rows = syncs.map((r) => [r.workload, mib(r.dirtyBytes.cbt), shown(r.ms.memcpy), shown(r.ms.cbt), `${(r.ms.cbt / r.ms.memcpy).toFixed(2)}×`, mib(r.dirtyBytes.journal), shown(r.ms.journal), `${(r.ms.journal / r.ms.memcpy).toFixed(2)}×`])
+const head = ['workload', 'dirty (CBT)', 'memcpy', 'CBT sync', 'CBT/memcpy', 'dirty (journal)', 'journal sync', 'journal/memcpy']
+process.stdout.write(textTable([head, ...rows], { columns: head.map((_, i) => ({ align: i === 0 ? 'left' : 'right' })), rule: true }).join('\n') + '\n')

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, writeSync } from 'node:fs'
 import { readFully } from './read-fully.ts'
 
 /**
@@ -121,6 +121,25 @@ export class FileVolume implements Volume {
       this.window = this.readRaw(offset, Math.min(CHUNK, this.len - offset))
     }
     return this.window.subarray(offset - this.windowAt, offset - this.windowAt + length)
+  }
+
+  /** Fills `into` with bytes [offset, offset + into.length) straight from the file, past the read-ahead window (one read, no copy). */
+  readInto(offset: number, into: Uint8Array): void {
+    checkRange(`file volume ${this.path}`, this.len, offset, into.length)
+    const got = readFully(this.fd, into, 0, into.length, offset)
+    if (got < into.length) throw new Error(`file volume ${this.path}: unexpected end of file at ${offset + got}`)
+  }
+
+  /**
+   * Makes the file at `path` (on the same file system) this volume: renamed over this volume's own path,
+   * which is atomic, then reopened. A staged replica commits so when it rewrote most of the volume.
+   */
+  replaceWith(path: string): void {
+    renameSync(path, this.path)
+    closeSync(this.fd)
+    this.fd = openSync(this.path, 'r+')
+    this.len = fstatSync(this.fd).size
+    this.window = new Uint8Array(0)
   }
 
   write(offset: number, bytes: Uint8Array): void {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { RunConfig } from './config.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import type { CellPlan } from './run-matrix.ts'
+import { CellDealer } from './cell-dealer.ts'
 import { own, type Owned } from '../core/cleanup.ts'
 import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
 
@@ -32,7 +33,7 @@ export async function runInChildren(
   o: { runId: string; workDir?: string; warmup: boolean; jobs: number },
   finished: (cell: CellPlan, rows: ResultRow[]) => void,
 ): Promise<void> {
-  let next = 0
+  const dealer = new CellDealer(cells)
   const children: { child: ChildProcess; owned: Owned; exited: Promise<void> }[] = []
   const jobsDir = config.storage === 'file' ? makeTempDir('jobs', ensured(o.workDir ?? tmpdir())) : undefined
   let failed = false
@@ -44,28 +45,30 @@ export async function runInChildren(
         failed = true
         reject(err)
       }
-      const feed = (child: ChildProcess) => {
+      const feed = (child: ChildProcess, worker: number) => {
         if (failed) return
-        if (next >= cells.length) {
+        const id = dealer.next(worker)
+        if (id === undefined) {
           child.send({ type: 'exit' })
           if (--running === 0) resolve()
           return
         }
-        const id = next++
         child.send({ type: 'cell', id, cell: cells[id]! } satisfies ToWorker)
       }
       const count = Math.min(o.jobs, cells.length)
       if (count === 0) return resolve()
       for (let j = 0; j < count; j++) {
-        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+        // Profiling flags reach the workers too (node --cpu-prof --cpu-prof-dir=DIR bin/deltabench.js run --jobs 2 ...).
+        const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'))
+        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
         const exited = new Promise<void>((r) => child.once('exit', () => r()))
         children.push({ child, owned: own(`cell worker ${child.pid}`, () => endNow(child)), exited })
         running++
         child.on('message', (m: FromWorker) => {
-          if (m.type === 'ready') feed(child)
+          if (m.type === 'ready') feed(child, j)
           else if (m.type === 'rows') {
             finished(cells[m.id]!, m.rows)
-            feed(child)
+            feed(child, j)
           } else fail(new Error(`cell ${cells[m.id]?.label}: ${m.message}`))
         })
         child.on('exit', (code) => {

@@ -1,10 +1,14 @@
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs'
 import { readFully } from '../core/read-fully.ts'
 
-/** Where a staged volume keeps the pages it has written. */
+/** Where a staged volume keeps the pages it has written. Every page it holds is whole (its full bytes). */
 export interface PageStore {
   get(page: number): Uint8Array | undefined
+  has(page: number): boolean
+  /** Stores `data` as the page; the store may keep the array itself. */
   put(page: number, data: Uint8Array): void
+  /** Stores a copy of `view` as the page; the store never keeps the view (the caller's buffer). */
+  putCopy(page: number, view: Uint8Array): void
   delete(page: number): void
   keys(): number[]
   readonly count: number
@@ -17,8 +21,14 @@ export class MemoryPageStore implements PageStore {
   get(page: number) {
     return this.pages.get(page)
   }
+  has(page: number) {
+    return this.pages.has(page)
+  }
   put(page: number, data: Uint8Array) {
     this.pages.set(page, data)
+  }
+  putCopy(page: number, view: Uint8Array) {
+    this.pages.set(page, view.slice())
   }
   delete(page: number) {
     this.pages.delete(page)
@@ -36,18 +46,18 @@ export class MemoryPageStore implements PageStore {
 
 /**
  * Pages kept in a temporary file beside the replica, so staging a rebuilt 4 GiB volume costs disk, not
- * heap. Memory is one map entry per page written (a 4 GiB volume has 65,536 pages of 64 KiB).
+ * heap. Page k sits at offset k × pageSize (a sparse file): once most pages are staged, the file with its
+ * holes filled *is* the new replica, and `finish` hands it over to be renamed into place instead of copied.
+ * Memory is one set entry per page written (a 4 GiB volume has 65,536 pages of 64 KiB).
  */
 export class FilePageStore implements PageStore {
-  private slots = new Map<number, number>()
-  private free: number[] = []
-  private next = 0
+  private readonly staged = new Set<number>()
   private fd: number | undefined
   /** The last page put, not yet written: receivers write a page in many small pieces in a row. */
   private hot: { page: number; data: Uint8Array } | undefined
 
   constructor(
-    private readonly path: string,
+    readonly path: string,
     private readonly pageSize: number,
   ) {}
 
@@ -56,50 +66,72 @@ export class FilePageStore implements PageStore {
     return this.fd
   }
 
+  private writeAt(page: number, data: Uint8Array): void {
+    const fd = this.file()
+    const at = page * this.pageSize
+    let done = 0
+    while (done < data.length) done += writeSync(fd, data, done, data.length - done, at + done)
+  }
+
   private flush(): void {
     if (!this.hot) return
     const { page, data } = this.hot
     this.hot = undefined
-    let slot = this.slots.get(page)
-    if (slot === undefined) {
-      slot = this.free.pop() ?? this.next++
-      this.slots.set(page, slot)
-    }
-    let done = 0
-    while (done < data.length) done += writeSync(this.file(), data, done, data.length - done, slot * this.pageSize + done)
+    this.writeAt(page, data)
   }
 
   get(page: number): Uint8Array | undefined {
     if (this.hot?.page === page) return this.hot.data
-    const slot = this.slots.get(page)
-    if (slot === undefined) return undefined
+    if (!this.staged.has(page)) return undefined
     const out = new Uint8Array(this.pageSize)
-    // Past the file's end (a slot not yet written out) the rest of the page reads as zeros.
-    readFully(this.file(), out, 0, this.pageSize, slot * this.pageSize)
+    // A page deleted and staged again was written again; past the file's end it reads as zeros.
+    readFully(this.file(), out, 0, this.pageSize, page * this.pageSize)
     return out
+  }
+
+  has(page: number): boolean {
+    return this.staged.has(page)
   }
 
   put(page: number, data: Uint8Array): void {
     if (this.hot && this.hot.page !== page) this.flush()
     this.hot = { page, data }
-    // Reserve the slot now so keys() and count see the page before it is flushed.
-    if (!this.slots.has(page)) this.slots.set(page, this.free.pop() ?? this.next++)
+    this.staged.add(page)
+  }
+
+  putCopy(page: number, view: Uint8Array): void {
+    // Written straight from the caller's buffer: the kernel's copy is the only one.
+    if (this.hot?.page === page) this.hot = undefined
+    this.writeAt(page, view)
+    this.staged.add(page)
   }
 
   delete(page: number): void {
+    // Its old bytes stay in the file until the page is staged again or `finish` fills it: `staged` says what counts.
     if (this.hot?.page === page) this.hot = undefined
-    const slot = this.slots.get(page)
-    if (slot === undefined) return
-    this.slots.delete(page)
-    this.free.push(slot)
+    this.staged.delete(page)
   }
 
   keys(): number[] {
-    return [...this.slots.keys()]
+    return [...this.staged]
   }
 
   get count(): number {
-    return this.slots.size
+    return this.staged.size
+  }
+
+  /**
+   * Writes out the last page, cuts the file to `size` and closes it; the caller renames it into place and
+   * the store no longer owns it. Every page below `size` must have been staged (the caller fills the holes).
+   */
+  finish(size: number): string {
+    this.flush()
+    const fd = this.file()
+    ftruncateSync(fd, size)
+    closeSync(fd)
+    this.fd = undefined
+    this.staged.clear()
+    return this.path
   }
 
   dispose(): void {
@@ -113,6 +145,6 @@ export class FilePageStore implements PageStore {
         // already gone
       }
     }
-    this.slots.clear()
+    this.staged.clear()
   }
 }

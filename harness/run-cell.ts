@@ -5,6 +5,7 @@ import { replicaQuota, type PreparedWorkload } from './prepare-workload.ts'
 import { FaultInjector, type FaultSpec } from './faults.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import { SyncSession } from './sync-session.ts'
+import { cellVolume, releaseCellVolume } from './cell-volumes.ts'
 import { syncRow } from './sync-row.ts'
 import { firstDifference, type Volume } from '../core/volume.ts'
 import { DEFAULT_CHANNEL, type ChannelSetup } from './channel-setup.ts'
@@ -44,13 +45,13 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
   const channel = spec.channel ?? DEFAULT_CHANNEL
   const why = cellUnsupported(strategy, prepared.workload)
   if (why) throw new UnsupportedError(why)
-  const source = prepared.base.clone()
-  const replica = prepared.base.clone()
+  const source = cellVolume(prepared)
+  const replica = cellVolume(prepared)
   try {
     return await runEpochs(spec, channel, source, replica)
   } finally {
-    prepared.storage.release(source)
-    prepared.storage.release(replica)
+    releaseCellVolume(prepared, source)
+    releaseCellVolume(prepared, replica)
   }
 }
 
@@ -64,6 +65,15 @@ async function runEpochs(spec: CellSpec, channel: ChannelSetup, source: Volume, 
   const { strategy, options, prepared } = spec
   const faults = spec.fault ? new FaultInjector(spec.fault, `${prepared.workload.name}/${prepared.params.seed}`, strategy, options.blockSize) : undefined
   const session = new SyncSession({ strategy, options, source, replica, codec: channel.codec, replicaQuota: replicaQuota(prepared), faults })
+  try {
+    return await measureEpochs(spec, channel, session, source, replica, faults)
+  } finally {
+    session.device.release()
+  }
+}
+
+async function measureEpochs(spec: CellSpec, channel: ChannelSetup, session: SyncSession, source: Volume, replica: Volume, faults: FaultInjector | undefined): Promise<ResultRow[]> {
+  const { strategy, options, prepared } = spec
   const syncState = spec.cold ? 'cold' : await prime(session, source, replica)
   const rows: ResultRow[] = []
   for (let e = 0; e < prepared.epochs.length; e++) {

@@ -63,6 +63,8 @@ export interface SyncOutcome {
   committed: boolean
   /** Set when crashAfterApply cut the sync: the receiver's side is committed, the sender's is not. */
   crashed?: boolean
+  /** CPU of committing the staged replica (harness work, in neither side's cpuMs; bench:rsync counts it in the patch). */
+  commitCpuMs: number
 }
 
 type Costs = Record<Side, SideCost>
@@ -78,20 +80,21 @@ export async function runSync(input: SyncInput): Promise<SyncOutcome> {
   const telemetry = new SyncTelemetry(input.strategy.name)
   const staged = new StagedVolume(input.replica, input.replicaQuota)
   const t0 = performance.now()
+  let commitCpuMs = 0
   const outcome = (end: Pick<SyncOutcome, 'committed' | 'crashed' | 'error' | 'errorCode'>): SyncOutcome => {
     // Child CPU is charged by the halves during their steps; it joins each side's CPU however the sync ends.
     for (const side of ['sender', 'receiver'] as const) {
       costs[side].childCpuMs = telemetry.childCpuMs[side]
       costs[side].cpuMs += costs[side].childCpuMs
     }
-    return { counters: channel.counters, sender: costs.sender, receiver: costs.receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, ...end }
+    return { counters: channel.counters, sender: costs.sender, receiver: costs.receiver, wallMs: performance.now() - t0, telemetry: telemetry.values, commitCpuMs, ...end }
   }
   // The halves as the strategy made them (not wrapped): closed however the sync ends, so a tool the other half's failure left waiting is ended too.
   const made: Half[] = []
   try {
     const halves = await startHalves(input, staged, telemetry, costs, made)
     const crashed = await exchange(input, halves, channel, costs)
-    staged.commit()
+    commitCpuMs = (await timed(() => staged.commit())).cpuMs
     input.receiverState.commit()
     if (crashed) input.senderState.abort()
     else input.senderState.commit()

@@ -5,6 +5,16 @@ import { FileVolume, type ReadonlyVolume, type Volume } from '../core/volume.ts'
 /** Page size of the copy-on-write overlay: writes materialise whole pages, reads fall through. */
 const PAGE_SHIFT = 16
 const PAGE = 1 << PAGE_SHIFT
+/** A file stage holding at least this share of the new volume's pages is committed by rename, not copied back. */
+const RENAME_SHARE = 0.5
+
+/** A page being written that is not in the store yet: only [lo, hi) is written, the rest not yet read from the base. */
+interface PartPage {
+  page: number
+  data: Uint8Array
+  lo: number
+  hi: number
+}
 
 /**
  * A receiver's staged replica: writes land in a copy-on-write overlay over the committed replica, so
@@ -12,6 +22,10 @@ const PAGE = 1 << PAGE_SHIFT
  * harness, not the strategy, calls `commit()` once the receiver half has finished without error.
  * Memory is proportional to the pages written, not to the volume; over a file-backed replica the pages
  * themselves go to a temporary file beside it, so not even those are on the heap.
+ *
+ * Copies are kept to what changed: a page written in pieces front to back (a rebuilt replica) is never
+ * read from the base; a page written whole is stored from the writer's buffer; and a file stage that
+ * holds most of the new volume is renamed into place on commit instead of copied into the replica.
  */
 export class StagedVolume implements Volume {
   private readonly base: Volume
@@ -20,6 +34,7 @@ export class StagedVolume implements Volume {
   /** Base bytes at or past this offset were cut off by a truncate and read as zeros. */
   private baseLimit: number
   private state: 'open' | 'committed' | 'aborted' = 'open'
+  private part: PartPage | undefined
   /** Largest size the replica may grow to: the space a real receiver has (a disk, a quota). */
   readonly quota: number
 
@@ -41,7 +56,7 @@ export class StagedVolume implements Volume {
 
   /** Bytes written into the overlay so far (whole pages), for memory accounting. */
   get overlayBytes(): number {
-    return this.pages.count * PAGE
+    return (this.pages.count + (this.part ? 1 : 0)) * PAGE
   }
 
   private open(): void {
@@ -52,17 +67,32 @@ export class StagedVolume implements Volume {
     // Copies base bytes [from, to) of this page region into `into` at `at`, zero beyond baseLimit.
     const start = page * PAGE + from
     const end = Math.min(page * PAGE + to, this.baseLimit)
-    if (end > start) into.set(this.base.read(start, end - start), at)
+    if (end > start) {
+      // A file base reads straight into the page: its read-ahead window would read a whole MiB per scattered page.
+      if (this.base instanceof FileVolume) this.base.readInto(start, into.subarray(at, at + end - start))
+      else into.set(this.base.read(start, end - start), at)
+    }
     const zeroFrom = at + Math.max(0, end - start)
     const zeroTo = at + (to - from)
     if (zeroTo > zeroFrom) into.fill(0, zeroFrom, zeroTo)
+  }
+
+  /** Completes the part-written page from the base and stores it. */
+  private settle(): void {
+    const p = this.part
+    if (!p) return
+    this.part = undefined
+    this.fillFromBase(p.page, p.data, 0, p.lo, 0)
+    this.fillFromBase(p.page, p.data, p.hi, PAGE, p.hi)
+    this.pages.put(p.page, p.data)
   }
 
   read(offset: number, length: number): Uint8Array {
     if (offset < 0 || length < 0 || offset + length > this.len) {
       throw new RangeError(`staged volume: read of [${offset}, ${offset + length}) is outside the volume of ${this.len} bytes`)
     }
-    if (this.pages.count === 0 && offset + length <= this.baseLimit) return this.base.read(offset, length)
+    if (this.part && this.part.page * PAGE < offset + length && (this.part.page + 1) * PAGE > offset) this.settle()
+    if (this.pages.count === 0 && !this.part && offset + length <= this.baseLimit) return this.base.read(offset, length)
     const out = new Uint8Array(length)
     let pos = offset
     while (pos < offset + length) {
@@ -77,14 +107,37 @@ export class StagedVolume implements Volume {
     return out
   }
 
-  /** The page's current bytes (from the store, or copied from the base); the caller puts it back. */
-  private materialise(page: number): Uint8Array {
-    let p = this.pages.get(page)
-    if (!p) {
-      p = new Uint8Array(PAGE)
-      this.fillFromBase(page, p, 0, PAGE, 0)
+  /** Writes `bytes` at `inPage` of one page. */
+  private writePiece(page: number, inPage: number, bytes: Uint8Array): void {
+    const part = this.part
+    if (bytes.length === PAGE) {
+      if (part?.page === page) this.part = undefined
+      this.pages.putCopy(page, bytes)
+      return
     }
-    return p
+    const end = inPage + bytes.length
+    if (part?.page === page && inPage <= part.hi && end >= part.lo) {
+      // Touches the written run: it grows, and a page written whole is stored without reading the base.
+      part.data.set(bytes, inPage)
+      part.lo = Math.min(part.lo, inPage)
+      part.hi = Math.max(part.hi, end)
+      if (part.lo === 0 && part.hi === PAGE) {
+        this.part = undefined
+        this.pages.put(page, part.data)
+      }
+      return
+    }
+    if (part?.page === page || this.pages.has(page)) {
+      this.settle()
+      const p = this.pages.get(page)!
+      p.set(bytes, inPage)
+      this.pages.put(page, p)
+      return
+    }
+    this.settle()
+    const data = new Uint8Array(PAGE)
+    data.set(bytes, inPage)
+    this.part = { page, data, lo: inPage, hi: end }
   }
 
   write(offset: number, bytes: Uint8Array): void {
@@ -97,10 +150,7 @@ export class StagedVolume implements Volume {
       const page = pos >>> PAGE_SHIFT
       const inPage = pos - page * PAGE
       const n = Math.min(PAGE - inPage, end - pos)
-      // A write that covers a whole page need not read the page first.
-      const p = n === PAGE ? new Uint8Array(PAGE) : this.materialise(page)
-      p.set(bytes.subarray(pos - offset, pos - offset + n), inPage)
-      this.pages.put(page, p)
+      this.writePiece(page, inPage, bytes.subarray(pos - offset, pos - offset + n))
       pos += n
     }
     if (end > this.len) this.len = end
@@ -110,6 +160,7 @@ export class StagedVolume implements Volume {
     this.open()
     if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`staged volume: bad size ${size}`)
     this.fits(size)
+    this.settle()
     if (size < this.len) {
       // Zero the cut part of the last kept page, drop pages wholly past the end.
       const page = size >>> PAGE_SHIFT
@@ -120,7 +171,7 @@ export class StagedVolume implements Volume {
           this.pages.put(page, p)
         }
       }
-      for (const k of [...this.pages.keys()]) if (k * PAGE >= size) this.pages.delete(k)
+      for (const k of this.pages.keys()) if (k * PAGE >= size) this.pages.delete(k)
       this.baseLimit = Math.min(this.baseLimit, size)
     }
     this.len = size
@@ -129,7 +180,26 @@ export class StagedVolume implements Volume {
   /** Applies the overlay to the replica. Only the harness calls this, after a clean finish. */
   commit(): void {
     this.open()
-    const keys = [...this.pages.keys()].sort((a, b) => a - b)
+    this.settle()
+    const pages = Math.ceil(this.len / PAGE)
+    if (this.pages instanceof FilePageStore && this.base instanceof FileVolume && this.pages.count >= pages * RENAME_SHARE) this.commitByRename(this.pages, this.base, pages)
+    else this.commitByCopy()
+    this.state = 'committed'
+  }
+
+  /** Fills the stage file's unwritten pages from the replica and renames it over the replica: no copy of what was written. */
+  private commitByRename(stage: FilePageStore, base: FileVolume, pages: number): void {
+    const buf = new Uint8Array(PAGE)
+    for (let k = 0; k < pages; k++) {
+      if (stage.has(k)) continue
+      this.fillFromBase(k, buf, 0, PAGE, 0)
+      stage.putCopy(k, buf)
+    }
+    base.replaceWith(stage.finish(this.len))
+  }
+
+  private commitByCopy(): void {
+    const keys = this.pages.keys().sort((a, b) => a - b)
     // Shrink first so the base never holds stale bytes past baseLimit, then grow and write pages.
     this.base.truncate(Math.min(this.baseLimit, this.len))
     this.base.truncate(this.len)
@@ -140,11 +210,11 @@ export class StagedVolume implements Volume {
       this.base.write(start, p.subarray(0, Math.min(PAGE, this.len - start)))
     }
     this.pages.dispose()
-    this.state = 'committed'
   }
 
   /** Drops every staged change; the replica is untouched. */
   abort(): void {
+    this.part = undefined
     this.pages.dispose()
     this.state = 'aborted'
   }

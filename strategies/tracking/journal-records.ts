@@ -31,18 +31,29 @@ export interface JournalRecord {
 
 const NO_DATA = new Uint8Array(0)
 
+/** Bytes a record takes: header, CRC and data. */
+export function recordLength(type: JournalRecord['type'], lsn: number, offset: number, dataLength: number): number {
+  return 1 + varintLength(lsn) + varintLength(offset) + (type === REC_WRITE ? varintLength(dataLength) : 0) + 4 + dataLength
+}
+
 /** Encodes one record (header, CRC, data) into one new array: the data is copied once. */
 export function encodeRecord(type: JournalRecord['type'], lsn: number, offset: number, data: Uint8Array = NO_DATA): Uint8Array {
+  const out = new Uint8Array(recordLength(type, lsn, offset, data.length))
+  encodeRecordInto(out, type, lsn, offset, data)
+  return out
+}
+
+/** Encodes one record at the start of `out` (at least recordLength bytes); returns its length. */
+export function encodeRecordInto(out: Uint8Array, type: JournalRecord['type'], lsn: number, offset: number, data: Uint8Array = NO_DATA): number {
   const headerLength = 1 + varintLength(lsn) + varintLength(offset) + (type === REC_WRITE ? varintLength(data.length) : 0)
-  const out = new Uint8Array(headerLength + 4 + data.length)
   out[0] = type
   let at = writeVarint(out, 1, lsn)
   at = writeVarint(out, at, offset)
   if (type === REC_WRITE) writeVarint(out, at, data.length)
   const crc = crc32(data, crc32(out.subarray(0, headerLength)))
-  new DataView(out.buffer).setUint32(headerLength, crc, true)
+  new DataView(out.buffer, out.byteOffset).setUint32(headerLength, crc, true)
   out.set(data, headerLength + 4)
-  return out
+  return headerLength + 4 + data.length
 }
 
 /**

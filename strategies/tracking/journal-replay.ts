@@ -3,7 +3,7 @@ import { defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type ReceiverContext, type SenderContext, type Strategy, type Tracker, type TrackerContext, type TrackerDevice } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
 import { coalesce } from './coalesce.ts'
-import { encodeRecord, MAX_JOURNAL_OFFSET, MAX_RECORD_DATA, readRecord, readRecords, REC_RESIZE, REC_WRITE, type JournalRecord } from './journal-records.ts'
+import { encodeRecord, encodeRecordInto, MAX_JOURNAL_OFFSET, MAX_RECORD_DATA, readRecord, readRecords, REC_RESIZE, REC_WRITE, type JournalRecord } from './journal-records.ts'
 import { VerifyReceiver, VerifySender } from './self-verify.ts'
 import { varintLength, writeVarint } from '../../core/varint.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
@@ -36,6 +36,8 @@ export class JournalTracker implements Tracker {
   /** LSN the next record gets; LSNs start at 1 and only grow. */
   nextLsn = 1
   private size: number
+  /** Room for the largest record: its data and a header of at most 1 + 3 varints + CRC. */
+  private readonly scratch = new Uint8Array(MAX_RECORD_DATA + 64)
 
   constructor(
     readonly device: TrackerDevice,
@@ -58,7 +60,9 @@ export class JournalTracker implements Tracker {
     }
     for (let at = 0; at < data.length; at += MAX_RECORD_DATA) {
       const piece = data.subarray(at, Math.min(data.length, at + MAX_RECORD_DATA))
-      this.device.append(encodeRecord(REC_WRITE, this.nextLsn++, from + at, piece))
+      // Encoded in a scratch buffer the device copies from: a shifted tail is hundreds of MiB of records a sync.
+      const n = encodeRecordInto(this.scratch, REC_WRITE, this.nextLsn++, from + at, piece)
+      this.device.append(this.scratch.subarray(0, n))
     }
   }
 
@@ -81,6 +85,8 @@ export class JournalTracker implements Tracker {
 
   /** Drops the records up to `lsn` once the receiver has acknowledged them; later ones stay. */
   truncate(lsn: number): void {
+    // Everything acknowledged (writes and syncs alternate here): nothing to read back to find what stays.
+    if (lsn >= this.nextLsn - 1) return this.device.clear()
     const bytes = this.device.contents()
     const r = new FrameReader(NAME, bytes)
     let keepFrom = bytes.length
