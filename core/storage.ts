@@ -9,6 +9,8 @@ import { removeTree } from './temp-dir.ts'
 /** A frozen base image that cells clone their source and replica from. */
 export interface BaseImage {
   readonly size: number
+  /** An in-memory image's own bytes (read only): a cell resets a reused volume from them without another copy. */
+  readonly bytes?: Uint8Array
   clone(): Volume
   /** Frees the image (deletes its file). */
   release(): void
@@ -101,5 +103,5 @@ export class FileStorage implements Storage {
 /** A base image of bytes already in memory (tests, file pairs read whole). */
 export function memoryImage(bytes: Uint8Array): BaseImage {
   const frozen = new Uint8Array(bytes)
-  return { size: frozen.length, clone: () => new MemoryVolume(frozen), release: () => {} }
+  return { size: frozen.length, bytes: frozen, clone: () => new MemoryVolume(frozen), release: () => {} }
 }

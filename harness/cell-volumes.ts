@@ -12,21 +12,15 @@ const spares: MemoryVolume[] = []
 /** Source and replica of one cell. */
 const KEEP = 2
 
-/** One untouched clone per prepared base, the bytes every reset copies from. */
-const pristine = new WeakMap<PreparedWorkload, MemoryVolume>()
-
 export function cellVolume(prepared: PreparedWorkload): Volume {
-  if (prepared.storage.kind !== 'memory') return prepared.base.clone()
-  let from = pristine.get(prepared)
-  if (!from) {
-    from = prepared.base.clone() as MemoryVolume
-    pristine.set(prepared, from)
-  }
+  // The base image's own bytes: no second copy of the base is kept to reset from.
+  const from = prepared.base.bytes
+  if (prepared.storage.kind !== 'memory' || !from) return prepared.base.clone()
   const v = spares.pop()
   if (!v) return prepared.base.clone()
   // Shrinking zeroes the dropped tail (MemoryVolume keeps the bytes past its size zero), then the base's bytes go over the rest.
-  if (v.size > from.size) v.truncate(from.size)
-  v.write(0, from.read(0, from.size))
+  if (v.size > from.length) v.truncate(from.length)
+  v.write(0, from)
   return v
 }
 
