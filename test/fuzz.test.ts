@@ -22,6 +22,13 @@ describe('fuzz: every decoder rejects malformed frames with a typed error and an
     expect(report.rejected).toBeGreaterThan(report.cases * 0.3)
   }, 300_000)
 
+  it('rsync-rolling: a bit flipped in the signature header is a malformed frame, not a config error (seed t1, case 444)', async () => {
+    const strategy = STRATEGIES.find((s) => s.name === 'rsync-rolling')!
+    // The nightly run's seed and block size (bench/fuzz.ts): case 444 flips a bit that renames the signature's hash.
+    const report = await fuzzStrategy(strategy, 500, 't1', 1024)
+    expect(report.findings).toEqual([])
+  })
+
   it('a forged target size meets a typed capacity error, not a giant allocation, and the replica is untouched', async () => {
     const { SyncSession } = await import('../harness/sync-session.ts')
     const { MemoryVolume } = await import('../core/volume.ts')

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors.ts'
+import { WireFormatError } from '../../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { BlockIndex } from './block-index.ts'
@@ -89,8 +89,9 @@ export const rsyncRolling: Strategy<RsyncRollingOptions, undefined> = {
         if (done) return []
         const sig = reader.sig
         if (!scanner && reader.complete && sig && sig.pass === pass + 1) {
-          if (sig.weakSum !== o.weakSum || sig.hash !== o.hash) throw new ConfigError(`${NAME}: the receiver signs with ${sig.weakSum}/${sig.hash}, this sender uses ${o.weakSum}/${o.hash}`)
-          if (o.blockRule === 'fixed' && sig.blockSize !== o.blockSize) throw new ConfigError(`${NAME}: the receiver's block size ${sig.blockSize} is not the configured ${o.blockSize}`)
+          // Both halves read the same options, so a signature that disagrees with them was damaged on the way.
+          if (sig.weakSum !== o.weakSum || sig.hash !== o.hash) throw new WireFormatError(NAME, `the signature names ${sig.weakSum}/${sig.hash}, the options ${o.weakSum}/${o.hash}`)
+          if (o.blockRule === 'fixed' && sig.blockSize !== o.blockSize) throw new WireFormatError(NAME, `the signature's block size ${sig.blockSize} is not the configured ${o.blockSize}`)
           pass = sig.pass
           waitingForAck = false
           const full = sig.count > 0 && sig.size % sig.blockSize === 0 ? sig.count : sig.count - 1
