@@ -9,7 +9,7 @@
  * replica block. Every byte of the rebuilt volume is covered at full strength, with no second pass over
  * the data on either side.
  */
-import type { ReadonlyVolume, Volume } from '../../core/volume.ts'
+import { FileVolume, readScratch, type ReadonlyVolume, type Volume } from '../../core/volume.ts'
 import type { Frame } from '../../core/strategy.ts'
 import type { BlockSums } from './rolling-signature.ts'
 import type { StreamDigest } from '../shared/stream-digest.ts'
@@ -152,8 +152,8 @@ export interface DeltaEnd {
   digestOk: boolean
 }
 
-/** Largest copy read at once from the replica, so a long run on a file-backed replica stays bounded. */
-const COPY_CHUNK = 8 << 20
+/** Largest copy read at once from the replica: one scratch buffer of this size, reused for every read. */
+const COPY_CHUNK = 1 << 20
 
 /**
  * Applies the sender's frames: copies come from the committed replica (read-only), literals from the
@@ -168,6 +168,8 @@ export class DeltaApplier {
   private pos = 0
   private expected = 0
   private ops = 0
+  /** Where copies from a file replica are read (made on the first copy that needs it). */
+  private scratch: Uint8Array | undefined
 
   constructor(
     private readonly who: string,
@@ -235,9 +237,11 @@ export class DeltaApplier {
     if (this.pos + len > this.targetSize) r.fail(`a copy of ${len} bytes runs past the ${this.targetSize}-byte target`)
     // In the first pass the stage still holds the replica at and after pos, so a copy in place needs no write.
     if (!(this.pass === 1 && from === this.pos)) {
+      // The stage copies what it is given, so one scratch buffer serves every read; memory replicas hand out views.
+      this.scratch ??= new Uint8Array(this.replica instanceof FileVolume ? Math.min(COPY_CHUNK, s.size) : 0)
       for (let done = 0; done < len; done += COPY_CHUNK) {
         const n = Math.min(COPY_CHUNK, len - done)
-        this.staged.write(this.pos + done, this.replica.read(from + done, n))
+        this.staged.write(this.pos + done, readScratch(this.replica, from + done, n, this.scratch))
       }
       this.mark(this.pos, len)
     }
