@@ -8,9 +8,9 @@
  * Ctrl-C or an exit of the parent ends them too.
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { liveResources, own, releaseAll, type Owned } from '../core/cleanup.ts'
+import { endChildNow } from '../harness/end-child.ts'
 import type { AnyStrategy } from '../core/strategy.ts'
 import { fuzzCases, FuzzScenarios, type FuzzPlan, type FuzzReport } from './fuzz.ts'
 
@@ -112,7 +112,7 @@ async function runInWorkers(tasks: readonly FuzzTask[], o: PoolOptions): Promise
       for (let j = 0; j < count; j++) {
         const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
         const exited = new Promise<void>((r) => child.once('exit', () => r()))
-        workers.push({ child, owned: own(`fuzz worker ${child.pid}`, () => endNow(child)), exited })
+        workers.push({ child, owned: own(`fuzz worker ${child.pid}`, () => endChildNow(child, GRACE_MS)), exited })
         running++
         child.on('message', (m: FromFuzzWorker) => {
           if (m.type === 'ready') return feed(child)
@@ -135,27 +135,4 @@ async function runInWorkers(tasks: readonly FuzzTask[], o: PoolOptions): Promise
     for (const w of workers) w.owned.disown()
   }
   return tasks.slice(next)
-}
-
-/**
- * Ends a worker from a signal or exit handler, where nothing asynchronous runs any more: SIGTERM (it then
- * ends its tools and removes its folders), a short synchronous wait, then SIGKILL.
- */
-function endNow(child: ChildProcess): void {
-  const pid = child.pid
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  for (let waited = 0; waited < GRACE_MS && alive(pid); waited += 10) Atomics.wait(sleeper, 0, 0, 10) // a synchronous sleep: no event loop here
-  if (alive(pid)) child.kill('SIGKILL')
-}
-
-/** True while `pid` runs (a zombie, exited but not yet reaped, counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
 }

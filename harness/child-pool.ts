@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { RunConfig } from './config.ts'
@@ -7,6 +7,7 @@ import type { ResultRow } from '../core/result-row.ts'
 import type { CellPlan } from './run-matrix.ts'
 import { CellDealer } from './cell-dealer.ts'
 import { own, type Owned } from '../core/cleanup.ts'
+import { endChildNow } from './end-child.ts'
 import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
 
 /** Messages between the pool and a cell worker. */
@@ -62,7 +63,7 @@ export async function runInChildren(
         const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'))
         const child = fork(WORKER, [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
         const exited = new Promise<void>((r) => child.once('exit', () => r()))
-        children.push({ child, owned: own(`cell worker ${child.pid}`, () => endNow(child)), exited })
+        children.push({ child, owned: own(`cell worker ${child.pid}`, () => endChildNow(child, GRACE_MS)), exited })
         running++
         child.on('message', (m: FromWorker) => {
           if (m.type === 'ready') feed(child, j)
@@ -97,28 +98,4 @@ function ensured(dir: string): string {
 function within(p: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer))
-}
-
-/**
- * Ends a worker from a signal or exit handler, where nothing asynchronous runs any more: SIGTERM (it then
- * ends its tools and removes its folders), a short synchronous wait for it to go, then SIGKILL. The pool's
- * folder, removed after this, takes whatever a killed worker left.
- */
-function endNow(child: ChildProcess): void {
-  const pid = child.pid
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  for (let waited = 0; waited < GRACE_MS && alive(pid); waited += 10) Atomics.wait(sleeper, 0, 0, 10) // a synchronous sleep: no event loop here
-  if (alive(pid)) child.kill('SIGKILL')
-}
-
-/** True while `pid` runs (a zombie, exited but not yet reaped by us, counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
 }
