@@ -77,11 +77,20 @@ describe('fuzz --jobs', () => {
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     // Wait until a worker's rdiff (or its bash) is running, so the signal lands mid-case.
     const t0 = Date.now()
-    const argv0 = (p: string) => { try { return readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0')[0] } catch { return '' } }
+    // A process listed a moment ago may be gone by the time we read it (a tool exits between cases).
+    const cmdline = (p: string) => { try { return readFileSync(`/proc/${p}/cmdline`, 'latin1') } catch { return '' } }
+    const argv0 = (p: string) => cmdline(p).split('\0')[0]
     while (!carrying(dir).some((p) => argv0(p) === 'rdiff') && Date.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 20))
     expect(Date.now() - t0).toBeLessThan(90_000)
     // The terminal's Ctrl-C goes to the whole foreground group; here to the fuzzer's node process and npx.
-    for (const p of carrying(dir)) if (/bench\/fuzz\.ts/.test(readFileSync(`/proc/${p}/cmdline`, 'latin1'))) process.kill(Number(p), 'SIGINT')
+    for (const p of carrying(dir)) {
+      if (!/bench\/fuzz\.ts/.test(cmdline(p))) continue
+      try {
+        process.kill(Number(p), 'SIGINT')
+      } catch {
+        // it exited in between
+      }
+    }
     await exited
     await new Promise((r) => setTimeout(r, 500))
     expect(carrying(dir)).toEqual([])
