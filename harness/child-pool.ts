@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -6,8 +6,7 @@ import type { RunConfig } from './config.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import type { CellPlan } from './run-matrix.ts'
 import { CellDealer } from './cell-dealer.ts'
-import { own, type Owned } from '../core/cleanup.ts'
-import { endChildNow } from './end-child.ts'
+import { forkWorker, stopWorkers, type Worker } from './worker-process.ts'
 import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
 
 /** Messages between the pool and a cell worker. */
@@ -35,7 +34,7 @@ export async function runInChildren(
   finished: (cell: CellPlan, rows: ResultRow[]) => void,
 ): Promise<void> {
   const dealer = new CellDealer(cells)
-  const children: { child: ChildProcess; owned: Owned; exited: Promise<void> }[] = []
+  const children: Worker[] = []
   const jobsDir = config.storage === 'file' ? makeTempDir('jobs', ensured(o.workDir ?? tmpdir())) : undefined
   let failed = false
   try {
@@ -61,9 +60,9 @@ export async function runInChildren(
       for (let j = 0; j < count; j++) {
         // Profiling flags reach the workers too (node --cpu-prof --cpu-prof-dir=DIR bin/deltabench.js run --jobs 2 ...).
         const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'))
-        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-        const exited = new Promise<void>((r) => child.once('exit', () => r()))
-        children.push({ child, owned: own(`cell worker ${child.pid}`, () => endChildNow(child, GRACE_MS)), exited })
+        const worker = forkWorker(WORKER, 'cell worker', GRACE_MS, profile)
+        const child = worker.child
+        children.push(worker)
         running++
         child.on('message', (m: FromWorker) => {
           if (m.type === 'ready') feed(child, j)
@@ -81,10 +80,7 @@ export async function runInChildren(
     })
   } finally {
     // Told to exit (or, after a failure, to stop): each worker removes its volumes and ends; killed if it does not within the grace time.
-    for (const c of children) if (failed && c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM')
-    await Promise.all(children.map((c) => within(c.exited, GRACE_MS).then((ok) => ok || c.child.kill('SIGKILL'))))
-    await Promise.all(children.map((c) => c.exited))
-    for (const c of children) c.owned.disown()
+    await stopWorkers(children, failed, GRACE_MS)
     if (jobsDir) removeTempDir(jobsDir)
   }
 }
@@ -92,10 +88,4 @@ export async function runInChildren(
 function ensured(dir: string): string {
   mkdirSync(dir, { recursive: true })
   return dir
-}
-
-/** True if `p` settles within `ms`. */
-function within(p: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer))
 }
