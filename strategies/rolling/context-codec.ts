@@ -21,7 +21,16 @@ export interface CodecJob {
   level: number
   refSize: number
   literalSize: number
+  /** zstd only: the optimal parser searched harder (ZSTD_TUNING), as rsync-rounds codes its literals. */
+  tuned?: boolean
 }
+
+/**
+ * zstd's own advice for --patch-from at -19 ("Optimal parser notes"): one thread, longer target matches and a
+ * longer chain. On the typescript pair's rsync-rounds literals it took 285,432 → 269,913 B (see
+ * docs/rsync-family.md); the decoder needs none of it.
+ */
+export const ZSTD_TUNING = ['--single-thread', '--zstd=targetLength=4096,chainLog=30'] as const
 
 /** zstd's window log: a power of two holding R and the literals, since matches reach back over both. */
 function zstdLong(job: CodecJob): number {
@@ -41,7 +50,8 @@ function xdeltaWindow(job: CodecJob): string {
 export function encodeArgv(job: CodecJob, ref: string | undefined, input: string, output: string): string[] {
   if (job.codec === 'zstd') {
     const patch = ref === undefined ? [] : [`--patch-from=${ref}`]
-    return ['zstd', '-q', '-f', `-${job.level}`, `--long=${zstdLong(job)}`, '--no-check', ...patch, input, '-o', output]
+    const tuning = job.tuned ? ZSTD_TUNING : []
+    return ['zstd', '-q', '-f', `-${job.level}`, `--long=${zstdLong(job)}`, '--no-check', ...tuning, ...patch, input, '-o', output]
   }
   // -A: no application header (it would hold the temp files' names); -D -R: no external (de)compressors.
   const source = ref === undefined ? [] : ['-s', ref]

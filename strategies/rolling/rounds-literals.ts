@@ -51,7 +51,7 @@ function concat(pieces: readonly Uint8Array[]): Uint8Array {
 export async function codeLiterals(who: string, codec: ContextCodecName, level: number, literals: Uint8Array[], ref: Uint8Array[], t: Telemetry): Promise<CodedLiterals> {
   const literalSize = sizeOf(literals)
   if (literalSize === 0) return { form: 0, bytes: new Uint8Array(0) }
-  const job: CodecJob = { codec, level, refSize: sizeOf(ref), literalSize }
+  const job: CodecJob = { codec, level, refSize: sizeOf(ref), literalSize, tuned: true }
   const dir = makeTempDir(`${who}-send`)
   try {
     const refPath = job.refSize > 0 ? join(dir, 'ref') : undefined
