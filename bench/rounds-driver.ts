@@ -1,9 +1,15 @@
 /**
  * A quick driver for rsync-rounds tuning: runs the two halves in-process on a cached release pair (no
  * harness, no priming sync) and prints bytes per message and the totals. Not a benchmark of speed.
- *   npx tsx bench/rounds-driver.ts [package] [from-index] [ladder] [edges] [zstdLevel] [direction] [falseMatchBits]
+ *   npx tsx bench/rounds-driver.ts [package] [from-index] [ladder] [edges] [zstdLevel] [direction] [falseMatchBits] [dump-dir]
  *   npx tsx bench/rounds-driver.ts typescript 6 8192,2048,512 256,128 19 sender-first
+ * With a dump-dir (a folder it creates; it must not exist) it also writes the sync's R (the matched bytes in the
+ * new version's order), L (the literals) and old (the old version) there, to try codecs on by hand, e.g.
+ *   zstd -19 --long=25 --patch-from=DIR/R DIR/L -o DIR/L.zst   (what rsync-rounds' literals cost before tuning)
  */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { literalPieces, contextPieces } from '../strategies/rolling/rounds-literals.ts'
 import { findSeries } from '../workloads/release-pins.ts'
 import { loadRelease, releaseCacheDir } from '../workloads/release-cache.ts'
 import { RoundsReceiver } from '../strategies/rolling/rounds-receiver.ts'
@@ -14,7 +20,7 @@ import { memoryImage } from '../core/storage.ts'
 import type { Frame, Telemetry } from '../core/strategy.ts'
 import { ROUNDS_DIRECTIONS, type RoundsDirection } from '../strategies/rolling/rounds-plan.ts'
 
-const [pkg = 'typescript', from = '6', ladderText = '8192,2048,512', edgesText = '256,128,64,32', level = '19', direction = 'receiver-first', bits = '20'] = process.argv.slice(2)
+const [pkg = 'typescript', from = '6', ladderText = '8192,2048,512', edgesText = '256,128,64,32', level = '19', direction = 'receiver-first', bits = '20', dumpDir] = process.argv.slice(2)
 const series = findSeries(pkg)
 if (!series) throw new Error(`rounds-driver: no pinned series ${pkg}`)
 const dir = releaseCacheDir('')
@@ -54,3 +60,12 @@ total.up += sum(up)
 const v = staged.read(0, staged.size)
 const exact = v.length === newBytes.length && v.every((x, i) => x === newBytes[i])
 console.log(`total ${total.up + total.down} B (down ${total.down}, up ${total.up}), byte-exact ${exact}, literal_data ${counters.literal_data}, passes ${counters.delta_passes}`)
+if (dumpDir) {
+  // recursive: false, so an existing folder (not ours) is refused rather than written into.
+  mkdirSync(dumpDir, { recursive: false })
+  const matches = sender.matchList()
+  writeFileSync(join(dumpDir, 'R'), Buffer.concat(contextPieces(matches, (m) => newBytes.subarray(m.n, m.n + m.len))))
+  writeFileSync(join(dumpDir, 'L'), Buffer.concat(literalPieces(newBytes, matches)))
+  writeFileSync(join(dumpDir, 'old'), oldBytes)
+  console.log(`wrote R, L and old to ${dumpDir} (${matches.length} matches)`)
+}

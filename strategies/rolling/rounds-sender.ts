@@ -45,6 +45,11 @@ export class RoundsSender implements Half {
     this.src = ctx.source.read(0, ctx.source.size)
   }
 
+  /** The matches so far (after the sync: the final list R was built from), for bench/rounds-driver.ts. */
+  matchList(): readonly Match[] {
+    return this.matches
+  }
+
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
     if (this.o.setup.direction === 'sender-first' && this.pass === 0) {
       this.pass = 1
