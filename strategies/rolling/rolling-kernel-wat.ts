@@ -113,14 +113,17 @@ const lane3 = (v: string) => `(i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15
  * One SIMD turn of four s1/s2 windows (p+1 … p+4). The sums are prefix sums: with d = in − out per
  * byte, s1 at window i is s1 + d0 + … + di, and s2 likewise over e = s1_i − (k·out_i + kOff); i32
  * wraps, so the lanes hold exactly the scalar loop's values. $v1 and $v2 carry s1 and s2 of the window
- * at p in every lane. Only the prefilter probe (a load per window) stays scalar: WASM has no gather.
+ * at p in every lane. The prefilter probe stays in SIMD too: WASM has no gather, so each window's
+ * prefilter byte (bucket >>> 3: the little-endian words' bit b is bit b & 7 of byte b >>> 3) goes into
+ * byte 0 of its lane by one v128.load8_lane, a swizzle of (1 << i) turns bucket & 7 into each lane's mask,
+ * and one any_true tests all four. That replaced two lane extracts, a word load and a shift per window
+ * (`npx tsx bench/rsync-phases.ts` times the kernel in the sender).
  */
 function s1s2SimdTurn(signed: boolean): string {
   const sx = signed ? 's' : 'u'
   const bytes = (addr: string) => `(i32x4.extend_low_i16x8_${sx} (v128.load8x8_${sx} offset=${KERNEL_DATA} ${addr}))`
-  const lane = (i: number) => `(i32.shr_u
-            (i32.load (i32x4.extract_lane ${i} (local.get $vw)))
-            (i32x4.extract_lane ${i} (local.get $vb)))`
+  // The byte of the prefilter holding each window's bit (bucket >>> 3) into byte 0 of its lane.
+  const gather = (i: number, into: string) => `(v128.load8_lane ${4 * i} (i32x4.extract_lane ${i} (local.get $vw)) ${into})`
   return `(local.set $vo ${bytes('(local.get $p)')})
             (local.set $vd (i32x4.sub ${bytes('(local.get $q)')} (local.get $vo)))
             (local.set $vd (i32x4.add (local.get $vd) ${up1('(local.get $vd)')}))
@@ -133,8 +136,10 @@ function s1s2SimdTurn(signed: boolean): string {
                 (v128.or (v128.and (local.get $vs1) (v128.const i32x4 0xffff 0xffff 0xffff 0xffff)) (i32x4.shl (local.get $vs2) (i32.const 16)))
                 (v128.const i32x4 ${hex(GOLDEN)} ${hex(GOLDEN)} ${hex(GOLDEN)} ${hex(GOLDEN)}))
               (local.get $shift)))
-            (local.set $vw (i32x4.shl (i32x4.shr_u (local.get $vb) (i32.const 5)) (i32.const 2)))
-            (local.set $any (i32.or (i32.or ${lane(0)} ${lane(1)}) (i32.or ${lane(2)} ${lane(3)})))`
+            (local.set $vw (i32x4.shr_u (local.get $vb) (i32.const 3)))
+            (local.set $any (v128.any_true (v128.and
+              ${gather(3, gather(2, gather(1, gather(0, '(v128.const i64x2 0 0)'))))}
+              (i8x16.swizzle (v128.const i8x16 1 2 4 8 16 32 64 128 0 0 0 0 0 0 0 0) (v128.and (local.get $vb) (v128.const i32x4 7 7 7 7))))))`
 }
 
 function rollFunction(name: string, f: SumShape): string {
