@@ -65,14 +65,15 @@ export function computeSums(replica: ReadonlyVolume, blockSize: number, kind: We
     const chunkLen = Math.min(size, last * blockSize) - start
     if (!usable) {
       // No cache: the chunk goes from the volume straight into the sums kernel, is summed there, and
-      // the same bytes are hashed, every block of the chunk in one hasher call.
+      // the same bytes are hashed there (xxh128; another hash: every block of the chunk in one hasher call).
       kernel ??= kind === 'rabin-karp' ? undefined : new BlockSumsKernel(Math.min(size, perChunk * blockSize))
       chunk = kernel ? kernel.area(chunkLen) : reader.read(start, chunkLen)
       if (kernel) reader.readInto(start, chunkLen, chunk)
       const lastLen = blockLength(last - 1, size, blockSize)
       if (kernel && kind !== 'rabin-karp') kernel.sums(kind, last - first, blockSize, lastLen, weak, first)
       else blockWeakSums(kind, chunk, 0, last - first, blockSize, lastLen, weak, first)
-      hasher.hashBlocks(chunk, blockSize, full, first * d)
+      if (kernel && hasher.name === 'xxh128') kernel.xxh128(last - first, blockSize, lastLen, full, first * d)
+      else hasher.hashBlocks(chunk, blockSize, full, first * d)
       continue
     }
     if (needed) chunk = reader.read(start, chunkLen)
