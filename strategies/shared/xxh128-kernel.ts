@@ -114,7 +114,8 @@ const STREAM_DEFAULT_INPUT = 256 << 10
  * XXH3-128 fed piece by piece (hash-wasm's streaming `xxh128`, bit for bit, for every split), with the
  * state in the module's memory: a piece that is a view of `input(n)` is hashed where it is; any other
  * piece is copied in once (a batch at a time; small ones gathered) and hashed there. hash-wasm's copies
- * each piece into its own memory too, but hashes it there without SIMD.
+ * each piece into its own memory too, and hashed at about half this speed (`npm run bench:primitives --
+ * xxh128`, the stream rows).
  */
 export class Xxh128Stream {
   private readonly ex: KernelExports
