@@ -107,8 +107,8 @@ const STREAM_OUT = STREAM_STATE + XXH_STREAM_STATE
 const STREAM_INPUT = STREAM_STATE + 512
 /** Pieces shorter than this are gathered in the input area and fed together (a call per 16-byte block digest cost more than its hashing). */
 const STREAM_SMALL = 4096
-/** The input area a stream starts with: pieces it copies in go a batch of this size at a time. */
-const STREAM_DEFAULT_INPUT = 256 << 10
+/** The input area a stream starts with: pieces it copies in go a batch of this size at a time (small: a stream is made per sync, and fresh memory costs more than calls). */
+const STREAM_DEFAULT_INPUT = 64 << 10
 
 /**
  * XXH3-128 fed piece by piece (hash-wasm's streaming `xxh128`, bit for bit, for every split), with the
