@@ -67,8 +67,9 @@ export async function runInChildren(
         child.on('message', (m: FromWorker) => {
           if (m.type === 'ready') feed(child, j)
           else if (m.type === 'rows') {
-            finished(cells[m.id]!, m.rows)
+            // The next cell first: recording the rows fsyncs, and the worker need not sit idle through it.
             feed(child, j)
+            finished(cells[m.id]!, m.rows)
           } else fail(new Error(`cell ${cells[m.id]?.label}: ${m.message}`))
         })
         child.on('exit', (code) => {
