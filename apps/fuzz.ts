@@ -15,6 +15,7 @@ import type { Direction } from '../harness/metered-channel.ts'
 import { SyncSession } from '../harness/sync-session.ts'
 import { MemoryVolume } from '../core/volume.ts'
 import { defaultOptions } from '../core/options.ts'
+import { setToolCache } from '../strategies/tools/tool-cache.ts'
 
 export const MUTATORS = ['bitflip', 'truncate', 'extend', 'forge-length', 'drop', 'duplicate', 'garbage', 'empty'] as const
 export type Mutator = (typeof MUTATORS)[number]
@@ -275,12 +276,20 @@ export class FuzzScenarios {
   /** Each case's outcome (index, error code, replica hash), with `list` (tests compare two paths with it). */
   readonly outcomes: string[] | undefined
 
-  /** `replayEarlier`: every case replays the earlier epochs instead of starting from the kept start (the old, slow path, for tests). */
+  /** Whether the cases reuse a real tool's output for a step whose inputs are byte-identical to an earlier run's (strategies/tools/tool-cache.ts). */
+  readonly toolCache: boolean
+
+  /**
+   * `replayEarlier`: every case replays the earlier epochs instead of starting from the kept start (the old,
+   * slow path, for tests). `toolCache: false` runs every tool step of every case (tests compare the two);
+   * the default is on unless DELTABENCH_FUZZ_TOOL_CACHE=0 (for before/after measurements; workers inherit it).
+   */
   constructor(
     readonly plan: FuzzPlan,
-    private readonly o: { replayEarlier?: boolean; list?: boolean } = {},
+    private readonly o: { replayEarlier?: boolean; list?: boolean; toolCache?: boolean } = {},
   ) {
     this.outcomes = o.list ? [] : undefined
+    this.toolCache = o.toolCache ?? process.env.DELTABENCH_FUZZ_TOOL_CACHE !== '0'
   }
 
   async get(k: number): Promise<Prepared> {
@@ -322,6 +331,16 @@ export function joinReports(strategy: string, parts: readonly FuzzReport[]): Fuz
  * the range is split across processes (`npm run fuzz -- --jobs N`), and a finding's seed replays it alone.
  */
 export async function fuzzCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {
+  // Only this range's syncs run while it is on (a fuzz process runs nothing else); set back after, which empties it.
+  const was = setToolCache(scenarios.toolCache)
+  try {
+    return await runCases(scenarios, from, to)
+  } finally {
+    setToolCache(was)
+  }
+}
+
+async function runCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {
   const { strategy, seed } = scenarios.plan
   const report = emptyReport(strategy.name)
   for (let i = from; i < to; i++) {
