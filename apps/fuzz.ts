@@ -15,7 +15,6 @@ import type { Direction } from '../harness/metered-channel.ts'
 import { SyncSession } from '../harness/sync-session.ts'
 import { MemoryVolume } from '../core/volume.ts'
 import { defaultOptions } from '../core/options.ts'
-import { setToolCache } from '../strategies/tools/tool-cache.ts'
 
 export const MUTATORS = ['bitflip', 'truncate', 'extend', 'forge-length', 'drop', 'duplicate', 'garbage', 'empty'] as const
 export type Mutator = (typeof MUTATORS)[number]
@@ -332,13 +331,19 @@ export function joinReports(strategy: string, parts: readonly FuzzReport[]): Fuz
  */
 export async function fuzzCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {
   // Only this range's syncs run while it is on (a fuzz process runs nothing else); set back after, which empties it.
-  const was = setToolCache(scenarios.toolCache)
+  const was = process.env[TOOL_CACHE_ENV]
+  if (scenarios.toolCache) process.env[TOOL_CACHE_ENV] = '1'
+  else delete process.env[TOOL_CACHE_ENV]
   try {
     return await runCases(scenarios, from, to)
   } finally {
-    setToolCache(was)
+    if (was === undefined) delete process.env[TOOL_CACHE_ENV]
+    else process.env[TOOL_CACHE_ENV] = was
   }
 }
+
+/** strategies/tools/tool-cache.ts's switch (its TOOL_CACHE_ENV: apps reach strategies only through the registry, so the name is repeated here; test/fuzz-cache.test.ts fails if they part). */
+const TOOL_CACHE_ENV = 'DELTABENCH_TOOL_CACHE'
 
 async function runCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {
   const { strategy, seed } = scenarios.plan

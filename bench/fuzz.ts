@@ -12,6 +12,7 @@
  * and skips those already there, so a killed or --max-minutes-limited run continues where it stopped.
  * --tmp-dir DIR: where the run's own temp folder goes (default /dev/shm when usable: apps/fuzz-tmp.ts).
  */
+import { accessSync, constants, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { joinReports, type FuzzPlan } from '../apps/fuzz.ts'
@@ -23,7 +24,6 @@ import { didYouMean } from '../core/did-you-mean.ts'
 import { ConfigError } from '../core/errors.ts'
 import { installInterruptHandlers } from '../apps/interrupt.ts'
 import { tempParent, useFuzzTempDir } from '../apps/fuzz-tmp.ts'
-import { statSync, accessSync, constants } from 'node:fs'
 
 // Ctrl-C (or a kill) ends the workers, the tools' process groups and the temp folders held at that moment.
 installInterruptHandlers()

@@ -1,6 +1,6 @@
 /**
  * A content-keyed cache of deterministic tool steps, for the fuzzer (apps/fuzz.ts turns it on for its
- * cases; off everywhere else, so a benchmark always runs its tools). A fuzz case replays one scenario's
+ * cases through TOOL_CACHE_ENV; off everywhere else, so a benchmark always runs its tools). A fuzz case replays one scenario's
  * sync with one received frame tampered, so every step before the tampering (rdiff's signature of the
  * same replica, `casync make` and `zsyncmake` of the same source, an encoder whose inputs the tamper did
  * not reach) gets byte-identical inputs case after case: a 100,000-case night ran each of them 100,000
@@ -38,20 +38,34 @@ const MAX_BYTES = 256 << 20
 /** A step whose output is larger than this is not kept (a benchmark-sized volume, should the cache be on). */
 const MAX_ENTRY = 16 << 20
 
+/**
+ * The switch: the cache is on while this variable is "1" in this process's environment. An environment
+ * variable, not a function, because the fuzzer (apps/) reaches strategies only through the registry
+ * (test/layers.test.ts); apps/fuzz.ts sets it around its cases.
+ */
+export const TOOL_CACHE_ENV = 'DELTABENCH_TOOL_CACHE'
+
 const entries = new Map<string, Entry>()
 let held = 0
-let on = false
 let hits = 0
 let misses = 0
 
-/** Switches the cache on or off for this process; returns the previous setting. Off empties it. */
-export function setToolCache(enabled: boolean): boolean {
-  const was = on
-  on = enabled
-  if (!enabled) {
+/** Whether the cache is on now; seen off, it lets go of what it held. */
+function cacheOn(): boolean {
+  const on = process.env[TOOL_CACHE_ENV] === '1'
+  if (!on && entries.size > 0) {
     entries.clear()
     held = 0
   }
+  return on
+}
+
+/** Switches the cache on or off for this process (its environment variable); returns the previous setting. Off empties it. */
+export function setToolCache(enabled: boolean): boolean {
+  const was = process.env[TOOL_CACHE_ENV] === '1'
+  if (enabled) process.env[TOOL_CACHE_ENV] = '1'
+  else delete process.env[TOOL_CACHE_ENV]
+  cacheOn()
   return was
 }
 
@@ -62,7 +76,7 @@ export function toolCacheStats(): { hits: number; misses: number; entries: numbe
 
 /** Runs `argv` like runTool, or, with the cache on and an earlier run of the same step on the same input bytes, writes that run's outputs. */
 export async function runToolCached(who: string, argv: readonly string[], step: CachedStep): Promise<{ stdout: string; cpuMs: number }> {
-  if (!on) return runTool(who, argv, step.cwd)
+  if (!cacheOn()) return runTool(who, argv, step.cwd)
   const key = stepKey(who, argv, step)
   const have = entries.get(key)
   if (have) {
