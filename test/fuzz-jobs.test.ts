@@ -61,19 +61,20 @@ describe('fuzz --jobs', () => {
   }, 120_000)
 
   const scratch = scratchDirs('deltabench-fuzz-jobs-')
-  /** Processes whose environment names `dir` as TMPDIR: the fuzzer, its workers and their tools. */
+  /** Processes whose environment names `dir` (or the fuzz run's folder in it) as TMPDIR: the fuzzer, its workers and their tools. */
   const carrying = (dir: string) =>
     readdirSync('/proc').filter((p) => {
       if (!/^\d+$/.test(p)) return false
       try {
-        return readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').includes(`TMPDIR=${dir}`)
+        // The fuzzer's workers and tools have TMPDIR at the run's own folder inside it (--tmp-dir, apps/fuzz-tmp.ts).
+        return readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').some((e) => e === `TMPDIR=${dir}` || e.startsWith(`TMPDIR=${dir}/deltabench-fuzz-`))
       } catch {
         return false // gone, or not ours to read
       }
     })
   it.skipIf(!!byName('rdiff').unavailable?.())('Ctrl-C with --jobs 2 ends the workers and their tools and leaves no temp folder', async () => {
     const dir = scratch()
-    const child = spawn('npx', ['tsx', 'bench/fuzz.ts', '--cases', '2000', '--jobs', '2', '--strategy', 'rdiff'], { env: { ...process.env, TMPDIR: dir }, stdio: 'ignore' })
+    const child = spawn('npx', ['tsx', 'bench/fuzz.ts', '--cases', '2000', '--jobs', '2', '--strategy', 'rdiff', '--tmp-dir', dir], { env: { ...process.env, TMPDIR: dir }, stdio: 'ignore' })
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     // Wait until a worker's rdiff (or its bash) is running, so the signal lands mid-case.
     const t0 = Date.now()
