@@ -275,7 +275,7 @@ export class FuzzScenarios {
   /** Each case's outcome (index, error code, replica hash), with `list` (tests compare two paths with it). */
   readonly outcomes: string[] | undefined
 
-  /** Whether the cases reuse a real tool's output for a step whose inputs are byte-identical to an earlier run's (strategies/tools/tool-cache.ts). */
+  /** Whether the cases reuse a real tool's output for a step whose inputs are byte-identical to an earlier run's (strategies/shared/tool-cache.ts). */
   readonly toolCache: boolean
 
   /**
@@ -342,7 +342,7 @@ export async function fuzzCases(scenarios: FuzzScenarios, from: number, to: numb
   }
 }
 
-/** strategies/tools/tool-cache.ts's switch (its TOOL_CACHE_ENV: apps reach strategies only through the registry, so the name is repeated here; test/fuzz-cache.test.ts fails if they part). */
+/** strategies/shared/tool-cache.ts's switch (its TOOL_CACHE_ENV: apps reach strategies only through the registry, so the name is repeated here; test/fuzz-cache.test.ts fails if they part). */
 const TOOL_CACHE_ENV = 'DELTABENCH_TOOL_CACHE'
 
 async function runCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {

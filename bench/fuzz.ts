@@ -11,7 +11,7 @@
  * findings in the same order whatever N is. --state FILE records each finished range (apps/fuzz-state.ts)
  * and skips those already there, so a killed or --max-minutes-limited run continues where it stopped.
  * --tmp-dir DIR: where the run's own temp folder goes (default /dev/shm when usable: apps/fuzz-tmp.ts).
- * Tool steps whose inputs are byte-identical to an earlier case's are reused (strategies/tools/tool-cache.ts);
+ * Tool steps whose inputs are byte-identical to an earlier case's are reused (strategies/shared/tool-cache.ts);
  * DELTABENCH_FUZZ_TOOL_CACHE=0 runs every step of every case (before/after measurements).
  */
 import { accessSync, constants, statSync } from 'node:fs'

@@ -1,5 +1,5 @@
 /**
- * The fuzzer's tool-step cache (strategies/tools/tool-cache.ts) and its temp folder (apps/fuzz-tmp.ts):
+ * The fuzzer's tool-step cache (strategies/shared/tool-cache.ts) and its temp folder (apps/fuzz-tmp.ts):
  * a cached step gives each case exactly the outcome a real run gives, a changed input byte runs the tool,
  * the cache is off outside the fuzzer, and a bad --tmp-dir is refused before anything runs.
  */
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { fuzzCases, FuzzScenarios, joinReports, type FuzzPlan } from '../apps/fuzz.ts'
 import { tempParent } from '../apps/fuzz-tmp.ts'
 import { STRATEGIES } from '../strategies/index.ts'
-import { runToolCached, setToolCache, toolCacheStats } from '../strategies/tools/tool-cache.ts'
+import { runToolCached, setToolCache, toolCacheStats } from '../strategies/shared/tool-cache.ts'
 import { findOnPath } from '../core/find-on-path.ts'
 import { scratchDirs } from './scratch-dirs.ts'
 

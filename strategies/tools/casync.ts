@@ -4,7 +4,7 @@ import { ConfigError, ToolError } from '../../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Half, type Strategy } from '../../core/strategy.ts'
 import { missingTools, volumeAsFile } from './child-tool.ts'
-import { runToolCached } from './tool-cache.ts'
+import { runToolCached } from '../shared/tool-cache.ts'
 import type { Served } from './http-file-server.ts'
 import { httpClientHalf, httpServerHalf } from './http-peer.ts'
 

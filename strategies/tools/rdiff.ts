@@ -5,7 +5,7 @@ import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { fileIntoStage, missingTools, toolHalf, volumeAsFile, type ToolStep } from './child-tool.ts'
-import { runToolCached } from './tool-cache.ts'
+import { runToolCached } from '../shared/tool-cache.ts'
 import { FileFrameStream, FileReceiver, fileFrames } from './file-frames.ts'
 import { layoutKinds, readDeltaLayout } from './rdiff-delta-format.ts'
 

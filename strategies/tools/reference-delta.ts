@@ -19,7 +19,7 @@ import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOpt
 import { unknownFrame } from '../shared/block-stream.ts'
 import { fileIntoStage, makeTempDir, missingTools, removeTempDir, toolHalf, volumeAsFile } from './child-tool.ts'
 import { FileReceiver, fileFrames } from './file-frames.ts'
-import { runToolCached } from './tool-cache.ts'
+import { runToolCached } from '../shared/tool-cache.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import { FileVolume } from '../../core/volume.ts'

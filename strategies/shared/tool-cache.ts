@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { runTool } from './child-tool.ts'
+import { runTool } from './tool-process.ts'
 
 /** One step: its folder (paths in argv under it are keyed relative to it), input files, output files or folders. */
 export interface CachedStep {
