@@ -134,6 +134,16 @@ suite('rsync-rounds', () => {
       { n: 300, o: 200 },
       { n: 500, o: 400 },
     ])
+    // Deeper: consecutive blocks from each edge, the left ones first, the right ones only in what is left.
+    expect(edgeChecks([...gaps, { newStart: 1000, newEnd: 1500, oldStart: 2000, oldEnd: 2600 }], 100, 2)).toEqual([
+      { n: 100, o: 50 },
+      { n: 200, o: 150 }, // the region's 2 blocks both went left: no right check
+      { n: 500, o: 400 },
+      { n: 1000, o: 2000 },
+      { n: 1100, o: 2100 },
+      { n: 1300, o: 2400 },
+      { n: 1400, o: 2500 },
+    ])
     expect(parseEdges('x', 'auto', [8192, 2048, 512])).toEqual([256, 128])
     expect(parseEdges('x', 'auto', [32])).toEqual([16])
     expect(parseEdges('x', 'none', [512])).toEqual([])

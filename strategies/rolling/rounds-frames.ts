@@ -13,7 +13,7 @@
  *   MATCH also ends with one bit stream: per gap where the round found matches, the first h bits of a hash of them
  *   SIG   of a round after the first carries, after its strong bits, the verdict on the last round: failed gap
  *                count, then per failed gap its index (among the gaps with matches) as a step from the last
- *   VERDICT (up) pass, then the verdict on the last round, when no further round follows (FINAL answers it)
+ *   VERDICT (up) pass, then the verdict on the last round, when the receiver signs no further round; FINAL answers it
  * With direction=sender-first, every search round of pass 1 is instead (rounds-index.ts):
  *   INDEX (down) pass 1, round, new size, the round's longest strong sum in bits, then one bit stream: per signed
  *                gap the sums of its new blocks (round 0: the whole new version's)

@@ -22,6 +22,8 @@ export interface RoundsSetup {
   direction?: RoundsDirection
   /** How false matches are kept out (rounds-verify.ts): per gap (`gap`) or by every sum's length (`sum`, the default here). */
   verify?: VerifyMode
+  /** Continuation checks per gap edge in an edge round (rounds-edges.ts), 1 unless the driver asks for more. */
+  edgeDepth?: number
   /** Bits beyond log2 of a gap's checks in a verified sum (VERIFY_SLACK unless a test or the driver forces another). */
   slack?: number
 }
@@ -72,9 +74,9 @@ export function roundStrongBits(s: RoundsSetup, round: number, gaps: readonly Ga
   const full = 8 * s.digestLength
   const rounds = roundCount(s)
   const B = roundBlock(s, round)
-  if (gapVerified(s)) return verifiedRoundBits(isEdgeRound(s, round) ? 'edge' : round === 0 ? 'first' : 'search', gaps, B, oldSize, slackOf(s), full)
+  if (gapVerified(s)) return verifiedRoundBits(isEdgeRound(s, round) ? 'edge' : round === 0 ? 'first' : 'search', gaps, B, oldSize, slackOf(s), full, s.edgeDepth ?? 1)
   if (isEdgeRound(s, round)) {
-    const checks = edgeChecks(gaps, B).length
+    const checks = roundEdgeChecks(s, gaps, B).length
     return [s.pass > 1 ? full : strongBitsFor(checks, s.bits, rounds, full)]
   }
   if (round === 0) return [s.pass > 1 ? full : strongBitsFor((2 * oldSize + 1) * Math.floor(oldSize / B), s.bits, rounds, full)]
@@ -89,9 +91,9 @@ export function roundStrong(s: RoundsSetup, round: number, gaps: readonly Gap[],
 }
 
 /** The checks round `round` makes: (offset, block) pairs for a search round, one per edge check for an edge round. */
-function checksOf(s: Pick<RoundsSetup, 'ladder' | 'edges'>, round: number, gaps: readonly Gap[]): number {
+function checksOf(s: Pick<RoundsSetup, 'ladder' | 'edges' | 'edgeDepth'>, round: number, gaps: readonly Gap[]): number {
   const B = roundBlock(s, round)
-  return isEdgeRound(s, round) ? edgeChecks(gaps, B).length : comparisonsOf(gaps, B)
+  return isEdgeRound(s, round) ? roundEdgeChecks(s, gaps, B).length : comparisonsOf(gaps, B)
 }
 
 /** The first round after `round` with something to check (a gap and region that hold its block), or -1. */
@@ -124,6 +126,11 @@ export function gapVerified(s: RoundsSetup): boolean {
 /** The verified sums' slack bits of this setup. */
 export function slackOf(s: Pick<RoundsSetup, 'slack'>): number {
   return s.slack ?? VERIFY_SLACK
+}
+
+/** An edge round's checks at block size `B` over `gaps`, `edgeDepth` a gap edge. */
+export function roundEdgeChecks(s: Pick<RoundsSetup, 'edgeDepth'>, gaps: readonly Gap[], B: number) {
+  return edgeChecks(gaps, B, s.edgeDepth ?? 1)
 }
 
 /** Bits of each gap's hash in a verified round over `gaps` (rounds-verify.ts). */

@@ -12,11 +12,11 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { gapsOf, mergeMatches, type Gap, type Match } from './rounds-gaps.ts'
 import { contextPieces, decodeLiterals } from './rounds-literals.ts'
 import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, TAG_VERDICT } from './rounds-frames.ts'
-import { gapVerified, isEdgeRound, nextRound, roundBlock, roundGaps, roundHashBits, roundStrongBits, senderRoundBits, senderSigns, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { gapVerified, isEdgeRound, roundEdgeChecks, nextRound, roundBlock, roundGaps, roundHashBits, roundStrongBits, senderRoundBits, senderSigns, worthAnother, type RoundsSetup } from './rounds-plan.ts'
 import { failedGroups, groupByGap, passedMatches, writeVerdict } from './rounds-verify.ts'
 import { receiverSearch, senderSumsBytes, writeHeld } from './rounds-index.ts'
 import { regionSums } from './rounds-search.ts'
-import { edgeChecks, edgeMatches, edgeSums } from './rounds-edges.ts'
+import { edgeMatches, edgeSums } from './rounds-edges.ts'
 
 export class RoundsReceiver implements Half {
   done = false
@@ -72,7 +72,7 @@ export class RoundsReceiver implements Half {
     if (gapVerified(setup) && round > 0) writeVerdict(w, this.failed)
     const head = w.length
     const B = roundBlock(setup, round)
-    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, most, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
+    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, roundEdgeChecks(setup, gaps, B), B, most, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
     return messageFrames(TAG_SIG, w.bytes(sums).finish(), head, 'signature')
   }
 
@@ -116,7 +116,7 @@ export class RoundsReceiver implements Half {
     const goOn = r.u8() === 1
     const gaps = roundGaps(this.round, this.matches, newSize, this.old.length)
     const B = roundBlock(this.setup, this.round)
-    const checks = isEdgeRound(this.setup, this.round) ? edgeChecks(gaps, B) : undefined
+    const checks = isEdgeRound(this.setup, this.round) ? roundEdgeChecks(this.setup, gaps, B) : undefined
     const found = checks ? edgeMatches(checks, B, r.bytes(Math.ceil(checks.length / 8))) : readRuns(r, gaps, B, newSize)
     const setup = { ...this.setup, pass: this.pass }
     const verified = gapVerified(setup)

@@ -13,11 +13,11 @@ import type { StrongHasher } from '../shared/strong-hash.ts'
 import { matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
 import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, TAG_VERDICT, writeRuns } from './rounds-frames.ts'
-import { gapVerified, isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundHashBits, roundStrongBits, senderRoundBits, senderSigns, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { gapVerified, isEdgeRound, roundEdgeChecks, nextRound, roundBlock, roundCount, roundGaps, roundHashBits, roundStrongBits, senderRoundBits, senderSigns, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
 import { groupByGap, groupHashes, passedMatches, readVerdict } from './rounds-verify.ts'
 import { readHeld, senderSums } from './rounds-index.ts'
 import { searchGaps } from './rounds-search.ts'
-import { checkEdges, edgeChecks, edgeMatches } from './rounds-edges.ts'
+import { checkEdges, edgeMatches } from './rounds-edges.ts'
 
 export interface RoundsSenderOptions {
   setup: Omit<RoundsSetup, 'pass'>
@@ -130,7 +130,7 @@ export class RoundsSender implements Half {
     const expected = signatureBytes(setup, round, gaps, oldSize)
     if (sums.length !== expected) throw new ProtocolError(this.who, `round ${round} sent ${sums.length} sum bytes, this sender expects ${expected}`)
     const edge = isEdgeRound(setup, round)
-    const checks = edge ? edgeChecks(gaps, B) : []
+    const checks = edge ? roundEdgeChecks(setup, gaps, B) : []
     const bits = edge ? checkEdges(this.src, checks, B, strong, sums, this.hasher) : new Uint8Array(0)
     const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, mine, sums, this.hasher)
     const goOn = worthAnother(setup, round, this.matches, found.flat(), newSize, oldSize)

@@ -42,10 +42,10 @@ export function verifiedBits(checks: number, slack: number, digestBits: number):
 /**
  * Strong bits per gap of a verified round (the same shape as rounds-plan.ts's roundStrongBits): round 0 checks
  * (2 × old size + 1) offsets against the old version's blocks as one gap; an edge round (`edge`) makes at most
- * two checks a gap (one entry for all); a search round gap g checks P_g offsets against its K_g region blocks.
+ * 2 × `edgeDepth` checks a gap (one entry for all); a search round gap g checks P_g offsets against its K_g region blocks.
  */
-export function verifiedRoundBits(kind: 'first' | 'search' | 'edge', gaps: readonly Gap[], B: number, oldSize: number, slack: number, digestBits: number): number[] {
-  if (kind === 'edge') return [verifiedBits(2, slack, digestBits)]
+export function verifiedRoundBits(kind: 'first' | 'search' | 'edge', gaps: readonly Gap[], B: number, oldSize: number, slack: number, digestBits: number, edgeDepth = 1): number[] {
+  if (kind === 'edge') return [verifiedBits(2 * edgeDepth, slack, digestBits)]
   if (kind === 'first') return [verifiedBits((2 * oldSize + 1) * Math.floor(oldSize / B), slack, digestBits)]
   return gaps.map((g) => (regionBlocks(g, B) === 0 ? 0 : verifiedBits((g.newEnd - g.newStart - B + 1) * regionBlocks(g, B), slack, digestBits)))
 }
