@@ -22,7 +22,7 @@ describe('fuzz tool cache: the same outcome per case as running every tool step'
   // Cases 0, 8, 16, … share scenario 0 (case i runs on scenario i mod 8), so one reference sync serves
   // them all and every case after the first can reuse its steps. The cache is switched on around the
   // calls (fuzzCases sets it back as it found it, and off would empty it between them).
-  const names = ['rdiff', 'xdelta3', 'zstd-patch', 'zsync', 'casync'].filter((n) => !byName(n).unavailable?.())
+  const names = ['rdiff', 'xdelta3', 'zstd-patch', 'zsync', 'casync', 'rsync-context', 'rsync-rounds'].filter((n) => !byName(n).unavailable?.())
   const cases = [0, 8, 16, 24, 32, 40]
   it.each(names)('%s', async (name) => {
     const was = setToolCache(true)
@@ -41,7 +41,8 @@ describe('fuzz tool cache: the same outcome per case as running every tool step'
     expect({ ...a, slowest: undefined }).toEqual({ ...b, slowest: undefined })
     expect(a.rejected).toBeGreaterThan(0)
     // The cache bit: the step before any tampering (signature, casync make, zsyncmake) is reused by every
-    // case after the first; xdelta3's and zstd's encoder only by cases that tamper a downward frame.
+    // case after the first; xdelta3's and zstd's encoder, and rsync-context's and rsync-rounds' literal
+    // codecs, only by cases whose tampering leaves the codec's input files as they were.
     expect(hits).toBeGreaterThanOrEqual(['rdiff', 'zsync', 'casync'].includes(name) ? cases.length - 1 : 1)
   }, 180_000)
   /** The cases one range each, in order (ranges must not overlap in time: one sync at a time per process). */

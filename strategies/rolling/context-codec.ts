@@ -4,7 +4,8 @@
  * (VCDIFF) with R as its source. Each runs as Debian's tool in a child process; the caller charges its CPU.
  * With an empty R (nothing matched) the literals are coded alone.
  */
-import { runTool } from '../shared/tool-process.ts'
+import { join } from 'node:path'
+import { runToolCached, type CachedStep } from '../shared/tool-cache.ts'
 
 export const CONTEXT_CODECS = ['zstd', 'xdelta3'] as const
 export type ContextCodecName = (typeof CONTEXT_CODECS)[number]
@@ -69,7 +70,29 @@ export function decodeArgv(job: CodecJob, ref: string | undefined, input: string
   return ['xdelta3', '-d', '-f', '-q', '-D', '-R', '-B', xdeltaWindow(job), ...source, input, output]
 }
 
-/** Runs one codec command; returns the tool's CPU in ms (throws a ToolError with its stderr on failure). */
-export async function runCodec(who: string, argv: string[]): Promise<number> {
-  return (await runTool(who, argv)).cpuMs
+/** One codec run in its temp folder: the command, and the files it reads (R, if any, and its input) and writes. */
+export interface CodecRun {
+  argv: string[]
+  step: CachedStep
+}
+
+/** The encoder's run in `dir`: its `lit` coded against `ref` into `coded`. */
+export function encodeIn(dir: string, job: CodecJob, ref: string | undefined): CodecRun {
+  const [input, output] = [join(dir, 'lit'), join(dir, 'coded')]
+  return { argv: encodeArgv(job, ref, input, output), step: { dir, inputs: ref === undefined ? [input] : [ref, input], outputs: [output] } }
+}
+
+/** The decoder's run in `dir`: its `coded` decoded against `ref` into `lit`. */
+export function decodeIn(dir: string, job: CodecJob, ref: string | undefined): CodecRun {
+  const [input, output] = [join(dir, 'coded'), join(dir, 'lit')]
+  return { argv: decodeArgv(job, ref, input, output), step: { dir, inputs: ref === undefined ? [input] : [ref, input], outputs: [output] } }
+}
+
+/**
+ * Runs one codec command; returns the tool's CPU in ms (throws a ToolError with its stderr on failure).
+ * Both codecs are deterministic for a given argv and input bytes, so in the fuzzer a run on byte-identical
+ * files reuses the earlier output (tool-cache.ts; off everywhere else).
+ */
+export async function runCodec(who: string, run: CodecRun): Promise<number> {
+  return (await runToolCached(who, run.argv, run.step)).cpuMs
 }
