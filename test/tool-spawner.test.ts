@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { liveResources, releaseAll } from '../core/cleanup.ts'
 import { ToolError } from '../core/errors.ts'
 import { runTool } from '../strategies/shared/tool-process.ts'
 import { spawner, stopSpawner } from '../strategies/shared/tool-spawner.ts'
@@ -58,6 +59,18 @@ describe('tool spawner', () => {
     const e = await t.exit
     expect(e.signal).toBe('SIGKILL')
     expect(await until(() => pidsOf('sleep 31.25').length === 0)).toBe(true)
+  })
+
+  it('is registered with the process-wide owner only while a tool runs: releaseAll then ends the tool, idle it is no leftover', async () => {
+    await runTool('t', ['true'])
+    expect(liveResources().filter((r) => r.includes('spawner'))).toEqual([]) // the fuzzer reports whatever a finished range left registered
+    const t = spawner().run(['sh', '-c', 'sleep 31.75 & sleep 31.75; wait'])
+    expect(liveResources().filter((r) => r.includes('spawner'))).toHaveLength(1)
+    expect(await until(() => pidsOf('sleep 31.75').length === 2)).toBe(true)
+    releaseAll()
+    await expect(t.exit).rejects.toThrow(/spawner/)
+    expect(await until(() => pidsOf('sleep 31.75').length === 0)).toBe(true)
+    expect((await runTool('t', ['echo', 'next'])).stdout).toBe('next\n') // a new spawner
   })
 
   it('a spawner that dies fails the tools in flight (their trees killed) and is started again', async () => {

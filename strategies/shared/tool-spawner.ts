@@ -3,8 +3,10 @@
  * from a ~4 MB bash, not from a 100-400 MB Node process with large WASM reservations (whose page tables
  * every fork copies: 20-80 ms and ~27 ms of parent CPU per spawn on the project's VM).
  *
- * One spawner per process, started on first use, owned by core/cleanup.ts (ended on exit and signals),
- * started again on the next call if it died. It is bash reading requests from its stdin: NUL-separated
+ * One spawner per process, started on first use and again on the next call if it died. While a tool runs
+ * it is registered with core/cleanup.ts (so releaseAll, a signal or an exit ends it and its tools, and a
+ * check for what a finished sync left behind sees it); idle it is not a leftover of anyone's, and ends
+ * with this process: on 'exit', or, if this process is killed, when its stdin closes. It is bash reading requests from its stdin: NUL-separated
  * id, cwd, env count, `KEY=VALUE`s, argc, argv. For each it forks a subshell that starts the tool under
  * `set -m` (so the tool leads a process group of its own, as `detached` gives a direct spawn) with stdin
  * /dev/null and stdout/stderr into files of the spawner's own temp folder, waits for it, then takes
@@ -14,12 +16,12 @@
  * its folder and exits.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
-import { constants } from 'node:os'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { killGroup, own, type Owned } from '../../core/cleanup.ts'
-import { makeTempDir, removeTempDir } from '../../core/temp-dir.ts'
+import { removeTree } from '../../core/temp-dir.ts'
 
 // Each request gets a subshell that waits for the tool: it answers even when the tool's group is killed, takes
 // the tool's CPU, and on SIGTERM (sent by the spawner when its stdin closes) kills the tool's group.
@@ -83,14 +85,15 @@ class Spawner {
   private nextId = 0
   private pending = ''
   private dead = false
-  private readonly owned: Owned
+  private owned: Owned | undefined
+  private readonly onExit = () => this.end()
 
   private constructor(
     private readonly child: ChildProcessByStdio<Writable, Readable, null>,
     private readonly dir: string,
   ) {
-    // Kill every tool group and the spawner now (its stdin closing would do it too, but only after this process is gone).
-    this.owned = own(`tool spawner ${child.pid}`, () => this.end())
+    // On exit, end it now (its stdin closing would do it too, but only after this process is gone).
+    process.on('exit', this.onExit)
     child.stdout.setEncoding('latin1')
     child.stdout.on('data', (d: string) => this.onData(d))
     // 'exit', not 'close': the subshells of running tools still hold its stdout open.
@@ -101,7 +104,7 @@ class Spawner {
   }
 
   static start(): Spawner {
-    const dir = makeTempDir('spawner')
+    const dir = mkdtempSync(join(tmpdir(), 'deltabench-spawner-'))
     const child = spawn('bash', ['-c', SCRIPT, 'spawner', dir], { stdio: ['pipe', 'pipe', 'ignore'], detached: true })
     return new Spawner(child, dir)
   }
@@ -167,7 +170,14 @@ class Spawner {
   }
 
   private onDeath(err: Error): void {
-    if (this.dead) return
+    if (!this.dead) this.end(err)
+  }
+
+  /** Ends every tool still running (failing its caller with `err`) and the spawner; synchronous, so it can run from an 'exit' handler. */
+  private end(err = new Error('tool spawner: ended by its owner (an exit, a signal or releaseAll); the tool was killed')): void {
+    this.owned?.disown()
+    this.owned = undefined
+    process.off('exit', this.onExit)
     this.dead = true
     if (current === this) current = undefined
     for (const job of this.jobs.values()) {
@@ -175,33 +185,28 @@ class Spawner {
       job.reject(err)
     }
     this.jobs.clear()
-    this.owned.release()
-  }
-
-  /** Ends every tool still running and the spawner; synchronous, so it can run from an 'exit' handler. */
-  private end(): void {
-    this.dead = true
-    if (current === this) current = undefined
-    for (const job of this.jobs.values()) killGroup(job.pgid)
     // SIGTERM to the spawner's group reaches the subshells too, which kill their tool's group (one whose pid line is not read yet).
     killGroup(this.child.pid, 'SIGTERM')
-    removeTempDir(this.dir)
+    removeTree(this.dir)
   }
 
   // An idle spawner must not keep the process alive (the fuzzer exits when done); a busy one must.
   private idle(): void {
+    this.owned?.disown()
+    this.owned = undefined
     this.child.unref()
     for (const s of [this.child.stdin, this.child.stdout]) (s as unknown as { unref(): void }).unref()
   }
 
   private busy(): void {
+    this.owned ??= own(`tool spawner ${this.child.pid} (tools running)`, () => this.end())
     this.child.ref()
     for (const s of [this.child.stdin, this.child.stdout]) (s as unknown as { ref(): void }).ref()
   }
 
   /** Ends the spawner and every tool it runs now. */
   stop(): void {
-    this.owned.release()
+    this.end()
   }
 
   /** The spawner's pid (tests). */
