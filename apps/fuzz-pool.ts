@@ -7,10 +7,10 @@
  * and ends them on exit, on a signal and when its parent goes; the parent registers each worker, so
  * Ctrl-C or an exit of the parent ends them too.
  */
-import { fork, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { liveResources, own, releaseAll, type Owned } from '../core/cleanup.ts'
+import { liveResources, releaseAll } from '../core/cleanup.ts'
+import { forkWorker, stopWorkers, type Worker } from '../harness/worker-process.ts'
 import type { AnyStrategy } from '../core/strategy.ts'
 import { fuzzCases, FuzzScenarios, type FuzzPlan, type FuzzReport } from './fuzz.ts'
 
@@ -84,7 +84,7 @@ const wire = (p: FuzzPlan): WirePlan => ({ ...p, strategy: (p.strategy as AnyStr
 
 async function runInWorkers(tasks: readonly FuzzTask[], o: PoolOptions): Promise<FuzzTask[]> {
   let next = 0
-  const workers: { child: ChildProcess; owned: Owned; exited: Promise<void> }[] = []
+  const workers: Worker[] = []
   let failed = false
   try {
     await new Promise<void>((resolve, reject) => {
@@ -110,9 +110,9 @@ async function runInWorkers(tasks: readonly FuzzTask[], o: PoolOptions): Promise
       const count = Math.min(o.jobs, tasks.length)
       if (count === 0) return resolve()
       for (let j = 0; j < count; j++) {
-        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-        const exited = new Promise<void>((r) => child.once('exit', () => r()))
-        workers.push({ child, owned: own(`fuzz worker ${child.pid}`, () => endNow(child)), exited })
+        const worker = forkWorker(WORKER, 'fuzz worker', GRACE_MS)
+        const child = worker.child
+        workers.push(worker)
         running++
         child.on('message', (m: FromFuzzWorker) => {
           if (m.type === 'ready') return feed(child)
@@ -130,32 +130,7 @@ async function runInWorkers(tasks: readonly FuzzTask[], o: PoolOptions): Promise
       }
     })
   } finally {
-    for (const w of workers) if (failed && w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM')
-    await Promise.all(workers.map((w) => w.exited))
-    for (const w of workers) w.owned.disown()
+    await stopWorkers(workers, failed, GRACE_MS)
   }
   return tasks.slice(next)
-}
-
-/**
- * Ends a worker from a signal or exit handler, where nothing asynchronous runs any more: SIGTERM (it then
- * ends its tools and removes its folders), a short synchronous wait, then SIGKILL.
- */
-function endNow(child: ChildProcess): void {
-  const pid = child.pid
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  for (let waited = 0; waited < GRACE_MS && alive(pid); waited += 10) Atomics.wait(sleeper, 0, 0, 10) // a synchronous sleep: no event loop here
-  if (alive(pid)) child.kill('SIGKILL')
-}
-
-/** True while `pid` runs (a zombie, exited but not yet reaped, counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
 }

@@ -275,12 +275,20 @@ export class FuzzScenarios {
   /** Each case's outcome (index, error code, replica hash), with `list` (tests compare two paths with it). */
   readonly outcomes: string[] | undefined
 
-  /** `replayEarlier`: every case replays the earlier epochs instead of starting from the kept start (the old, slow path, for tests). */
+  /** Whether the cases reuse a real tool's output for a step whose inputs are byte-identical to an earlier run's (strategies/shared/tool-cache.ts). */
+  readonly toolCache: boolean
+
+  /**
+   * `replayEarlier`: every case replays the earlier epochs instead of starting from the kept start (the old,
+   * slow path, for tests). `toolCache: false` runs every tool step of every case (tests compare the two);
+   * the default is on unless DELTABENCH_FUZZ_TOOL_CACHE=0 (for before/after measurements; workers inherit it).
+   */
   constructor(
     readonly plan: FuzzPlan,
-    private readonly o: { replayEarlier?: boolean; list?: boolean } = {},
+    private readonly o: { replayEarlier?: boolean; list?: boolean; toolCache?: boolean } = {},
   ) {
     this.outcomes = o.list ? [] : undefined
+    this.toolCache = o.toolCache ?? process.env.DELTABENCH_FUZZ_TOOL_CACHE !== '0'
   }
 
   async get(k: number): Promise<Prepared> {
@@ -322,6 +330,22 @@ export function joinReports(strategy: string, parts: readonly FuzzReport[]): Fuz
  * the range is split across processes (`npm run fuzz -- --jobs N`), and a finding's seed replays it alone.
  */
 export async function fuzzCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {
+  // Only this range's syncs run while it is on (a fuzz process runs nothing else); set back after, which empties it.
+  const was = process.env[TOOL_CACHE_ENV]
+  if (scenarios.toolCache) process.env[TOOL_CACHE_ENV] = '1'
+  else delete process.env[TOOL_CACHE_ENV]
+  try {
+    return await runCases(scenarios, from, to)
+  } finally {
+    if (was === undefined) delete process.env[TOOL_CACHE_ENV]
+    else process.env[TOOL_CACHE_ENV] = was
+  }
+}
+
+/** strategies/shared/tool-cache.ts's switch (its TOOL_CACHE_ENV: apps reach strategies only through the registry, so the name is repeated here; test/fuzz-cache.test.ts fails if they part). */
+const TOOL_CACHE_ENV = 'DELTABENCH_TOOL_CACHE'
+
+async function runCases(scenarios: FuzzScenarios, from: number, to: number): Promise<FuzzReport> {
   const { strategy, seed } = scenarios.plan
   const report = emptyReport(strategy.name)
   for (let i = from; i < to; i++) {

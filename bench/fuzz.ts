@@ -1,6 +1,6 @@
 /**
  * npm run fuzz -- [--cases N] [--seed S] [--strategy name[,name…]] [--end-to-end] [--jobs N] [--state FILE]
- * [--max-minutes M]: the fuzz mode (default 100,000 cases per strategy; `npm run fuzz:nightly` is every
+ * [--max-minutes M] [--tmp-dir DIR]: the fuzz mode (default 100,000 cases per strategy; `npm run fuzz:nightly` is every
  * strategy at 100,000 cases, --jobs 2, resumable). Prints a line per strategy and every finding with the
  * seed that replays it; exits 1 on any finding. A process or temp folder still held once a range of cases
  * is done (core/cleanup.ts) is a finding too: every sync, tampered or not, must end its tools and remove
@@ -10,7 +10,11 @@
  * --jobs N splits the cases across N worker processes (apps/fuzz-pool.ts): same seed, same cases and
  * findings in the same order whatever N is. --state FILE records each finished range (apps/fuzz-state.ts)
  * and skips those already there, so a killed or --max-minutes-limited run continues where it stopped.
+ * --tmp-dir DIR: where the run's own temp folder goes (default /dev/shm when usable: apps/fuzz-tmp.ts).
+ * Tool steps whose inputs are byte-identical to an earlier case's are reused (strategies/shared/tool-cache.ts);
+ * DELTABENCH_FUZZ_TOOL_CACHE=0 runs every step of every case (before/after measurements).
  */
+import { accessSync, constants, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { joinReports, type FuzzPlan } from '../apps/fuzz.ts'
@@ -21,6 +25,7 @@ import { STRATEGIES } from '../strategies/index.ts'
 import { didYouMean } from '../core/did-you-mean.ts'
 import { ConfigError } from '../core/errors.ts'
 import { installInterruptHandlers } from '../apps/interrupt.ts'
+import { tempParent, useFuzzTempDir } from '../apps/fuzz-tmp.ts'
 
 // Ctrl-C (or a kill) ends the workers, the tools' process groups and the temp folders held at that moment.
 installInterruptHandlers()
@@ -34,6 +39,7 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '1' },
     state: { type: 'string' },
     'max-minutes': { type: 'string' },
+    'tmp-dir': { type: 'string' },
   },
 })
 const refuse = (message: string): never => {
@@ -47,6 +53,13 @@ const jobs = Number(values.jobs)
 if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > cores) refuse(`fuzz: --jobs must be a whole number from 1 to ${cores} (this machine's cores), got "${values.jobs}"`)
 const maxMinutes = values['max-minutes'] === undefined ? undefined : Number(values['max-minutes'])
 if (maxMinutes !== undefined && !(maxMinutes > 0)) refuse(`fuzz: --max-minutes must be a positive number of minutes, got "${values['max-minutes']}"`)
+const tmpParent = tempParent(values['tmp-dir'])
+try {
+  if (!statSync(tmpParent).isDirectory()) refuse(`fuzz: --tmp-dir ${tmpParent} is not a folder; give an existing folder you may write to`)
+  accessSync(tmpParent, constants.W_OK | constants.X_OK)
+} catch (err) {
+  refuse(`fuzz: --tmp-dir ${tmpParent}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give an existing folder you may write to`)
+}
 // --strategy takes one name or a comma list, so one run prints one integrity table for all of them.
 const names = values.strategy?.split(',').map((n) => n.trim())
 const chosen = STRATEGIES.filter((x) => !names || names.includes(x.name))
@@ -103,6 +116,8 @@ function progress(t: FuzzTask, r: TaskResult): void {
 }
 const hours = (sec: number) => (sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : sec >= 60 ? `${(sec / 60).toFixed(0)} min` : `${sec.toFixed(0)} s`)
 
+// After every check: the run's temp folder is made only for a run that goes ahead.
+useFuzzTempDir(tmpParent)
 const deadline = maxMinutes === undefined ? undefined : Date.now() + maxMinutes * 60_000
 const skipped = await runTasks(todo, {
   jobs,

@@ -100,8 +100,12 @@ export class FileStorage implements Storage {
   }
 }
 
-/** A base image of bytes already in memory (tests, file pairs read whole). */
+/** A base image of bytes already in memory (tests, file pairs read whole): a copy of them. */
 export function memoryImage(bytes: Uint8Array): BaseImage {
-  const frozen = new Uint8Array(bytes)
-  return { size: frozen.length, bytes: frozen, clone: () => new MemoryVolume(frozen), release: () => {} }
+  return adoptedImage(new Uint8Array(bytes))
+}
+
+/** A base image that takes `bytes` over without a copy: whoever made them must not write them again. */
+export function adoptedImage(bytes: Uint8Array): BaseImage {
+  return { size: bytes.length, bytes, clone: () => new MemoryVolume(bytes), release: () => {} }
 }

@@ -1,12 +1,12 @@
-import { fork, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { RunConfig } from './config.ts'
 import type { ResultRow } from '../core/result-row.ts'
 import type { CellPlan } from './run-matrix.ts'
 import { CellDealer } from './cell-dealer.ts'
-import { own, type Owned } from '../core/cleanup.ts'
+import { forkWorker, stopWorkers, type Worker } from './worker-process.ts'
 import { makeTempDir, removeTempDir } from '../core/temp-dir.ts'
 
 /** Messages between the pool and a cell worker. */
@@ -34,7 +34,7 @@ export async function runInChildren(
   finished: (cell: CellPlan, rows: ResultRow[]) => void,
 ): Promise<void> {
   const dealer = new CellDealer(cells)
-  const children: { child: ChildProcess; owned: Owned; exited: Promise<void> }[] = []
+  const children: Worker[] = []
   const jobsDir = config.storage === 'file' ? makeTempDir('jobs', ensured(o.workDir ?? tmpdir())) : undefined
   let failed = false
   try {
@@ -60,15 +60,16 @@ export async function runInChildren(
       for (let j = 0; j < count; j++) {
         // Profiling flags reach the workers too (node --cpu-prof --cpu-prof-dir=DIR bin/deltabench.js run --jobs 2 ...).
         const profile = process.execArgv.filter((a) => a.startsWith('--cpu-prof'))
-        const child = fork(WORKER, [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-        const exited = new Promise<void>((r) => child.once('exit', () => r()))
-        children.push({ child, owned: own(`cell worker ${child.pid}`, () => endNow(child)), exited })
+        const worker = forkWorker(WORKER, 'cell worker', GRACE_MS, profile)
+        const child = worker.child
+        children.push(worker)
         running++
         child.on('message', (m: FromWorker) => {
           if (m.type === 'ready') feed(child, j)
           else if (m.type === 'rows') {
-            finished(cells[m.id]!, m.rows)
+            // The next cell first: recording the rows fsyncs, and the worker need not sit idle through it.
             feed(child, j)
+            finished(cells[m.id]!, m.rows)
           } else fail(new Error(`cell ${cells[m.id]?.label}: ${m.message}`))
         })
         child.on('exit', (code) => {
@@ -80,10 +81,7 @@ export async function runInChildren(
     })
   } finally {
     // Told to exit (or, after a failure, to stop): each worker removes its volumes and ends; killed if it does not within the grace time.
-    for (const c of children) if (failed && c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM')
-    await Promise.all(children.map((c) => within(c.exited, GRACE_MS).then((ok) => ok || c.child.kill('SIGKILL'))))
-    await Promise.all(children.map((c) => c.exited))
-    for (const c of children) c.owned.disown()
+    await stopWorkers(children, failed, GRACE_MS)
     if (jobsDir) removeTempDir(jobsDir)
   }
 }
@@ -91,34 +89,4 @@ export async function runInChildren(
 function ensured(dir: string): string {
   mkdirSync(dir, { recursive: true })
   return dir
-}
-
-/** True if `p` settles within `ms`. */
-function within(p: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]).finally(() => clearTimeout(timer))
-}
-
-/**
- * Ends a worker from a signal or exit handler, where nothing asynchronous runs any more: SIGTERM (it then
- * ends its tools and removes its folders), a short synchronous wait for it to go, then SIGKILL. The pool's
- * folder, removed after this, takes whatever a killed worker left.
- */
-function endNow(child: ChildProcess): void {
-  const pid = child.pid
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  for (let waited = 0; waited < GRACE_MS && alive(pid); waited += 10) Atomics.wait(sleeper, 0, 0, 10) // a synchronous sleep: no event loop here
-  if (alive(pid)) child.kill('SIGKILL')
-}
-
-/** True while `pid` runs (a zombie, exited but not yet reaped by us, counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
 }

@@ -4,11 +4,15 @@ import { readFully } from '../core/read-fully.ts'
 /** Where a staged volume keeps the pages it has written. Every page it holds is whole (its full bytes). */
 export interface PageStore {
   get(page: number): Uint8Array | undefined
+  /** The page, read into `into` (a page long) when the store must read it; the store's own array otherwise. */
+  getInto(page: number, into: Uint8Array): Uint8Array | undefined
   has(page: number): boolean
   /** Stores `data` as the page; the store may keep the array itself. */
   put(page: number, data: Uint8Array): void
   /** Stores a copy of `view` as the page; the store never keeps the view (the caller's buffer). */
   putCopy(page: number, view: Uint8Array): void
+  /** Stores a copy of `view`, whole pages long, as pages first, first + 1, …: one write for a file store. */
+  putPagesCopy(first: number, view: Uint8Array): void
   delete(page: number): void
   keys(): number[]
   readonly count: number
@@ -18,7 +22,11 @@ export interface PageStore {
 
 export class MemoryPageStore implements PageStore {
   private pages = new Map<number, Uint8Array>()
+  constructor(private readonly pageSize: number) {}
   get(page: number) {
+    return this.pages.get(page)
+  }
+  getInto(page: number) {
     return this.pages.get(page)
   }
   has(page: number) {
@@ -29,6 +37,10 @@ export class MemoryPageStore implements PageStore {
   }
   putCopy(page: number, view: Uint8Array) {
     this.pages.set(page, view.slice())
+  }
+  putPagesCopy(first: number, view: Uint8Array) {
+    const n = this.pageSize
+    for (let k = 0; k * n < view.length; k++) this.pages.set(first + k, view.slice(k * n, (k + 1) * n))
   }
   delete(page: number) {
     this.pages.delete(page)
@@ -89,6 +101,14 @@ export class FilePageStore implements PageStore {
     return out
   }
 
+  getInto(page: number, into: Uint8Array): Uint8Array | undefined {
+    if (this.hot?.page === page) return this.hot.data
+    if (!this.staged.has(page)) return undefined
+    const got = readFully(this.file(), into, 0, this.pageSize, page * this.pageSize)
+    into.fill(0, got) // past the file's end a page reads as zeros, as in get
+    return into
+  }
+
   has(page: number): boolean {
     return this.staged.has(page)
   }
@@ -104,6 +124,13 @@ export class FilePageStore implements PageStore {
     if (this.hot?.page === page) this.hot = undefined
     this.writeAt(page, view)
     this.staged.add(page)
+  }
+
+  putPagesCopy(first: number, view: Uint8Array): void {
+    const count = Math.ceil(view.length / this.pageSize)
+    if (this.hot && this.hot.page >= first && this.hot.page < first + count) this.hot = undefined
+    this.writeAt(first, view)
+    for (let k = 0; k < count; k++) this.staged.add(first + k)
   }
 
   delete(page: number): void {

@@ -1,7 +1,9 @@
-import { applyMutation, NO_OBSERVER } from '../workloads/apply-mutations.ts'
+import { applyMutation, NO_OBSERVER, sizeAfter } from '../workloads/apply-mutations.ts'
+import { MemoryVolume, type ReadonlyVolume } from '../core/volume.ts'
+import { WorkloadError } from '../core/errors.ts'
 import { traceOf, type AnyWorkload, type Mutation, type WorkloadParams } from '../workloads/workload.ts'
 import { EpochOracle, type OracleBound } from './oracle.ts'
-import { MemoryStorage, type BaseImage, type Storage } from '../core/storage.ts'
+import { adoptedImage, MemoryStorage, type BaseImage, type Storage } from '../core/storage.ts'
 import type { FloorLevel } from './floor-level.ts'
 import { floorMaker, type FloorOptions } from './local-floor.ts'
 
@@ -55,31 +57,38 @@ function mutationBytes(m: Mutation): number {
 function* preparing(workload: AnyWorkload, options: Record<string, unknown>, params: WorkloadParams, floor: FloorLevel, floorOptions?: FloorOptions): Generator<void, PreparedWorkload> {
   const storage = params.storage ?? new MemoryStorage()
   const instance = workload.create({ ...params, storage }, options)
+  const floors = floorMaker(floor, floorOptions)
   const scratch = instance.base()
-  const base = storage.image(scratch)
+  // Without floors, a workload whose epochs read only the size needs no copy to replay them on: the base
+  // keeps the scratch's own bytes (a 64 MiB copy into fresh memory saved) and the epochs follow the size.
+  const sizeOnly = !floors && workload.sizeOnlyEpochs === true
+  const adopted = sizeOnly && storage.kind === 'memory' && scratch instanceof MemoryVolume
+  const base = adopted ? adoptedImage(scratch.read(0, scratch.size)) : storage.image(scratch)
+  const sized = { size: scratch.size, read: (): Uint8Array => { throw new WorkloadError(workload.name, 'declares sizeOnlyEpochs but read the source\'s bytes') } }
+  const source: ReadonlyVolume = sizeOnly ? sized : scratch
   const epochs: Mutation[][] = []
   const oracle: (OracleBound | null)[] = []
-  const floors = floorMaker(floor, floorOptions)
   const localFloor: (LocalFloor | null)[] = []
   let maxSize = scratch.size
   try {
     yield
     floors?.next(scratch)
     for (let e = 1; e <= instance.epochs; e++) {
-      const muts = instance.epoch(e, scratch)
+      const muts = instance.epoch(e, source)
       yield
-      const o = new EpochOracle(scratch.size)
+      const o = new EpochOracle(source.size)
       let since = 0
       for (const m of muts) {
         o.apply(m)
-        applyMutation(scratch, m, NO_OBSERVER, workload.name)
+        if (sizeOnly) sized.size = sizeAfter(sized.size, m, workload.name)
+        else applyMutation(scratch, m, NO_OBSERVER, workload.name)
         if ((since += mutationBytes(m)) >= YIELD_BYTES) {
           since = 0
           yield
         }
       }
       epochs.push(muts)
-      maxSize = Math.max(maxSize, scratch.size)
+      maxSize = Math.max(maxSize, source.size)
       oracle.push(traceOf(workload) === 'recorded' ? o.bound() : null)
       if (floors) localFloor.push(floors.next(scratch))
       yield
@@ -90,7 +99,7 @@ function* preparing(workload: AnyWorkload, options: Record<string, unknown>, par
     throw err
   } finally {
     floors?.close()
-    storage.release(scratch)
+    if (!adopted) storage.release(scratch)
   }
   return { workload, options, params, base, storage, epochs, oracle, ...(floors ? { localFloor } : {}), maxSize }
 }

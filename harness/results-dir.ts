@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { safeCsv } from '../core/csv-safe.ts'
 import { ConfigError } from '../core/errors.ts'
@@ -136,11 +136,12 @@ export class RunDir {
     this.writeManifest({ ...manifest, started: old.started })
   }
 
-  /** Appends one finished cell: all its rows in one write, fsynced, then the CSV. */
+  /** Appends one finished cell: all its rows in one write, fsynced, then the CSV (appended, not fsynced). */
   appendCell(rows: ResultRow[]): void {
     if (rows.length === 0) return
     appendDurable(this.jsonl, rows.map((r) => JSON.stringify(r) + '\n').join(''))
-    appendDurable(this.csvPath, csv(rows, false))
+    // Not fsynced: rows.csv is remade from rows.jsonl on --resume, so only the record of truth must be durable.
+    appendFileSync(this.csvPath, csv(rows, false))
     this.rowsSoFar.push(...rows)
     this.done.add(cellKey(rows[0]!))
   }

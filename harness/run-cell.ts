@@ -47,11 +47,15 @@ export async function runCell(spec: CellSpec): Promise<ResultRow[]> {
   if (why) throw new UnsupportedError(why)
   const source = cellVolume(prepared)
   const replica = cellVolume(prepared)
+  let rows: ResultRow[] | undefined
   try {
-    return await runEpochs(spec, channel, source, replica)
+    rows = await runEpochs(spec, channel, source, replica)
+    return rows
   } finally {
-    releaseCellVolume(prepared, source)
-    releaseCellVolume(prepared, replica)
+    // All epochs applied: the source holds the last one, and so does a replica its last sync left byte-exact.
+    const complete = rows !== undefined && rows.length === prepared.epochs.length
+    releaseCellVolume(prepared, source, complete)
+    releaseCellVolume(prepared, replica, complete && rows!.length > 0 && rows![rows!.length - 1]!.correct === true)
   }
 }
 

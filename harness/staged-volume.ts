@@ -35,12 +35,14 @@ export class StagedVolume implements Volume {
   private baseLimit: number
   private state: 'open' | 'committed' | 'aborted' = 'open'
   private part: PartPage | undefined
+  /** A page buffer a file store has written out, reused for the next part page: fresh memory costs more than the copy. */
+  private spare: Uint8Array | undefined
   /** Largest size the replica may grow to: the space a real receiver has (a disk, a quota). */
   readonly quota: number
 
   constructor(base: Volume, quota = Number.MAX_SAFE_INTEGER) {
     this.base = base
-    this.pages = base instanceof FileVolume ? new FilePageStore(`${base.path}.stage`, PAGE) : new MemoryPageStore()
+    this.pages = base instanceof FileVolume ? new FilePageStore(`${base.path}.stage`, PAGE) : new MemoryPageStore(PAGE)
     this.len = base.size
     this.baseLimit = base.size
     this.quota = Math.max(quota, base.size)
@@ -84,7 +86,17 @@ export class StagedVolume implements Volume {
     this.part = undefined
     this.fillFromBase(p.page, p.data, 0, p.lo, 0)
     this.fillFromBase(p.page, p.data, p.hi, PAGE, p.hi)
-    this.pages.put(p.page, p.data)
+    this.store(p.page, p.data)
+  }
+
+  /** Stores a completed part page: a file store writes it now and its buffer serves the next part page. */
+  private store(page: number, data: Uint8Array): void {
+    if (this.pages instanceof FilePageStore) {
+      this.pages.putCopy(page, data)
+      this.spare = data
+    } else {
+      this.pages.put(page, data)
+    }
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -96,7 +108,7 @@ export class StagedVolume implements Volume {
     const out = new Uint8Array(length)
     let pos = offset
     while (pos < offset + length) {
-      const page = pos >>> PAGE_SHIFT
+      const page = Math.floor(pos / PAGE)
       const inPage = pos - page * PAGE
       const n = Math.min(PAGE - inPage, offset + length - pos)
       const p = this.pages.get(page)
@@ -107,27 +119,25 @@ export class StagedVolume implements Volume {
     return out
   }
 
-  /** Writes `bytes` at `inPage` of one page. */
+  /** Writes `bytes`, shorter than a page, at `inPage` of one page (whole pages go straight to the store). */
   private writePiece(page: number, inPage: number, bytes: Uint8Array): void {
     const part = this.part
-    if (bytes.length === PAGE) {
-      if (part?.page === page) this.part = undefined
-      this.pages.putCopy(page, bytes)
-      return
-    }
     const end = inPage + bytes.length
-    if (part?.page === page && inPage <= part.hi && end >= part.lo) {
-      // Touches the written run: it grows, and a page written whole is stored without reading the base.
+    if (part?.page === page) {
+      // The page is not in the store, so a gap between the written run and this write holds base bytes:
+      // read just the gap and the run stays one. A page written whole is stored without reading the base.
+      if (inPage > part.hi) this.fillFromBase(page, part.data, part.hi, inPage, part.hi)
+      else if (end < part.lo) this.fillFromBase(page, part.data, end, part.lo, end)
       part.data.set(bytes, inPage)
       part.lo = Math.min(part.lo, inPage)
       part.hi = Math.max(part.hi, end)
       if (part.lo === 0 && part.hi === PAGE) {
         this.part = undefined
-        this.pages.put(page, part.data)
+        this.store(page, part.data)
       }
       return
     }
-    if (part?.page === page || this.pages.has(page)) {
+    if (this.pages.has(page)) {
       this.settle()
       const p = this.pages.get(page)!
       p.set(bytes, inPage)
@@ -135,7 +145,9 @@ export class StagedVolume implements Volume {
       return
     }
     this.settle()
-    const data = new Uint8Array(PAGE)
+    // Bytes outside [lo, hi) of a reused buffer are stale: settle fills them from the base.
+    const data = this.spare ?? new Uint8Array(PAGE)
+    this.spare = undefined
     data.set(bytes, inPage)
     this.part = { page, data, lo: inPage, hi: end }
   }
@@ -147,8 +159,16 @@ export class StagedVolume implements Volume {
     let pos = offset
     const end = offset + bytes.length
     while (pos < end) {
-      const page = pos >>> PAGE_SHIFT
+      const page = Math.floor(pos / PAGE)
       const inPage = pos - page * PAGE
+      const whole = inPage === 0 ? Math.floor((end - pos) / PAGE) : 0
+      if (whole > 0) {
+        // A run of whole pages goes to the store in one piece (one write for a file store), never read from the base.
+        if (this.part && this.part.page >= page && this.part.page < page + whole) this.part = undefined
+        this.pages.putPagesCopy(page, bytes.subarray(pos - offset, pos - offset + whole * PAGE))
+        pos += whole * PAGE
+        continue
+      }
       const n = Math.min(PAGE - inPage, end - pos)
       this.writePiece(page, inPage, bytes.subarray(pos - offset, pos - offset + n))
       pos += n
@@ -163,7 +183,7 @@ export class StagedVolume implements Volume {
     this.settle()
     if (size < this.len) {
       // Zero the cut part of the last kept page, drop pages wholly past the end.
-      const page = size >>> PAGE_SHIFT
+      const page = Math.floor(size / PAGE)
       if (size % PAGE !== 0) {
         const p = this.pages.get(page)
         if (p) {
@@ -203,10 +223,11 @@ export class StagedVolume implements Volume {
     // Shrink first so the base never holds stale bytes past baseLimit, then grow and write pages.
     this.base.truncate(Math.min(this.baseLimit, this.len))
     this.base.truncate(this.len)
+    const buf = new Uint8Array(PAGE) // a file store reads every page into it; a memory store hands out its own
     for (const k of keys) {
       const start = k * PAGE
       if (start >= this.len) continue
-      const p = this.pages.get(k)!
+      const p = this.pages.getInto(k, buf)!
       this.base.write(start, p.subarray(0, Math.min(PAGE, this.len - start)))
     }
     this.pages.dispose()

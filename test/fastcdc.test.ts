@@ -148,3 +148,21 @@ describe('fastcdc: sizes and options', () => {
     expect(() => fastCdcParams('fastcdc', opts({}))).not.toThrow()
   })
 })
+
+describe('fastcdc: the reused kernel', () => {
+  it('cuts as a fresh kernel does, also when the same array changed in place between passes', () => {
+    const p = fastCdcParams('fastcdc', opts({ form: 'v2020', min: 256, avg: 1024, max: 4096 }))
+    const data = new Rng('reused-kernel').bytes(256 << 10)
+    const first = FastCdcWasm.reused(p)
+    const before = chunkAll(first, data).lengths
+    expect(before).toEqual(chunkAll(new FastCdcWasm(p), data).lengths)
+    // The same array, other bytes: a kernel that kept its window would cut the old ones.
+    new Rng('reused-kernel-2').fill(data.subarray(0, 128 << 10))
+    const again = FastCdcWasm.reused(p)
+    expect(again).toBe(first)
+    const after = chunkAll(again, data).lengths
+    expect(after).toEqual(chunkAll(new FastCdcWasm(p), data).lengths)
+    expect(after).not.toEqual(before)
+    expect(FastCdcWasm.reused(fastCdcParams('fastcdc', opts({ form: 'v2020', min: 256, avg: 2048, max: 8192 })))).not.toBe(first)
+  })
+})

@@ -61,27 +61,37 @@ describe('fuzz --jobs', () => {
   }, 120_000)
 
   const scratch = scratchDirs('deltabench-fuzz-jobs-')
-  /** Processes whose environment names `dir` as TMPDIR: the fuzzer, its workers and their tools. */
+  /** Processes whose environment names `dir` (or the fuzz run's folder in it) as TMPDIR: the fuzzer, its workers and their tools. */
   const carrying = (dir: string) =>
     readdirSync('/proc').filter((p) => {
       if (!/^\d+$/.test(p)) return false
       try {
-        return readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').includes(`TMPDIR=${dir}`)
+        // The fuzzer's workers and tools have TMPDIR at the run's own folder inside it (--tmp-dir, apps/fuzz-tmp.ts).
+        return readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').some((e) => e === `TMPDIR=${dir}` || e.startsWith(`TMPDIR=${dir}/deltabench-fuzz-`))
       } catch {
         return false // gone, or not ours to read
       }
     })
   it.skipIf(!!byName('rdiff').unavailable?.())('Ctrl-C with --jobs 2 ends the workers and their tools and leaves no temp folder', async () => {
     const dir = scratch()
-    const child = spawn('npx', ['tsx', 'bench/fuzz.ts', '--cases', '2000', '--jobs', '2', '--strategy', 'rdiff'], { env: { ...process.env, TMPDIR: dir }, stdio: 'ignore' })
+    const child = spawn('npx', ['tsx', 'bench/fuzz.ts', '--cases', '2000', '--jobs', '2', '--strategy', 'rdiff', '--tmp-dir', dir], { env: { ...process.env, TMPDIR: dir }, stdio: 'ignore' })
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     // Wait until a worker's rdiff (or its bash) is running, so the signal lands mid-case.
     const t0 = Date.now()
-    const argv0 = (p: string) => { try { return readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0')[0] } catch { return '' } }
+    // A process listed a moment ago may be gone by the time we read it (a tool exits between cases).
+    const cmdline = (p: string) => { try { return readFileSync(`/proc/${p}/cmdline`, 'latin1') } catch { return '' } }
+    const argv0 = (p: string) => cmdline(p).split('\0')[0]
     while (!carrying(dir).some((p) => argv0(p) === 'rdiff') && Date.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 20))
     expect(Date.now() - t0).toBeLessThan(90_000)
     // The terminal's Ctrl-C goes to the whole foreground group; here to the fuzzer's node process and npx.
-    for (const p of carrying(dir)) if (/bench\/fuzz\.ts/.test(readFileSync(`/proc/${p}/cmdline`, 'latin1'))) process.kill(Number(p), 'SIGINT')
+    for (const p of carrying(dir)) {
+      if (!/bench\/fuzz\.ts/.test(cmdline(p))) continue
+      try {
+        process.kill(Number(p), 'SIGINT')
+      } catch {
+        // it exited in between
+      }
+    }
     await exited
     await new Promise((r) => setTimeout(r, 500))
     expect(carrying(dir)).toEqual([])

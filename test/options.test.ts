@@ -16,7 +16,7 @@ const DECLARED_DEFAULTS: Record<string, Record<string, unknown>> = {
   'snapshot-diff': { blockSize: 4096, hash: 'xxh128', dedup: true, selfVerify: false },
   'rsync-rolling': { blockSize: 4096, blockRule: 'fixed', weakSum: 'rsync', hash: 'xxh128', strongBytes: 'auto', maxCandidates: 1024, cache: true },
   'rsync-context': { blockSize: 4096, blockRule: 'fixed', weakSum: 'rsync', hash: 'xxh128', strongBytes: 'auto', maxCandidates: 1024, cache: true, codec: 'zstd', zstdLevel: 19, xdelta3Level: 9 },
-  'rsync-rounds': { blockSize: 8192, ladder: '8192,2048,512', edges: 'auto', falseMatchBits: 20, codec: 'zstd', zstdLevel: 19, xdelta3Level: 9 },
+  'rsync-rounds': { blockSize: 8192, ladder: '8192,2048,512', edges: 'auto', falseMatchBits: 20, codec: 'zstd', zstdLevel: 19, xdelta3Level: 9, direction: 'receiver-first', verify: 'gap' },
   casync: { blockSize: 65536, min: 0, max: 0, compression: 'zstd', digest: 'sha512-256' },
   zsync: { blockSize: 4096 },
   'cdc-index': { blockSize: 16384, chunker: 'v2020', min: 'auto', max: 'auto', normalization: 1, hashBytes: 'auto', compression: 'none', cache: true },

@@ -35,13 +35,13 @@ const EPOCHS = 3
 
 /**
  * The block sizes worth a run for a strategy: one when it ignores the block size (the rest repeat it); for a
- * strategy that runs child processes per sync (real tools, a codec), the smallest and largest real sizes only
- * (7 B is the edge case of our own block code, which rsync-rolling and the others run here; casync and zsync
- * lift it into their own ranges anyway). Keeps this file's run time inside CI's budget.
+ * strategy that runs child processes per sync (real tools, a codec), a typical and the largest size on one seed
+ * (7 B is the edge case of our own block code, which rsync-rolling and the others run here; casync turns a
+ * small size into 1 KiB chunks fetched one HTTP round trip each, which made this file the suite's slowest). Keeps this file's run time inside CI's budget.
  */
 function blockSizesFor(strategy: (typeof STRATEGIES)[number]): number[] {
   if (strategy.ignoresBlockSize?.(defaultOptions(strategy))) return [4096]
-  return strategy.external ? [512, 65536] : BLOCK_SIZES
+  return strategy.external ? [4096, 65536] : BLOCK_SIZES
 }
 
 const prepared = new Map<string, PreparedWorkload>()
@@ -59,7 +59,7 @@ function prepare(c: (typeof CASES)[number], seed: string): PreparedWorkload {
 describe.each(STRATEGIES.map((s) => [s.name, s] as const))('realistic workloads: %s', (_name, strategy) => {
   for (const c of CASES) {
     it(`${c.label}: byte-exact replica at every block size it runs and every seed`, async () => {
-      for (const seed of SEEDS) {
+      for (const seed of strategy.external ? SEEDS.slice(0, 1) : SEEDS) {
         const p = prepare(c, seed)
         for (const blockSize of blockSizesFor(strategy)) {
           // Block size 7 over a volume of megabytes is slow for no extra coverage.

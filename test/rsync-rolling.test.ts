@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { WireFormatError } from '../core/errors.ts'
 import type { PreparedWorkload } from '../harness/prepare-workload.ts'
 import { runCell } from '../harness/run-cell.ts'
-import { MemoryVolume } from '../core/volume.ts'
+import { FileVolume, firstDifference, MemoryVolume } from '../core/volume.ts'
 import { rsyncRolling } from '../strategies/rolling/rsync-rolling.ts'
 import { rsyncBlockSize, rsyncStrongBytes } from '../strategies/shared/block-size-rules.ts'
 import { weakSum } from '../strategies/rolling/rolling-checksum.ts'
@@ -16,6 +16,12 @@ import { Rng } from '../core/seeded-random.ts'
 import type { Mutation } from '../workloads/workload.ts'
 import { preparedFrom, quickRun } from './helpers.ts'
 import { defaultOptions } from '../core/options.ts'
+import { join } from 'node:path'
+import { SyncSession } from '../harness/sync-session.ts'
+import { findStrategy } from '../harness/config.ts'
+import { scratchDirs } from './scratch-dirs.ts'
+
+const tmp = scratchDirs('deltabench-rsync-rolling-')
 
 /** One cell over a hand-made base and epochs of edits (no oracle). */
 function prepared(base: Uint8Array, epochs: Mutation[][]): PreparedWorkload {
@@ -155,5 +161,34 @@ describe('rsync-rolling: malformed frames', () => {
     const a = new DeltaApplier('t', replica, new MemoryVolume(replica.snapshot()), sums, await createStreamDigest('xxh128'), 1 << 20)
     a.accept(new FrameWriter(8).u8(0x54).varint(1).varint(5000).finish())
     expect(() => a.accept(new FrameWriter(8).u8(0x44).varint(2 * 3 + 1).varint(2 * 9).finish())).toThrow(/the replica has 10/)
+  })
+})
+
+describe('rsync-rolling: file replicas', () => {
+  // The applier reads copies from a file replica into one reused 1 MiB buffer: shifted copies run many MiB
+  // (several fills of it), scattered edits copy nothing in place; both must rebuild the source exactly.
+  it('rebuilds shifted and scattered edits of a file replica byte for byte, through the staged commit', async () => {
+    const dir = tmp()
+    const rng = new Rng('rsync-rolling-files')
+    const base = rng.bytes(5 << 20)
+    const shifted = new Uint8Array(base.length + 3)
+    shifted.set(rng.bytes(7), 0)
+    shifted.set(base.subarray(0, 3 << 20), 7) // a 3 MiB copy from a block 7 bytes behind: three scratch fills
+    shifted.set(base.subarray((3 << 20) + 4), (3 << 20) + 7)
+    const scattered = base.slice()
+    for (let i = 0; i < 20; i++) scattered.set(rng.bytes(100), rng.int(base.length - 100))
+    const strategy = findStrategy('rsync-rolling')
+    for (const [name, target] of [['shifted', shifted], ['scattered', scattered]] as const) {
+      const replica = new FileVolume(join(dir, `${name}.replica`), 'create')
+      replica.write(0, base)
+      const source = new FileVolume(join(dir, `${name}.source`), 'create')
+      source.write(0, target)
+      const out = await new SyncSession({ strategy, options: { ...defaultOptions(strategy), blockSize: 4096 }, source, replica }).sync()
+      expect(out.error, name).toBeUndefined()
+      expect(firstDifference(replica, source), name).toBe(-1)
+      expect(replica.size).toBe(target.length)
+      replica.close()
+      source.close()
+    }
   })
 })

@@ -68,7 +68,7 @@ suite('rsync-rounds', () => {
   it('speaks first from either side: sender-first sends its search-round sums down (fewer bytes up), is byte-exact and saves half a round trip', async () => {
     for (const content of ['text', 'random'] as const) {
       const q = { workload: 'insert-delete', blockSize: 4096, size: 1 << 20, epochs: 2, content, workloadOptions: { edits: 32 } }
-      const up = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', direction: 'receiver-first' } })
+      const up = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', direction: 'receiver-first', verify: 'sum' } })
       const down = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512', direction: 'sender-first' } })
       const plain = await quickRun({ ...q, strategy: 'rsync-rolling' })
       for (const [i, r] of down.entries()) {
@@ -105,8 +105,9 @@ suite('rsync-rounds', () => {
     const [three] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096,512,64', edges: 'none' } })
     const [one] = await quickRun({ ...q, strategy: 'rsync-rounds', strategyOptions: { ladder: '4096', edges: 'none' } })
     expect(three!.correct && one!.correct).toBe(true)
-    expect(three!.round_trips).toBe(3.5)
-    expect(one!.round_trips).toBe(1.5)
+    // A round trip per rung and the literals' half, and verify=gap's verdict after the last round.
+    expect(three!.round_trips).toBe(4.5)
+    expect(one!.round_trips).toBe(2.5)
     expect(three!.matched_data!).toBeGreaterThan(one!.matched_data!)
     expect(three!.bytes_total).toBeLessThan(one!.bytes_total)
   })
@@ -132,6 +133,16 @@ suite('rsync-rounds', () => {
       { n: 100, o: 50 },
       { n: 300, o: 200 },
       { n: 500, o: 400 },
+    ])
+    // Deeper: consecutive blocks from each edge, the left ones first, the right ones only in what is left.
+    expect(edgeChecks([...gaps, { newStart: 1000, newEnd: 1500, oldStart: 2000, oldEnd: 2600 }], 100, 2)).toEqual([
+      { n: 100, o: 50 },
+      { n: 200, o: 150 }, // the region's 2 blocks both went left: no right check
+      { n: 500, o: 400 },
+      { n: 1000, o: 2000 },
+      { n: 1100, o: 2100 },
+      { n: 1300, o: 2400 },
+      { n: 1400, o: 2500 },
     ])
     expect(parseEdges('x', 'auto', [8192, 2048, 512])).toEqual([256, 128])
     expect(parseEdges('x', 'auto', [32])).toEqual([16])

@@ -58,4 +58,27 @@ describe('FrameWriter.finish', () => {
     expect([...b]).toEqual([9])
     expect(b.buffer.byteLength).toBe(1) // trimmed: a small frame does not pin 1 KiB
   })
+
+  it('a grown frame comes out at its exact length, and the growth buffer it gave back never shows in an earlier frame', () => {
+    const pattern = (n: number, salt: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + salt) & 255)
+    // Two writers growing at once, interleaved: each must keep its own bytes.
+    const a = new FrameWriter(4)
+    const b = new FrameWriter(4)
+    for (let k = 0; k < 40; k++) {
+      a.bytes(pattern(5000, k))
+      b.bytes(pattern(3000, k + 100))
+    }
+    const fa = a.finish()
+    expect(fa.length).toBe(200_000)
+    expect(fa.buffer.byteLength).toBe(200_000)
+    const fb = b.finish()
+    // Later writers reuse the given-back buffers; the finished frames must not change.
+    const c = new FrameWriter(4)
+    for (let k = 0; k < 80; k++) c.bytes(new Uint8Array(5000).fill(0xee))
+    expect(c.finish().every((x) => x === 0xee)).toBe(true)
+    for (let k = 0; k < 40; k++) {
+      expect(fa.subarray(k * 5000, (k + 1) * 5000)).toEqual(pattern(5000, k))
+      expect(fb.subarray(k * 3000, (k + 1) * 3000)).toEqual(pattern(3000, k + 100))
+    }
+  })
 })

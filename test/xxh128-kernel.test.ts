@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createXXHash128 } from 'hash-wasm'
 import { compileXxh128Kernel } from '../scripts/build-wasm.ts'
 import { XXH128_KERNEL_BASE64 } from '../strategies/shared/xxh128-kernel-wasm.ts'
-import { Xxh128Kernel } from '../strategies/shared/xxh128-kernel.ts'
+import { Xxh128Kernel, Xxh128Stream } from '../strategies/shared/xxh128-kernel.ts'
 import { createStrongHasher } from '../strategies/shared/strong-hash.ts'
 import { Rng } from '../core/seeded-random.ts'
 import { BlockIndex } from '../strategies/rolling/block-index.ts'
@@ -102,6 +102,95 @@ describe('xxh128 kernel: hashBlocks', () => {
     h.hashBlocks(data, 999, out)
     for (let i = 0; i * 999 < data.length; i++) expect(hex(out.subarray(i * h.digestLength, (i + 1) * h.digestLength))).toBe(hex(h.hash(data.subarray(i * 999, (i + 1) * 999))))
     if (name === 'xxh128') expect(hex(h.hash(data))).toBe(expected(data))
+  })
+})
+
+describe('xxh128 stream: the same digest as hash-wasm\'s streaming xxh128, for every split', () => {
+  /** Feeds `data` to the stream in pieces cut at `cuts` (sorted offsets); small pieces are gathered, the rest copied in. */
+  function streamed(s: Xxh128Stream, data: Uint8Array, cuts: number[]): string {
+    s.reset()
+    let at = 0
+    for (const cut of [...cuts, data.length]) {
+      s.update(data.subarray(at, cut))
+      at = cut
+    }
+    return hex(s.digest())
+  }
+  const randomCuts = (rng: Rng, len: number, pieces: number) => Array.from({ length: pieces }, () => rng.int(len + 1)).sort((a, b) => a - b)
+
+  it('every length 0..5000, one piece and random splits (one piece up to many, empty pieces included)', () => {
+    const rng = new Rng('xxh128-stream-splits')
+    const data = rng.bytes(5000)
+    const s = new Xxh128Stream()
+    const wrong: string[] = []
+    for (let len = 0; len <= 5000; len++) {
+      const d = data.subarray(0, len)
+      const want = expected(d)
+      if (streamed(s, d, []) !== want) wrong.push(`${len} whole`)
+      const cuts = randomCuts(rng, len, 1 + rng.int(len % 7 === 0 ? 40 : 4))
+      if (streamed(s, d, cuts) !== want) wrong.push(`${len} cut at ${cuts.join(',')}`)
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('the edges: a cut at every offset of pieces around 64 B, 240 B, 256 B and 1 KiB', () => {
+    const data = new Rng('xxh128-stream-edges').bytes(2200)
+    const s = new Xxh128Stream()
+    const wrong: string[] = []
+    for (const len of [63, 64, 65, 127, 128, 129, 239, 240, 241, 255, 256, 257, 319, 320, 321, 1023, 1024, 1025, 1087, 1088, 1089, 2048, 2049, 2200]) {
+      const d = data.subarray(0, len)
+      const want = expected(d)
+      for (let cut = 0; cut <= len; cut++) {
+        if (streamed(s, d, [cut]) !== want) wrong.push(`${len} | ${cut}`)
+        // Equal pieces of every size up to 70 bytes (stripe-long and around it).
+        if (cut >= 1 && cut <= 70 && streamed(s, d, Array.from({ length: Math.floor(len / cut) }, (_, i) => (i + 1) * cut)) !== want) wrong.push(`${len} by ${cut}`)
+      }
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('large inputs past the input area, in random pieces and in 16-byte pieces among big ones', () => {
+    const rng = new Rng('xxh128-stream-large')
+    const data = rng.bytes((3 << 20) + 77)
+    const s = new Xxh128Stream(64 << 10)
+    for (const len of [65_536, 65_537, (1 << 20) + 1, data.length]) {
+      const d = data.subarray(0, len)
+      const want = expected(d)
+      expect(streamed(s, d, []), `${len} whole`).toBe(want)
+      expect(streamed(s, d, randomCuts(rng, len, 60)), `${len} in 61 pieces`).toBe(want)
+    }
+    // The delta's mix: mostly 16-byte pieces (block digests), some of KiBs, a few past the input area.
+    const cuts: number[] = []
+    for (let at = 0; at < data.length; ) {
+      const pick = rng.int(10)
+      at = Math.min(data.length, at + (pick < 7 ? 16 : pick < 9 ? rng.range(1, 9000) : rng.range(60_000, 140_000)))
+      cuts.push(at)
+    }
+    expect(streamed(s, data, cuts)).toBe(expected(data))
+  })
+
+  it('pieces read into its input area are hashed in place, mixed with copied ones, to the same digest', () => {
+    const rng = new Rng('xxh128-stream-in-place')
+    const data = rng.bytes(1 << 20)
+    const s = new Xxh128Stream(64 << 10)
+    for (let at = 0; at < data.length; ) {
+      const n = Math.min(data.length - at, rng.range(1, 64 << 10))
+      if (rng.int(2) === 0) {
+        const area = s.input(n)
+        area.set(data.subarray(at, at + n))
+        s.update(area)
+      } else s.update(data.subarray(at, at + n))
+      at += n
+    }
+    expect(hex(s.digest())).toBe(expected(data))
+  })
+
+  it('refuses a feed after the digest, and an input area past its capacity', () => {
+    const s = new Xxh128Stream(4096)
+    s.update(new Uint8Array(10))
+    s.digest()
+    expect(() => s.update(new Uint8Array(1))).toThrow(/xxh128 stream: update after digest/)
+    expect(() => s.input(4097)).toThrow(/xxh128 stream: input\(4097\)/)
   })
 })
 

@@ -79,4 +79,25 @@ export function applyMutation(v: Volume, m: Mutation, obs: WriteObserver, where 
   }
 }
 
+/**
+ * The size a volume of `size` bytes has after the mutation, with applyMutation's checks (the same
+ * errors), for drawing sizeOnlyEpochs workloads' epochs without the bytes.
+ */
+export function sizeAfter(size: number, m: Mutation, where = 'workload'): number {
+  switch (m.kind) {
+    case 'overwrite':
+      if (m.at < 0 || m.at > size) throw new WorkloadError(where, `overwrite at ${m.at} is past the end of a ${size}-byte volume`)
+      return Math.max(size, m.at + m.bytes.length)
+    case 'insert':
+      if (m.at < 0 || m.at > size) throw new WorkloadError(where, `insert at ${m.at} is past the end of a ${size}-byte volume`)
+      return size + m.bytes.length
+    case 'delete':
+      if (m.at < 0 || m.length < 0 || m.at + m.length > size) throw new WorkloadError(where, `delete of [${m.at}, ${m.at + m.length}) is outside a ${size}-byte volume`)
+      return size - m.length
+    case 'truncate':
+      if (m.size < 0 || !Number.isSafeInteger(m.size)) throw new WorkloadError(where, `truncate to ${m.size}`)
+      return m.size
+  }
+}
+
 export const NO_OBSERVER: WriteObserver = { onWrite() {}, onResize() {} }

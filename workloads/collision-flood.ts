@@ -48,6 +48,8 @@ export const collisionFlood: Workload<CollisionFloodOptions> = {
   summary: 'adversarial: every block a variant of one block with the same rsync weak sum (a collision flood)',
   options: OPTIONS,
   hasWriteTrace: true,
+  // An epoch picks blocks by the source's size only.
+  sizeOnlyEpochs: true,
   create(params, o) {
     const bs = Math.max(4, Math.floor(o.blockSize))
     const seedBlock = new Rng(`${params.seed}/${NAME}/block`).bytes(bs)

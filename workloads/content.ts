@@ -25,33 +25,49 @@ export function parseContent(name: string): ContentModel {
 
 const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz'
 
-let vocabulary: Uint8Array[] | undefined
+/** The vocabulary as one byte run: word k is bytes[starts[k], starts[k + 1]). */
+interface Vocabulary {
+  bytes: Uint8Array
+  starts: Int32Array
+}
+
+/** Words in the vocabulary (a power of two is not required; the pick scales a uniform by it). */
+const VOCABULARY_WORDS = 4096
+
+let vocabulary: Vocabulary | undefined
 /** A fixed 4096-word vocabulary (from its own constant seed: the same words for every run). */
-function words(): Uint8Array[] {
+function words(): Vocabulary {
   if (vocabulary) return vocabulary
   const rng = new Rng('deltabench-vocabulary')
-  vocabulary = []
-  for (let i = 0; i < 4096; i++) {
+  const list: Uint8Array[] = []
+  for (let i = 0; i < VOCABULARY_WORDS; i++) {
     const len = 1 + rng.logRange(1, 11)
     const w = new Uint8Array(len)
     // Skewed letter choice (frequent letters first) so text compresses like prose.
     for (let j = 0; j < len; j++) w[j] = LETTERS.charCodeAt(Math.floor(LETTERS.length * rng.float() ** 2))
-    vocabulary.push(w)
+    list.push(w)
   }
+  const starts = new Int32Array(VOCABULARY_WORDS + 1)
+  for (let i = 0; i < VOCABULARY_WORDS; i++) starts[i + 1] = starts[i]! + list[i]!.length
+  const bytes = new Uint8Array(starts[VOCABULARY_WORDS]!)
+  list.forEach((w, i) => bytes.set(w, starts[i]!))
+  vocabulary = { bytes, starts }
   return vocabulary
 }
 
 function fillText(rng: Rng, out: Uint8Array): void {
-  const vocab = words()
+  const { bytes, starts } = words()
   let i = 0
   let onLine = 0
   const n = out.length
   while (i < n) {
     // Squaring a uniform skews picks toward the first (short, common) words, roughly Zipf-like.
     const f = rng.float()
-    const w = vocab[Math.floor(f * f * vocab.length)]!
-    const take = Math.min(w.length, n - i)
-    out.set(take === w.length ? w : w.subarray(0, take), i)
+    const k = Math.floor(f * f * VOCABULARY_WORDS)
+    const at = starts[k]!
+    const take = Math.min(starts[k + 1]! - at, n - i)
+    // Words are 2-12 bytes: a byte loop beats a TypedArray.set call per word by far.
+    for (let j = 0; j < take; j++) out[i + j] = bytes[at + j]!
     i += take
     if (i < n) out[i++] = ++onLine >= 12 ? 10 : 32
     if (onLine >= 12) onLine = 0

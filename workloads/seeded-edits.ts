@@ -6,12 +6,11 @@
 import { ConfigError } from '../core/errors.ts'
 import { type OptionSchema, type OptionsOf } from '../core/options.ts'
 import type { Rng } from '../core/seeded-random.ts'
-import type { ReadonlyVolume } from '../core/volume.ts'
 import { epochRng, seededBase } from './base-volume.ts'
 import type { Mutation, Workload, WorkloadParams } from './workload.ts'
 
-/** Draws one epoch's edits from the epoch's own stream, given the source as it stands. */
-export type EpochEdits = (rng: Rng, source: ReadonlyVolume) => Mutation[]
+/** Draws one epoch's edits from the epoch's own stream, given the source's size as it stands (never its bytes: sizeOnlyEpochs). */
+export type EpochEdits = (rng: Rng, source: { readonly size: number }) => Mutation[]
 
 export interface SeededEditsSpec<S extends OptionSchema> {
   readonly name: string
@@ -52,6 +51,7 @@ export function seededEditsWorkload<const S extends OptionSchema>(spec: SeededEd
     summary: spec.summary,
     options: spec.options,
     hasWriteTrace: true,
+    sizeOnlyEpochs: true,
     validate: (o, run) => checkSeededOptions(spec, o, run.size),
     create(params, o) {
       const draw = spec.edits(params, o)

@@ -54,6 +54,12 @@ export interface Workload<O extends object = object> {
    * two images, as for a release series: trackers can run, but there is no oracle bound).
    */
   readonly trace?: 'recorded' | 'synthesised'
+  /**
+   * True when `epoch` reads only `source.size`, never its bytes: the harness then draws the epochs
+   * against a stand-in that follows the size (workloads/apply-mutations.ts sizeAfter), and the base needs
+   * no working copy to replay them on.
+   */
+  readonly sizeOnlyEpochs?: boolean
   /** True when the volume's size comes from the user's data or a download, not --size (which may then be 0). */
   readonly sizedByData?: boolean
   /** Checks resolved options (and the run's shape) before anything runs or is written; throws a ConfigError. */

@@ -5,7 +5,8 @@ import { BlockPushSender, BlockReceiver } from '../shared/block-push.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { BlockHashes } from '../shared/block-hashes.ts'
 import { HashListReader, HashListWriter, type HashListFormat } from '../shared/hash-list.ts'
-import { checkStrongBytes, MAX_DIGEST_BYTES, STRONG_HASHES, strongHasherFor } from '../shared/strong-hash.ts'
+import { checkStrongBytes, MAX_DIGEST_BYTES, STRONG_HASHES } from '../shared/strong-hash.ts'
+import { processHasherFor } from '../shared/process-hasher.ts'
 
 const OPTIONS = defineOptions({
   blockSize: blockSizeOption('block size'),
@@ -34,7 +35,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
 
   async sender(ctx, o): Promise<Half> {
     checkOptions(NAME, OPTIONS, o)
-    const hasher = await strongHasherFor(NAME, o)
+    const hasher = await processHasherFor(NAME, o)
     const theirs = new HashListReader(NAME, SIGNATURE, o.blockSize, o.strongBytes)
     const push = new BlockPushSender(ctx.source, o.blockSize)
     const differs = (i: number) => theirs.differs(i, ctx.source, hasher)
@@ -53,7 +54,7 @@ export const fixedBlockCompare: Strategy<FixedBlockCompareOptions, undefined> = 
 
   async receiver(ctx, o): Promise<Half> {
     checkOptions(NAME, OPTIONS, o)
-    const hasher = await strongHasherFor(NAME, o)
+    const hasher = await processHasherFor(NAME, o)
     const rx = new BlockReceiver(NAME, o.blockSize, ctx.staged)
     const rep = ctx.replica
     const mine = new HashListWriter(SIGNATURE, rep.size, o.blockSize, o.strongBytes, new BlockHashes(rep, o.blockSize, hasher))

@@ -11,7 +11,8 @@ import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
-import { createStrongHasher, type StrongHasher } from '../shared/strong-hash.ts'
+import type { StrongHasher } from '../shared/strong-hash.ts'
+import { processHasher } from '../shared/process-hasher.ts'
 import { CDC_DIGEST_BYTES, CDC_OPTIONS, cdcParams, hashBytesFor, type CdcOptions, type CdcParams } from './cdc-options.ts'
 import { isControl, PieceAssembler, pieceFrames, TAG_ACK, TAG_REPAIR } from './cdc-frames.ts'
 import { ChunkDataWriter, readChunkEntries, TAG_DATA } from './chunk-data.ts'
@@ -215,9 +216,9 @@ export const cdcIndex: Strategy<CdcOptions, undefined> = {
   validate: (o) => void cdcParams(NAME, o),
   needsWriteTrace: false,
   async sender(ctx, o): Promise<Half> {
-    return new IndexSender(ctx, o, cdcParams(NAME, o), await createStrongHasher('xxh128'))
+    return new IndexSender(ctx, o, cdcParams(NAME, o), await processHasher('xxh128'))
   },
   async receiver(ctx, o): Promise<Half> {
-    return new IndexReceiver(ctx, o, cdcParams(NAME, o), await createStrongHasher('xxh128'))
+    return new IndexReceiver(ctx, o, cdcParams(NAME, o), await processHasher('xxh128'))
   },
 }

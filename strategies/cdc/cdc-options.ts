@@ -45,6 +45,7 @@ export interface CdcParams {
   readonly compression: ChunkCompression
   /** Identifies the cut rule, so a cache or a peer made with other parameters is never used. */
   readonly key: string
+  /** A chunker for one synchronous pass over a volume (the v2020 kernel is reused across passes: FastCdcWasm.reused). */
   make(): Chunker
 }
 
@@ -67,7 +68,7 @@ export function cdcParams(owner: string, o: CdcOptions): CdcParams {
     return { chunker: o.chunker, min, avg, max, normalization: 1, compression, key, make: () => new CasyncChunker(owner, opts) }
   }
   const p = fastCdcParams(owner, { form: o.chunker, min, avg, max, normalization: o.normalization, seed: 0 })
-  const make = o.chunker === 'v2020' ? () => new FastCdcWasm(p) : o.chunker === 'v2016' ? () => new FastCdcJs(p) : () => new RonomonChunker(p)
+  const make = o.chunker === 'v2020' ? () => FastCdcWasm.reused(p) : o.chunker === 'v2016' ? () => new FastCdcJs(p) : () => new RonomonChunker(p)
   return { chunker: o.chunker, min, avg, max, normalization: o.normalization, compression, key, make }
 }
 

@@ -10,7 +10,8 @@ import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
-import { createStrongHasher, type StrongHasher } from '../shared/strong-hash.ts'
+import type { StrongHasher } from '../shared/strong-hash.ts'
+import { processHasher } from '../shared/process-hasher.ts'
 import { CDC_DIGEST_BYTES, CDC_OPTIONS, cdcParams, hashBytesFor, type CdcOptions, type CdcParams } from './cdc-options.ts'
 import { isControl, PieceAssembler, pieceFrames, TAG_ACK } from './cdc-frames.ts'
 import { decodeIndex, encodeIndex } from './chunk-index-wire.ts'
@@ -182,9 +183,9 @@ export const cdcReverse: Strategy<CdcOptions, undefined> = {
   validate: (o) => void cdcParams(NAME, o),
   needsWriteTrace: false,
   async sender(ctx, o): Promise<Half> {
-    return new ReverseSender(ctx, cdcParams(NAME, o), await createStrongHasher('xxh128'))
+    return new ReverseSender(ctx, cdcParams(NAME, o), await processHasher('xxh128'))
   },
   async receiver(ctx, o): Promise<Half> {
-    return new ReverseReceiver(ctx, o, cdcParams(NAME, o), await createStrongHasher('xxh128'))
+    return new ReverseReceiver(ctx, o, cdcParams(NAME, o), await processHasher('xxh128'))
   },
 }

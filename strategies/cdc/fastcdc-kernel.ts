@@ -66,4 +66,25 @@ export class FastCdcWasm implements Chunker {
   reset(): void {
     this.source = undefined
   }
+
+  /**
+   * A kernel for these parameters, reused across calls in this process: a fresh instance's window is
+   * fresh memory, and on the harness's virtual machines faulting its pages in cost more than cutting a
+   * 16 MiB volume (~40 ms a sync). The window is forgotten, so the caller starts clean. Use it within one
+   * synchronous pass (chunkVolume): a second caller in between would move its window.
+   */
+  static reused(p: FastCdcParams): FastCdcWasm {
+    const key = `${p.form}/${p.min}/${p.avg}/${p.max}/${p.normalization}/${p.seed}/${p.maskS}/${p.maskL}`
+    let k = kept.get(key)
+    if (k) kept.delete(key)
+    else k = new FastCdcWasm(p)
+    kept.set(key, k) // re-inserted: the Map's order is the recency order
+    if (kept.size > KEEP) kept.delete(kept.keys().next().value!)
+    k.reset()
+    return k
+  }
 }
+
+/** Kernels kept by FastCdcWasm.reused: a sweep's block sizes, each window 4-8 MiB. */
+const KEEP = 8
+const kept = new Map<string, FastCdcWasm>()

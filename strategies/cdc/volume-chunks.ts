@@ -41,7 +41,8 @@ export function chunkVolume(vol: ReadonlyVolume, chunker: Chunker, max: number, 
     const n = chunker.cut(win, p - from, win.length)
     if (count + 2 > offsets.length) ({ offsets, hashes } = grow(offsets, hashes))
     offsets[count] = p
-    hashes.set(hasher.hash(win.subarray(p - from, p - from + n)), count * CDC_DIGEST_BYTES)
+    // Straight into the list: no 16-byte digest array per chunk.
+    hasher.hashBlocks(win.subarray(p - from, p - from + n), n, hashes, count * CDC_DIGEST_BYTES)
     count++
     p += n
   }

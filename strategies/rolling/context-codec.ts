@@ -4,7 +4,8 @@
  * (VCDIFF) with R as its source. Each runs as Debian's tool in a child process; the caller charges its CPU.
  * With an empty R (nothing matched) the literals are coded alone.
  */
-import { runTool } from '../shared/tool-process.ts'
+import { join } from 'node:path'
+import { runToolCached, type CachedStep } from '../shared/tool-cache.ts'
 
 export const CONTEXT_CODECS = ['zstd', 'xdelta3'] as const
 export type ContextCodecName = (typeof CONTEXT_CODECS)[number]
@@ -21,7 +22,16 @@ export interface CodecJob {
   level: number
   refSize: number
   literalSize: number
+  /** zstd only: the optimal parser searched harder (ZSTD_TUNING), as rsync-rounds codes its literals. */
+  tuned?: boolean
 }
+
+/**
+ * zstd's own advice for --patch-from at -19 ("Optimal parser notes"): one thread, longer target matches and a
+ * longer chain. On the typescript pair's rsync-rounds literals it took 285,432 → 269,913 B (see
+ * docs/rsync-family.md); the decoder needs none of it.
+ */
+export const ZSTD_TUNING = ['--single-thread', '--zstd=targetLength=4096,chainLog=30'] as const
 
 /** zstd's window log: a power of two holding R and the literals, since matches reach back over both. */
 function zstdLong(job: CodecJob): number {
@@ -41,7 +51,8 @@ function xdeltaWindow(job: CodecJob): string {
 export function encodeArgv(job: CodecJob, ref: string | undefined, input: string, output: string): string[] {
   if (job.codec === 'zstd') {
     const patch = ref === undefined ? [] : [`--patch-from=${ref}`]
-    return ['zstd', '-q', '-f', `-${job.level}`, `--long=${zstdLong(job)}`, '--no-check', ...patch, input, '-o', output]
+    const tuning = job.tuned ? ZSTD_TUNING : []
+    return ['zstd', '-q', '-f', `-${job.level}`, `--long=${zstdLong(job)}`, '--no-check', ...tuning, ...patch, input, '-o', output]
   }
   // -A: no application header (it would hold the temp files' names); -D -R: no external (de)compressors.
   const source = ref === undefined ? [] : ['-s', ref]
@@ -59,7 +70,29 @@ export function decodeArgv(job: CodecJob, ref: string | undefined, input: string
   return ['xdelta3', '-d', '-f', '-q', '-D', '-R', '-B', xdeltaWindow(job), ...source, input, output]
 }
 
-/** Runs one codec command; returns the tool's CPU in ms (throws a ToolError with its stderr on failure). */
-export async function runCodec(who: string, argv: string[]): Promise<number> {
-  return (await runTool(who, argv)).cpuMs
+/** One codec run in its temp folder: the command, and the files it reads (R, if any, and its input) and writes. */
+export interface CodecRun {
+  argv: string[]
+  step: CachedStep
+}
+
+/** The encoder's run in `dir`: its `lit` coded against `ref` into `coded`. */
+export function encodeIn(dir: string, job: CodecJob, ref: string | undefined): CodecRun {
+  const [input, output] = [join(dir, 'lit'), join(dir, 'coded')]
+  return { argv: encodeArgv(job, ref, input, output), step: { dir, inputs: ref === undefined ? [input] : [ref, input], outputs: [output] } }
+}
+
+/** The decoder's run in `dir`: its `coded` decoded against `ref` into `lit`. */
+export function decodeIn(dir: string, job: CodecJob, ref: string | undefined): CodecRun {
+  const [input, output] = [join(dir, 'coded'), join(dir, 'lit')]
+  return { argv: decodeArgv(job, ref, input, output), step: { dir, inputs: ref === undefined ? [input] : [ref, input], outputs: [output] } }
+}
+
+/**
+ * Runs one codec command; returns the tool's CPU in ms (throws a ToolError with its stderr on failure).
+ * Both codecs are deterministic for a given argv and input bytes, so in the fuzzer a run on byte-identical
+ * files reuses the earlier output (tool-cache.ts; off everywhere else).
+ */
+export async function runCodec(who: string, run: CodecRun): Promise<number> {
+  return (await runToolCached(who, run.argv, run.step)).cpuMs
 }

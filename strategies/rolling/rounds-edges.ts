@@ -18,16 +18,20 @@ export interface EdgeCheck {
 }
 
 /**
- * The checks of an edge round at block size `b`, in gap order: the left edge where gap and region both
- * hold a block, the right edge where both hold two (so the two checks of a gap never overlap).
+ * The checks of an edge round at block size `b`, in gap order: `depth` consecutive blocks from each edge (the
+ * left ones first, as many as gap and region both hold, then the right ones in what is left, so a gap's
+ * checks never overlap). Depth 1: the left edge where both hold a block, the right where both hold two.
+ * A check past an unmatched one still lands at its own offset from the neighbour (an edit that kept the length).
  */
-export function edgeChecks(gaps: readonly Gap[], b: number): EdgeCheck[] {
+export function edgeChecks(gaps: readonly Gap[], b: number, depth = 1): EdgeCheck[] {
   const out: EdgeCheck[] = []
   for (const g of gaps) {
-    const gapLen = g.newEnd - g.newStart
-    const regionLen = g.oldEnd - g.oldStart
-    if (gapLen >= b && regionLen >= b) out.push({ n: g.newStart, o: g.oldStart })
-    if (gapLen >= 2 * b && regionLen >= 2 * b) out.push({ n: g.newEnd - b, o: g.oldEnd - b })
+    const gapBlocks = Math.floor((g.newEnd - g.newStart) / b)
+    const regionBlocks = Math.floor((g.oldEnd - g.oldStart) / b)
+    const left = Math.min(depth, gapBlocks, regionBlocks)
+    const right = Math.min(depth, gapBlocks - left, regionBlocks - left)
+    for (let i = 0; i < left; i++) out.push({ n: g.newStart + i * b, o: g.oldStart + i * b })
+    for (let i = right; i >= 1; i--) out.push({ n: g.newEnd - i * b, o: g.oldEnd - i * b })
   }
   return out
 }

@@ -9,6 +9,11 @@
  *                gap's cursor, zigzag(first block − the block after the previous run), block count
  *   FINAL (down) pass, literal form (0 plain, else the codec + 1), literal bytes, digest, then the literals
  *   ACK   (up)   one byte: the rebuilt version's digest agreed
+ * With verify=gap (rounds-verify.ts), in pass 1 of a receiver-first sync:
+ *   MATCH also ends with one bit stream: per gap where the round found matches, the first h bits of a hash of them
+ *   SIG   of a round after the first carries, after its strong bits, the verdict on the last round: failed gap
+ *                count, then per failed gap its index (among the gaps with matches) as a step from the last
+ *   VERDICT (up) pass, then the verdict on the last round, when the receiver signs no further round; FINAL answers it
  * With direction=sender-first, every search round of pass 1 is instead (rounds-index.ts):
  *   INDEX (down) pass 1, round, new size, the round's longest strong sum in bits, then one bit stream: per signed
  *                gap the sums of its new blocks (round 0: the whole new version's)
@@ -28,6 +33,7 @@ export const TAG_MORE = 0x2b // '+'
 export const TAG_ACK = 0x61 // 'a'
 export const TAG_INDEX = 0x69 // 'i'
 export const TAG_HELD = 0x68 // 'h'
+export const TAG_VERDICT = 0x76 // 'v'
 
 /**
  * A body as frames; `head` bytes of it (the message's own header) are control, the rest `kind`.

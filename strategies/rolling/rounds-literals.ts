@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { ToolError } from '../../core/errors.ts'
 import type { Telemetry } from '../../core/strategy.ts'
 import { makeTempDir, removeTempDir } from '../../core/temp-dir.ts'
-import { CONTEXT_CODECS, decodeArgv, encodeArgv, runCodec, type CodecJob, type ContextCodecName } from './context-codec.ts'
+import { CONTEXT_CODECS, decodeIn, encodeIn, runCodec, type CodecJob, type ContextCodecName } from './context-codec.ts'
 import { writePieces } from './context-reference.ts'
 import { gapsOf, type Match } from './rounds-gaps.ts'
 
@@ -51,13 +51,13 @@ function concat(pieces: readonly Uint8Array[]): Uint8Array {
 export async function codeLiterals(who: string, codec: ContextCodecName, level: number, literals: Uint8Array[], ref: Uint8Array[], t: Telemetry): Promise<CodedLiterals> {
   const literalSize = sizeOf(literals)
   if (literalSize === 0) return { form: 0, bytes: new Uint8Array(0) }
-  const job: CodecJob = { codec, level, refSize: sizeOf(ref), literalSize }
+  const job: CodecJob = { codec, level, refSize: sizeOf(ref), literalSize, tuned: true }
   const dir = makeTempDir(`${who}-send`)
   try {
     const refPath = job.refSize > 0 ? join(dir, 'ref') : undefined
     if (refPath) writePieces(refPath, ref)
     writePieces(join(dir, 'lit'), literals)
-    t.chargeChildCpu(await runCodec(who, encodeArgv(job, refPath, join(dir, 'lit'), join(dir, 'coded'))))
+    t.chargeChildCpu(await runCodec(who, encodeIn(dir, job, refPath)))
     const coded = new Uint8Array(readFileSync(join(dir, 'coded')))
     return coded.length < literalSize ? { form: CONTEXT_CODECS.indexOf(codec) + 1, bytes: coded } : { form: 0, bytes: concat(literals) }
   } finally {
@@ -79,7 +79,7 @@ export async function decodeLiterals(who: string, form: LiteralForm, literalSize
     const refPath = job.refSize > 0 ? join(dir, 'ref') : undefined
     if (refPath) writePieces(refPath, ref)
     writePieces(join(dir, 'coded'), [payload])
-    t.chargeChildCpu(await runCodec(who, decodeArgv(job, refPath, join(dir, 'coded'), join(dir, 'lit'))))
+    t.chargeChildCpu(await runCodec(who, decodeIn(dir, job, refPath)))
     const lit = readFileSync(join(dir, 'lit'))
     if (lit.length === literalSize) out.set(lit)
   } catch (err) {

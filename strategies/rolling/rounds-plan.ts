@@ -8,6 +8,7 @@ import { weakBitsFor } from './rounds-search.ts'
 import { strongBitsFor } from './rounds-ladder.ts'
 import { gapNewBlocks, senderStrongBits, senderSumsBytes } from './rounds-index.ts'
 import { matchedBytes, mergeMatches } from './rounds-gaps.ts'
+import { gapHashBits, VERIFY_SLACK, verifiedRoundBits, type VerifyMode } from './rounds-verify.ts'
 
 /** What a plan needs: the search and edge ladders, the bound's bits, the digest length, and the pass (2: full-length sums). */
 export interface RoundsSetup {
@@ -19,6 +20,12 @@ export interface RoundsSetup {
   pass: number
   /** Who speaks first in round 0 (rounds-index.ts); the finer rounds and the redo pass are receiver-first. */
   direction?: RoundsDirection
+  /** How false matches are kept out (rounds-verify.ts): per gap (`gap`) or by every sum's length (`sum`, the default here). */
+  verify?: VerifyMode
+  /** Continuation checks per gap edge in an edge round (rounds-edges.ts), 1 unless the driver asks for more. */
+  edgeDepth?: number
+  /** Bits beyond log2 of a gap's checks in a verified sum (VERIFY_SLACK unless a test or the driver forces another). */
+  slack?: number
 }
 
 export const ROUNDS_DIRECTIONS = ['receiver-first', 'sender-first'] as const
@@ -67,8 +74,9 @@ export function roundStrongBits(s: RoundsSetup, round: number, gaps: readonly Ga
   const full = 8 * s.digestLength
   const rounds = roundCount(s)
   const B = roundBlock(s, round)
+  if (gapVerified(s)) return verifiedRoundBits(isEdgeRound(s, round) ? 'edge' : round === 0 ? 'first' : 'search', gaps, B, oldSize, slackOf(s), full, s.edgeDepth ?? 1)
   if (isEdgeRound(s, round)) {
-    const checks = edgeChecks(gaps, B).length
+    const checks = roundEdgeChecks(s, gaps, B).length
     return [s.pass > 1 ? full : strongBitsFor(checks, s.bits, rounds, full)]
   }
   if (round === 0) return [s.pass > 1 ? full : strongBitsFor((2 * oldSize + 1) * Math.floor(oldSize / B), s.bits, rounds, full)]
@@ -83,9 +91,9 @@ export function roundStrong(s: RoundsSetup, round: number, gaps: readonly Gap[],
 }
 
 /** The checks round `round` makes: (offset, block) pairs for a search round, one per edge check for an edge round. */
-function checksOf(s: Pick<RoundsSetup, 'ladder' | 'edges'>, round: number, gaps: readonly Gap[]): number {
+function checksOf(s: Pick<RoundsSetup, 'ladder' | 'edges' | 'edgeDepth'>, round: number, gaps: readonly Gap[]): number {
   const B = roundBlock(s, round)
-  return isEdgeRound(s, round) ? edgeChecks(gaps, B).length : comparisonsOf(gaps, B)
+  return isEdgeRound(s, round) ? roundEdgeChecks(s, gaps, B).length : comparisonsOf(gaps, B)
 }
 
 /** The first round after `round` with something to check (a gap and region that hold its block), or -1. */
@@ -105,6 +113,29 @@ export function signatureBytes(s: RoundsSetup, round: number, gaps: readonly Gap
   const B = roundBlock(s, round)
   for (const [i, g] of (round === 0 ? gaps.slice(0, 1) : gaps).entries()) bits += regionBlocks(g, B) * (weakBitsFor(regionBlocks(g, B)) + strong[i]!)
   return Math.ceil(bits / 8)
+}
+
+/**
+ * Whether this pass checks each gap's matches with one hash (verify=gap, rounds-verify.ts) instead of sizing
+ * every sum for the bound: pass 1 of a receiver-first sync (sender-first rounds and the redo pass size sums as verify=sum).
+ */
+export function gapVerified(s: RoundsSetup): boolean {
+  return s.verify === 'gap' && s.pass === 1 && s.direction !== 'sender-first'
+}
+
+/** The verified sums' slack bits of this setup. */
+export function slackOf(s: Pick<RoundsSetup, 'slack'>): number {
+  return s.slack ?? VERIFY_SLACK
+}
+
+/** An edge round's checks at block size `B` over `gaps`, `edgeDepth` a gap edge. */
+export function roundEdgeChecks(s: Pick<RoundsSetup, 'edgeDepth'>, gaps: readonly Gap[], B: number) {
+  return edgeChecks(gaps, B, s.edgeDepth ?? 1)
+}
+
+/** Bits of each gap's hash in a verified round over `gaps` (rounds-verify.ts). */
+export function roundHashBits(s: RoundsSetup, gaps: readonly Gap[]): number {
+  return gapHashBits(s.bits, roundCount(s), gaps.length, slackOf(s), 8 * s.digestLength)
 }
 
 /** Whether the sender signs round `round` (sender-first search rounds of pass 1, rounds-index.ts); else the receiver does. */

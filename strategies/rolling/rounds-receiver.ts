@@ -9,13 +9,14 @@ import { MAX_BLOCK_SIZE, type Frame, type Half, type ReceiverContext } from '../
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import type { StrongHasher } from '../shared/strong-hash.ts'
-import { gapsOf, mergeMatches, type Match } from './rounds-gaps.ts'
+import { gapsOf, mergeMatches, type Gap, type Match } from './rounds-gaps.ts'
 import { contextPieces, decodeLiterals } from './rounds-literals.ts'
-import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundGaps, roundStrongBits, senderRoundBits, senderSigns, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { messageFrames, MessageReader, readRuns, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, TAG_VERDICT } from './rounds-frames.ts'
+import { gapVerified, isEdgeRound, roundEdgeChecks, nextRound, roundBlock, roundGaps, roundHashBits, roundStrongBits, senderRoundBits, senderSigns, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { failedGroups, groupByGap, passedMatches, writeVerdict } from './rounds-verify.ts'
 import { receiverSearch, senderSumsBytes, writeHeld } from './rounds-index.ts'
 import { regionSums } from './rounds-search.ts'
-import { edgeChecks, edgeMatches, edgeSums } from './rounds-edges.ts'
+import { edgeMatches, edgeSums } from './rounds-edges.ts'
 
 export class RoundsReceiver implements Half {
   done = false
@@ -23,6 +24,10 @@ export class RoundsReceiver implements Half {
   private pass = 0
   private round = 0
   private newSize = -1
+  /** The gaps of the last verified round whose hash disagreed (indices among its gaps with matches), told to the sender next. */
+  private failed: number[] = []
+  /** Gaps whose matches a failed hash dropped, over the receiver's life (tests read it). */
+  failedGaps = 0
   private readonly reader: MessageReader
   private readonly old: Uint8Array
 
@@ -64,9 +69,10 @@ export class RoundsReceiver implements Half {
       this.ctx.telemetry.set('delta_passes', pass)
     }
     const w = new FrameWriter(64).varint(pass).varint(round).varint(this.old.length).varint(most)
+    if (gapVerified(setup) && round > 0) writeVerdict(w, this.failed)
     const head = w.length
     const B = roundBlock(setup, round)
-    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, edgeChecks(gaps, B), B, most, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
+    const sums = isEdgeRound(setup, round) ? edgeSums(this.old, roundEdgeChecks(setup, gaps, B), B, most, this.hasher) : regionSums(this.old, gaps, B, strong, this.hasher)
     return messageFrames(TAG_SIG, w.bytes(sums).finish(), head, 'signature')
   }
 
@@ -110,13 +116,30 @@ export class RoundsReceiver implements Half {
     const goOn = r.u8() === 1
     const gaps = roundGaps(this.round, this.matches, newSize, this.old.length)
     const B = roundBlock(this.setup, this.round)
-    const checks = isEdgeRound(this.setup, this.round) ? edgeChecks(gaps, B) : undefined
+    const checks = isEdgeRound(this.setup, this.round) ? roundEdgeChecks(this.setup, gaps, B) : undefined
     const found = checks ? edgeMatches(checks, B, r.bytes(Math.ceil(checks.length / 8))) : readRuns(r, gaps, B, newSize)
+    const setup = { ...this.setup, pass: this.pass }
+    const verified = gapVerified(setup)
+    this.matches = mergeMatches(this.matches, verified ? this.check(r, gaps, found) : found)
     r.end()
-    this.matches = mergeMatches(this.matches, found)
-    const next = goOn ? nextRound({ ...this.setup, pass: this.pass }, this.round, this.matches, newSize, this.old.length) : -1
+    const next = goOn ? nextRound(setup, this.round, this.matches, newSize, this.old.length) : -1
     this.round = next
-    return next < 0 || senderSigns({ ...this.setup, pass: this.pass }, next) ? [] : this.sign(this.pass, next)
+    // Verified, with no round to sign: the verdict goes up alone, and the sender answers with the literals.
+    if (next < 0 && verified) {
+      const w = new FrameWriter(16).varint(this.pass)
+      writeVerdict(w, this.failed)
+      return messageFrames(TAG_VERDICT, w.finish(), w.length, 'control')
+    }
+    return next < 0 || senderSigns(setup, next) ? [] : this.sign(this.pass, next)
+  }
+
+  /** A verified round's gap hashes checked against the old blocks the matches name: the matches of the gaps that agree. */
+  private check(r: FrameReader, gaps: readonly Gap[], found: Match[]): Match[] {
+    const groups = groupByGap(gaps, found)
+    const h = roundHashBits({ ...this.setup, pass: this.pass }, gaps)
+    this.failed = failedGroups(this.old, groups, h, r.bytes(Math.ceil((groups.length * h) / 8)), this.hasher)
+    this.failedGaps += this.failed.length
+    return passedMatches(groups, this.failed)
   }
 
   /** The new version into the stage (copies from the old, literals between), checked against the sender's digest. */

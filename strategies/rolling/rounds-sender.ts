@@ -12,11 +12,12 @@ import { createStreamDigest } from '../shared/stream-digest.ts'
 import type { StrongHasher } from '../shared/strong-hash.ts'
 import { matchedBytes, mergeMatches, type Match } from './rounds-gaps.ts'
 import { codeLiterals, contextPieces, literalPieces } from './rounds-literals.ts'
-import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, writeRuns } from './rounds-frames.ts'
-import { isEdgeRound, nextRound, roundBlock, roundCount, roundGaps, roundStrongBits, senderRoundBits, senderSigns, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { messageFrames, MessageReader, TAG_ACK, TAG_FINAL, TAG_HELD, TAG_INDEX, TAG_MATCH, TAG_SIG, TAG_VERDICT, writeRuns } from './rounds-frames.ts'
+import { gapVerified, isEdgeRound, roundEdgeChecks, nextRound, roundBlock, roundCount, roundGaps, roundHashBits, roundStrongBits, senderRoundBits, senderSigns, signatureBytes, worthAnother, type RoundsSetup } from './rounds-plan.ts'
+import { groupByGap, groupHashes, passedMatches, readVerdict } from './rounds-verify.ts'
 import { readHeld, senderSums } from './rounds-index.ts'
 import { searchGaps } from './rounds-search.ts'
-import { checkEdges, edgeChecks, edgeMatches } from './rounds-edges.ts'
+import { checkEdges, edgeMatches } from './rounds-edges.ts'
 
 export interface RoundsSenderOptions {
   setup: Omit<RoundsSetup, 'pass'>
@@ -27,6 +28,8 @@ export interface RoundsSenderOptions {
 export class RoundsSender implements Half {
   done = false
   private matches: Match[] = []
+  /** A verified round's matches by gap, joining `matches` once the receiver's verdict says which passed (verify=gap). */
+  private pending: Match[][] | undefined
   private pass = 0
   /** The round the sender signed last (sender-first). */
   private signing = -1
@@ -45,6 +48,11 @@ export class RoundsSender implements Half {
     this.src = ctx.source.read(0, ctx.source.size)
   }
 
+  /** The matches so far (after the sync: the final list R was built from), for bench/rounds-driver.ts. */
+  matchList(): readonly Match[] {
+    return this.matches
+  }
+
   async step(inbox: readonly Uint8Array[]): Promise<Frame[]> {
     if (this.o.setup.direction === 'sender-first' && this.pass === 0) {
       this.pass = 1
@@ -61,6 +69,7 @@ export class RoundsSender implements Half {
       if (!msg) continue
       if (msg[0] === TAG_SIG) out.push(...(await this.round(msg[1])))
       else if (msg[0] === TAG_HELD) out.push(...(await this.held(msg[1])))
+      else if (msg[0] === TAG_VERDICT) out.push(...(await this.verdict(msg[1])))
       else throw new ProtocolError(this.who, `the sender got message tag ${msg[0]}, expected a signature or held blocks`)
     }
     return out
@@ -107,7 +116,10 @@ export class RoundsSender implements Half {
     const round = r.bounded('round', roundCount(setup) - 1)
     const oldSize = r.varint()
     const strong = r.bounded('strong bits', 8 * setup.digestLength)
-    if (pass !== this.pass) [this.pass, this.matches] = [pass, []]
+    if (pass !== this.pass) [this.pass, this.matches, this.pending] = [pass, [], undefined]
+    // A verified round's verdict comes in the next round's signature header.
+    const verified = gapVerified(setup)
+    if (verified && round > 0) this.settle(r)
     const newSize = this.src.length
     const gaps = roundGaps(round, this.matches, newSize, oldSize)
     const mine = roundStrongBits(setup, round, gaps, oldSize)
@@ -118,7 +130,7 @@ export class RoundsSender implements Half {
     const expected = signatureBytes(setup, round, gaps, oldSize)
     if (sums.length !== expected) throw new ProtocolError(this.who, `round ${round} sent ${sums.length} sum bytes, this sender expects ${expected}`)
     const edge = isEdgeRound(setup, round)
-    const checks = edge ? edgeChecks(gaps, B) : []
+    const checks = edge ? roundEdgeChecks(setup, gaps, B) : []
     const bits = edge ? checkEdges(this.src, checks, B, strong, sums, this.hasher) : new Uint8Array(0)
     const found = edge ? [edgeMatches(checks, B, bits)] : searchGaps(this.src, gaps, B, mine, sums, this.hasher)
     const goOn = worthAnother(setup, round, this.matches, found.flat(), newSize, oldSize)
@@ -126,10 +138,31 @@ export class RoundsSender implements Half {
     const head = w.length
     if (edge) w.bytes(bits)
     else writeRuns(w, found, gaps, B)
-    this.matches = mergeMatches(this.matches, found.flat())
+    if (verified) {
+      // Each gap's matches wait for the receiver's check of their hash (rounds-verify.ts).
+      this.pending = groupByGap(gaps, found.flat())
+      w.bytes(groupHashes(this.src, this.pending, roundHashBits(setup, gaps), this.hasher))
+    } else this.matches = mergeMatches(this.matches, found.flat())
     const frames = messageFrames(TAG_MATCH, w.finish(), head, 'copy')
-    if (!goOn) frames.push(...(await this.final(pass)))
+    // Verified: the literals wait for the verdict, so they are coded against the R the receiver builds.
+    if (!goOn && !verified) frames.push(...(await this.final(pass)))
     return frames
+  }
+
+  /** The receiver's verdict on the last verified round: the gaps that passed join the matches. */
+  private settle(r: FrameReader): void {
+    if (!this.pending) r.fail('a verdict with no verified round open')
+    this.matches = mergeMatches(this.matches, passedMatches(this.pending!, readVerdict(r, this.pending!.length)))
+    this.pending = undefined
+  }
+
+  /** The verdict on the last round (the receiver signs no further round): then the literals. */
+  private async verdict(body: Uint8Array): Promise<Frame[]> {
+    const r = new FrameReader(this.who, body)
+    if (r.varint() !== this.pass) r.fail(`a verdict for another pass than ${this.pass}`)
+    this.settle(r)
+    r.end()
+    return this.final(this.pass)
   }
 
   /** The literals, coded against R where that is smaller, and the digest of the whole new version. */

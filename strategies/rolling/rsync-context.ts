@@ -8,7 +8,7 @@ import { makeTempDir, removeTempDir } from '../../core/temp-dir.ts'
 import { FrameReader } from '../../core/wire.ts'
 import { blockSizeFor } from '../shared/block-size-rules.ts'
 import { missingTools } from '../shared/tool-process.ts'
-import { CODEC_TOOLS, CONTEXT_CODECS, decodeArgv, encodeArgv, runCodec, type CodecJob } from './context-codec.ts'
+import { CODEC_TOOLS, CONTEXT_CODECS, decodeIn, encodeIn, runCodec, type CodecJob } from './context-codec.ts'
 import { channelBytes, codedFrames, contextFrame, readContext, rebuildDelta, splitDelta, TAG_CODED, TAG_CONTEXT, TAG_OPS } from './context-frames.ts'
 import { matchedRanges, writePieces, writeReference, type Geometry } from './context-reference.ts'
 import { TAG_END, TAG_TARGET } from './rolling-delta.ts'
@@ -124,7 +124,7 @@ async function contextBatch(ctx: SenderContext, o: RsyncContextOptions, g: Geome
     if (ref) writeReference(ref, m.ranges, (r, off, len) => ctx.source.read(r.at + off, len))
     writePieces(join(dir, 'lit'), split.literals)
     const job = jobFor(o, m.refSize, split.literalSize)
-    ctx.telemetry.chargeChildCpu(await runCodec(NAME, encodeArgv(job, ref, join(dir, 'lit'), join(dir, 'coded'))))
+    ctx.telemetry.chargeChildCpu(await runCodec(NAME, encodeIn(dir, job, ref)))
     const coded = readFileSync(join(dir, 'coded'))
     const frames = [batch[0]!, contextFrame(job, coded.length), ...split.ops, ...codedFrames(coded), batch[batch.length - 1]!]
     return channelBytes(frames) < channelBytes(batch) ? frames : batch
@@ -205,7 +205,7 @@ class ContextRestorer {
   private async decode(job: CodecJob, ref: string | undefined, dir: string): Promise<Uint8Array> {
     const out = new Uint8Array(job.literalSize)
     try {
-      this.telemetry.chargeChildCpu(await runCodec(NAME, decodeArgv(job, ref, join(dir, 'coded'), join(dir, 'lit'))))
+      this.telemetry.chargeChildCpu(await runCodec(NAME, decodeIn(dir, job, ref)))
       const lit = readFileSync(join(dir, 'lit'))
       if (lit.length === out.length) out.set(lit)
     } catch (err) {

@@ -7,6 +7,7 @@ import { parseEdges, parseLadder } from './rounds-ladder.ts'
 import { ROUNDS_DIRECTIONS } from './rounds-plan.ts'
 import { RoundsReceiver } from './rounds-receiver.ts'
 import { RoundsSender } from './rounds-sender.ts'
+import { VERIFY_MODES } from './rounds-verify.ts'
 
 const NAME = 'rsync-rounds'
 const OPTIONS = defineOptions({
@@ -15,6 +16,7 @@ const OPTIONS = defineOptions({
   edges: { type: 'string', default: 'auto', description: "block sizes of the edge rounds after the ladder (continuation checks: each gap's first and last block checked at its one position, no weak filter), strictly decreasing, each below the ladder's last rung, 16 B up; auto halves the last rung twice (8192,2048,512 → 256,128); none for no edge rounds" },
   falseMatchBits: { type: 'number', integer: true, min: 8, max: 64, default: 20, description: 'strong sums are sized so that a sync lets a false match through with probability under 2^-falseMatchBits (the digest and the redo pass catch one anyway)' },
   direction: { type: 'enum', choices: ROUNDS_DIRECTIONS, default: 'receiver-first', description: "who signs the search rounds: receiver-first (the receiver's sums of its old regions go up, the sender searches and answers with matches) or sender-first (the sender's sums of its new gaps go down, the receiver searches its replica and answers with the blocks it holds); edge rounds and the redo pass are receiver-first either way" },
+  verify: { type: 'enum', choices: VERIFY_MODES, default: 'gap', description: "how a false match is kept out at the falseMatchBits bound: sum (every strong sum long enough for its share of the bound) or gap (sums sized for their own gap, plus one hash per gap's matches that the receiver checks before they join the reference; a failed gap's matches are dropped; one more message after the last round); receiver-first pass 1 only, sender-first rounds and the redo pass size sums as sum" },
   codec: { type: 'enum', choices: CONTEXT_CODECS, default: 'zstd', description: 'codes the literals against the matched context: zstd (--patch-from, --long) or xdelta3 (VCDIFF); plain when not smaller' },
   zstdLevel: { type: 'number', integer: true, min: 1, max: 19, default: 19, description: "zstd's level when codec is zstd" },
   xdelta3Level: { type: 'number', integer: true, min: 0, max: 9, default: 9, description: "xdelta3's level when codec is xdelta3" },
@@ -63,5 +65,5 @@ async function setupOf(o: RsyncRoundsOptions) {
   const ladder = parseLadder(NAME, o.ladder)
   const edges = parseEdges(NAME, o.edges, ladder)
   const hasher = await createStrongHasher(HASH)
-  return { ladder, edges, bits: o.falseMatchBits, digestLength: hasher.digestLength, direction: o.direction, hasher }
+  return { ladder, edges, bits: o.falseMatchBits, digestLength: hasher.digestLength, direction: o.direction, verify: o.verify, hasher }
 }

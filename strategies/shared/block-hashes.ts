@@ -77,10 +77,15 @@ export class BlockHashes {
     this.count = n
   }
 
-  /** Every block's full digest, by block index (digestLength bytes each), computed in batches. */
-  all(): Uint8Array {
+  /**
+   * Every block's full digest, by block index (digestLength bytes each), computed in batches: into `into`
+   * when given (at least that long; fresh memory per call cost as much as the hashing at 512 B, see
+   * docs/speed.md), into a new array otherwise.
+   */
+  all(into?: Uint8Array): Uint8Array {
     const d = this.hasher.digestLength
-    const out = new Uint8Array(this.blocks * d)
+    if (into && into.length < this.blocks * d) throw new RangeError(`block hashes: ${this.blocks} digests of ${d} bytes do not fit a ${into.length}-byte array`)
+    const out = into ?? new Uint8Array(this.blocks * d)
     for (let i = 0; i < this.blocks; i += this.perBatch) {
       const from = i * this.blockSize
       const n = Math.min(this.perBatch, this.blocks - i)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createBLAKE3, createXXHash128, createXXHash3, type IHasher } from 'hash-wasm'
+import { createBLAKE3, createXXHash3, type IHasher } from 'hash-wasm'
+import { Xxh128Stream } from './xxh128-kernel.ts'
 import { isStrongHashName, STRONG_HASHES, type StrongHashName } from './strong-hash.ts'
 import { ConfigError } from '../../core/errors.ts'
 
@@ -56,7 +57,8 @@ export async function createStreamDigest(name: string): Promise<StreamDigest> {
   if (!isStrongHashName(name)) throw new ConfigError(`unknown strong hash "${name}"; choose one of ${STRONG_HASHES.join(', ')}`)
   switch (name) {
     case 'xxh128':
-      return fromWasm(await createXXHash128())
+      // The kernel's XXH3-128: hash-wasm's digest, with SIMD, gathering small pieces in its own memory.
+      return new Xxh128Stream()
     case 'xxh3':
       return fromWasm(await createXXHash3())
     case 'blake3':

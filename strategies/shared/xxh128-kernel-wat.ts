@@ -21,6 +21,9 @@
  * big-endian, then low 64 bits big-endian), which is hash-wasm's `digest('binary')`.
  * hashBlocks(p, count, blockSize, lastLen, out): `count` consecutive blocks from p (the last `lastLen`
  * bytes long), their digests at out, 16 bytes each.
+ * streamInit(st), streamUpdate(st, p, len), streamDigest(st, out): the same digest fed piece by piece, the
+ * state at st (XXH_STREAM_STATE bytes the caller reserves); whole stripes of a piece are hashed where the
+ * piece is. Only the module with a memory of its own has them (the rolling kernel's copy does not).
  */
 
 /** Where the caller's area starts. */
@@ -289,6 +292,113 @@ const HASH_BLOCKS = `(func (export "hashBlocks") (param $p i32) (param $count i3
       (br $next)))
     (call $hash ${get('p')} ${get('lastLen')} ${get('out')}))`
 
+// ---- streaming: init / update / digest with the state in the module's memory -----------------------
+//
+// The state at $st (XXH_STREAM_STATE bytes, 64-byte aligned, laid out by the caller):
+//   [0, 64)    the accumulators a0..a3        [64, 72)  the total length fed (i64)
+//   [72, 76)   bytes buffered                 [76, 80)  stripes consumed in the current 1 KiB block
+//   [128, 384) the buffer: the first 256 bytes until more arrive, then the bytes after the last stripe
+//              consumed, the 64 before them kept at [320, 384) (xxHash's XXH3_state_t layout, in effect)
+//   [384, 448) the last stripe, put together at digest time when it straddles [320, 384) and [128, …)
+// A stripe is consumed only once a byte after it has arrived, so when the digest comes every stripe
+// but the last has been, in order: the one-shot's sequence, whatever the split (tested against hash-wasm).
+
+/** Bytes of a stream's state (xxh128-kernel.ts reserves them at a 64-byte aligned address). */
+export const XXH_STREAM_STATE = 448
+const BUF = 128
+const LAST = 384
+
+const LOAD_ACCS = ACCS.map((a, j) => `(local.set $${a} (v128.load offset=${16 * j} ${get('st')}))`).join(' ')
+const STORE_ACCS = ACCS.map((a, j) => `(v128.store offset=${16 * j} ${get('st')} ${get(a)})`).join(' ')
+const ACC_LOCALS = '(local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $d v128) (local $k v128)'
+
+/** $n stripes from $q into the state's accumulators, scrambling whenever a 16-stripe block fills. */
+const CONSUME = `(func $consume (param $st i32) (param $q i32) (param $n i32) ${ACC_LOCALS} (local $prime v128)
+    (local $s i32) (local $e i32) (local $cnt i32) (local $take i32)
+    (local.set $prime (v128.const i64x2 ${P32_1} ${P32_1}))
+    ${LOAD_ACCS}
+    (local.set $cnt (i32.load offset=76 ${get('st')}))
+    (block $done (loop $more
+      (br_if $done (i32.eqz ${get('n')}))
+      (local.set $take (i32.sub (i32.const 16) ${get('cnt')}))
+      (if (i32.lt_u ${get('n')} ${get('take')}) (then (local.set $take ${get('n')})))
+      (local.set $s (i32.add ${S} (i32.shl ${get('cnt')} (i32.const 3))))
+      (local.set $e (i32.add ${get('q')} (i32.shl ${get('take')} (i32.const 6))))
+      (block $end (loop $next
+        (br_if $end (i32.ge_u ${get('q')} ${get('e')}))
+        ${stripe(get('q'), get('s'))}
+        (local.set $q (i32.add ${get('q')} (i32.const 64)))
+        (local.set $s (i32.add ${get('s')} (i32.const 8)))
+        (br $next)))
+      (local.set $cnt (i32.add ${get('cnt')} ${get('take')}))
+      (local.set $n (i32.sub ${get('n')} ${get('take')}))
+      (if (i32.eq ${get('cnt')} (i32.const 16)) (then
+        ${SCRAMBLE}
+        (local.set $cnt (i32.const 0))))
+      (br $more)))
+    ${STORE_ACCS}
+    (i32.store offset=76 ${get('st')} ${get('cnt')}))`
+
+const STREAM_INIT = `(func (export "streamInit") (param $st i32)
+    (v128.store offset=0 ${get('st')} (v128.const i64x2 ${P32_3} ${BigInt.asIntN(64, P64_1)}))
+    (v128.store offset=16 ${get('st')} (v128.const i64x2 ${BigInt.asIntN(64, P64_2)} ${P64_3}))
+    (v128.store offset=32 ${get('st')} (v128.const i64x2 ${BigInt.asIntN(64, P64_4)} ${P32_2}))
+    (v128.store offset=48 ${get('st')} (v128.const i64x2 ${P64_5} ${P32_1}))
+    (i64.store offset=64 ${get('st')} (i64.const 0))
+    (i64.store offset=72 ${get('st')} (i64.const 0)))`
+
+/** Feeds [p, p + len): whole stripes are consumed where they are; only the bytes after them are copied. */
+const STREAM_UPDATE = `(func (export "streamUpdate") (param $st i32) (param $p i32) (param $len i32) (local $b i32) (local $fill i32) (local $n i32) (local $buf i32)
+    (i64.store offset=64 ${get('st')} (i64.add (i64.load offset=64 ${get('st')}) (i64.extend_i32_u ${get('len')})))
+    (local.set $b (i32.load offset=72 ${get('st')}))
+    (local.set $buf (i32.add ${get('st')} (i32.const ${BUF})))
+    (if (i32.le_u ${get('len')} (i32.sub (i32.const 256) ${get('b')})) (then
+      (memory.copy (i32.add ${get('buf')} ${get('b')}) ${get('p')} ${get('len')})
+      (i32.store offset=72 ${get('st')} (i32.add ${get('b')} ${get('len')}))
+      (return)))
+    (if ${get('b')} (then
+      ;; fill the buffer and consume its four stripes: a byte after them is in hand
+      (local.set $fill (i32.sub (i32.const 256) ${get('b')}))
+      (memory.copy (i32.add ${get('buf')} ${get('b')}) ${get('p')} ${get('fill')})
+      (local.set $p (i32.add ${get('p')} ${get('fill')}))
+      (local.set $len (i32.sub ${get('len')} ${get('fill')}))
+      (call $consume ${get('st')} ${get('buf')} (i32.const 4))))
+    ;; every whole stripe but the one holding the last byte, in place; the 64 bytes before the rest are kept
+    (local.set $n (i32.shr_u (i32.sub ${get('len')} (i32.const 1)) (i32.const 6)))
+    (if ${get('n')} (then
+      (call $consume ${get('st')} ${get('p')} ${get('n')})
+      (local.set $p (i32.add ${get('p')} (i32.shl ${get('n')} (i32.const 6))))
+      (local.set $len (i32.sub ${get('len')} (i32.shl ${get('n')} (i32.const 6))))
+      (memory.copy (i32.add ${get('buf')} (i32.const 192)) (i32.sub ${get('p')} (i32.const 64)) (i32.const 64))))
+    (memory.copy ${get('buf')} ${get('p')} ${get('len')})
+    (i32.store offset=72 ${get('st')} ${get('len')}))`
+
+/** The digest of everything fed, at out; consumes the buffered stripes (the state is not fed after it). */
+const STREAM_DIGEST = `(func (export "streamDigest") (param $st i32) (param $out i32) ${MUL_LOCALS} ${ACC_LOCALS}
+    (local $m i64) (local $n i64) (local $r i64) (local $t i64) (local $b i32) (local $buf i32) (local $q i32) (local $s i32)
+    (local.set $n (i64.load offset=64 ${get('st')}))
+    (local.set $buf (i32.add ${get('st')} (i32.const ${BUF})))
+    ;; up to 240 bytes: all of them are still in the buffer, and the one-shot's short paths apply
+    (if (i64.le_u ${get('n')} (i64.const 240)) (then (call $hash ${get('buf')} (i32.wrap_i64 ${get('n')}) ${get('out')}) (return)))
+    (local.set $b (i32.load offset=72 ${get('st')}))
+    (if (i32.ge_u ${get('b')} (i32.const 64))
+      (then
+        (call $consume ${get('st')} ${get('buf')} (i32.shr_u (i32.sub ${get('b')} (i32.const 1)) (i32.const 6)))
+        (local.set $q (i32.sub (i32.add ${get('buf')} ${get('b')}) (i32.const 64))))
+      (else
+        ;; the last stripe straddles: the kept bytes' tail, then the buffered ones
+        (local.set $q (i32.add ${get('st')} (i32.const ${LAST})))
+        (memory.copy ${get('q')} (i32.add ${get('buf')} (i32.add (i32.const 192) ${get('b')})) (i32.sub (i32.const 64) ${get('b')}))
+        (memory.copy (i32.sub (i32.add ${get('q')} (i32.const 64)) ${get('b')}) ${get('buf')} ${get('b')})))
+    ${LOAD_ACCS}
+    (local.set $s (i32.add ${S} (i32.const ${192 - 64 - 7})))
+    ${stripe(get('q'), get('s'))}
+    ${mergeAccs(11, `(i64.mul ${get('n')} ${c(P64_1)})`, 'r')}
+    ${mergeAccs(192 - 64 - 11, `(i64.xor (i64.mul ${get('n')} ${c(P64_2)}) (i64.const -1))`, 't')}
+    (call $store ${get('out')} ${get('r')} ${get('t')}))`
+
+const STREAM_FUNCS = [CONSUME, STREAM_INIT, STREAM_UPDATE, STREAM_DIGEST].join('\n  ')
+
 const secretData = SECRET_HEX.match(/../g)!.map((b) => `\\${b}`).join('')
 const FUNCS = [LEN_0TO16, LEN_17TO128, LEN_129TO240, LONG, STORE, HASH, HASH_BLOCKS].join('\n  ')
 
@@ -297,7 +407,8 @@ export const XXH128_KERNEL_WAT = `;; generated by strategies/shared/xxh128-kerne
 (module
   (memory (export "memory") 1)
   (data (i32.const 0) "${secretData}")
-  ${FUNCS.replaceAll(S, '(i32.const 0)')})
+  ${FUNCS.replaceAll(S, '(i32.const 0)')}
+  ${STREAM_FUNCS.replaceAll(S, '(i32.const 0)')})
 `
 
 /**

@@ -2,16 +2,20 @@
  * XXH3-128 as a WebAssembly instance (source, layout and reasons: xxh128-kernel-wat.ts): the digest of
  * hash-wasm's `xxh128`, computed where the bytes are. A caller either reads its blocks straight into
  * `input(n)` and hashes them there, or hands any bytes over, which are copied in once, a batch at a time.
+ * Xxh128Stream is the same digest fed piece by piece (the whole-volume digests of stream-digest.ts).
  */
 import { instantiateKernel } from '../../core/wasm-kernel.ts'
 import { XXH128_KERNEL_BASE64 } from './xxh128-kernel-wasm.ts'
 import { XXH128_ON_MEMORY_BASE64 } from './xxh128-on-memory-wasm.ts'
-import { XXH_FREE } from './xxh128-kernel-wat.ts'
+import { XXH_FREE, XXH_STREAM_STATE } from './xxh128-kernel-wat.ts'
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number }
   hash128(p: number, len: number, out: number): void
   hashBlocks(p: number, count: number, blockSize: number, lastLen: number, out: number): void
+  streamInit(st: number): void
+  streamUpdate(st: number, p: number, len: number): void
+  streamDigest(st: number, out: number): void
 }
 
 export const XXH128_BYTES = 16
@@ -94,6 +98,96 @@ export class Xxh128Kernel {
       this.ex.hashBlocks(p, n, blockSize, to - from - (n - 1) * blockSize, OUT)
       out.set(this.mem.subarray(OUT, OUT + n * XXH128_BYTES), outAt + first * XXH128_BYTES)
     }
+  }
+}
+
+/** A stream's state in its own instance, then its digest, then the input area (64-byte aligned). */
+const STREAM_STATE = XXH_FREE
+const STREAM_OUT = STREAM_STATE + XXH_STREAM_STATE
+const STREAM_INPUT = STREAM_STATE + 512
+/** Pieces shorter than this are gathered in the input area and fed together (a call per 16-byte block digest cost more than its hashing). */
+const STREAM_SMALL = 4096
+/** The input area a stream starts with: pieces it copies in go a batch of this size at a time (small: a stream is made per sync, and fresh memory costs more than calls). */
+const STREAM_DEFAULT_INPUT = 64 << 10
+
+/**
+ * XXH3-128 fed piece by piece (hash-wasm's streaming `xxh128`, bit for bit, for every split), with the
+ * state in the module's memory: a piece that is a view of `input(n)` is hashed where it is; any other
+ * piece is copied in once (a batch at a time; small ones gathered) and hashed there. hash-wasm's copies
+ * each piece into its own memory too, and hashed at about half this speed (`npm run bench:primitives --
+ * xxh128`, the stream rows).
+ */
+export class Xxh128Stream {
+  private readonly ex: KernelExports
+  private readonly mem: Uint8Array
+  private readonly capacity: number
+  /** Bytes of small pieces gathered at the start of the input area, not yet fed. */
+  private used = 0
+  private finished = false
+
+  constructor(capacity = STREAM_DEFAULT_INPUT) {
+    if (!(capacity >= STREAM_SMALL)) throw new RangeError(`xxh128 stream: an input area of ${capacity} bytes is below the ${STREAM_SMALL} it gathers`)
+    this.ex = instantiateKernel<KernelExports>(XXH128_KERNEL_BASE64)
+    const need = STREAM_INPUT + capacity
+    const have = this.ex.memory.buffer.byteLength
+    if (have < need) this.ex.memory.grow(Math.ceil((need - have) / 65536))
+    this.mem = new Uint8Array(this.ex.memory.buffer) // never grown again: views stay valid
+    this.capacity = capacity
+    this.ex.streamInit(STREAM_STATE)
+  }
+
+  /** Starts a new digest (the one before is forgotten). */
+  reset(): void {
+    this.ex.streamInit(STREAM_STATE)
+    this.used = 0
+    this.finished = false
+  }
+
+  /**
+   * A view of the first n bytes of the input area (n ≤ the capacity) to read a piece into and feed with
+   * update(view), hashed in place: valid until the next update or input.
+   */
+  input(n: number): Uint8Array {
+    if (!(n >= 0 && n <= this.capacity)) throw new RangeError(`xxh128 stream: input(${n}) is outside its ${this.capacity}-byte input area`)
+    this.flush()
+    return this.mem.subarray(STREAM_INPUT, STREAM_INPUT + n)
+  }
+
+  update(bytes: Uint8Array): void {
+    if (this.finished) throw new Error('xxh128 stream: update after digest; reset() first')
+    const n = bytes.length
+    if (bytes.buffer === this.mem.buffer && bytes.byteOffset >= STREAM_INPUT) {
+      this.flush()
+      this.ex.streamUpdate(STREAM_STATE, bytes.byteOffset, n)
+      return
+    }
+    if (n < STREAM_SMALL) {
+      if (this.used + n > this.capacity) this.flush()
+      this.mem.set(bytes, STREAM_INPUT + this.used)
+      this.used += n
+      return
+    }
+    this.flush()
+    for (let at = 0; at < n; at += this.capacity) {
+      const piece = bytes.subarray(at, Math.min(n, at + this.capacity))
+      this.mem.set(piece, STREAM_INPUT)
+      this.ex.streamUpdate(STREAM_STATE, STREAM_INPUT, piece.length)
+    }
+  }
+
+  /** The digest of everything fed since creation or reset (a new 16-byte array); feed no more after it. */
+  digest(): Uint8Array {
+    if (this.finished) throw new Error('xxh128 stream: digest taken twice; reset() first')
+    this.flush()
+    this.finished = true
+    this.ex.streamDigest(STREAM_STATE, STREAM_OUT)
+    return this.mem.slice(STREAM_OUT, STREAM_OUT + XXH128_BYTES)
+  }
+
+  private flush(): void {
+    if (this.used === 0) return
+    this.ex.streamUpdate(STREAM_STATE, STREAM_INPUT, this.used)
+    this.used = 0
   }
 }
 

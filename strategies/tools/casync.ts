@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { ConfigError, ToolError } from '../../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Half, type Strategy } from '../../core/strategy.ts'
-import { missingTools, runTool, volumeAsFile } from './child-tool.ts'
+import { missingTools, volumeAsFile } from './child-tool.ts'
+import { runToolCached } from '../shared/tool-cache.ts'
 import type { Served } from './http-file-server.ts'
 import { httpClientHalf, httpServerHalf } from './http-peer.ts'
 
@@ -55,9 +56,10 @@ export const casync: Strategy<CasyncOptions, undefined> = {
     let index: IndexChunk[] = []
     const publish = async (dir: string) => {
       // TMPDIR: casync's temporary files go in this half's folder, not /var/tmp (see the receiver).
-      volumeAsFile(ctx.source, join(dir, 'vol'))
+      const vol = volumeAsFile(ctx.source, join(dir, 'vol'))
       const argv = ['env', `TMPDIR=${dir}`, 'casync', 'make', `--chunk-size=${sizes.join(':')}`, `--compression=${o.compression}`, `--digest=${o.digest}`, '--store=store', 'vol.caibx', 'vol']
-      const run = await runTool(NAME, argv, dir)
+      // Cached in the fuzzer (tool-cache.ts): a blob's index and chunk store depend only on its bytes and argv.
+      const run = await runToolCached(NAME, argv, { dir, cwd: dir, inputs: [vol], outputs: [join(dir, 'vol.caibx'), join(dir, 'store')] })
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       ctx.telemetry.set('effective_block_size', sizes[1])
       index = indexChunks(readFileSync(join(dir, 'vol.caibx')))

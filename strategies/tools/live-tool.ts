@@ -3,15 +3,23 @@ import { ToolError } from '../../core/errors.ts'
  * A long-running tool whose byte stream is relayed through the metered channel (the rsync baseline:
  * client in the sender half, server in the receiver half). The halves advance in steps, the tools run
  * on their own, so a step must know when its tool has said all it will say until the peer answers:
- * it returns once the tool's whole process tree is asleep (blocked, in Linux's state S) and no output
- * arrived over two consecutive polls, or once the tool exited. A tool that is computing (state R or D)
- * is waited for, however long it takes (up to a hard limit).
+ * it returns once the tool's whole process tree is asleep (blocked, in Linux's state S) and no bytes
+ * moved either way over two consecutive polls, or once the tool exited. A tool that is computing (state
+ * R or D) is waited for, however long it takes (up to a hard limit).
+ *
+ * "Moved" includes bytes going into the tool: its input is queued here and written to its pipe as the
+ * tool reads. A fast reader drains its pipe and sleeps until this process refills it, so it looks asleep
+ * and silent at nearly every poll while megabytes wait for it here: before that counted, a step returned
+ * with the tool's input undelivered, the empty steps ran into the harness's stall limit, and rsync's
+ * `unrelated` case (256 MiB of literal data) failed under load with "neither half sends anything".
  */
 import type { ChildProcess, StdioOptions } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { startTool, type ToolExit } from './child-tool.ts'
 
 const POLL_MS = 1
+/** Input goes to the tool in writes of at most this (a default pipe's capacity), so what it has taken shows at this grain or finer. */
+const SLICE = 64 << 10
 /** A step that waits longer than this for a tool to settle fails the sync. */
 const STEP_LIMIT_MS = 10 * 60_000
 
@@ -38,19 +46,23 @@ export function treeAsleep(pid: number): boolean {
 }
 
 /**
- * Waits until the tool under `pid` has exited, or its whole tree is asleep and `received()` (bytes it
- * produced, however they reach us) stayed the same over two polls (twenty when it was not just `fed`
- * and has said nothing yet: an empty step counts towards the harness's stall limit).
+ * Waits until the tool under `pid` has exited, or its whole tree is asleep and neither `received()`
+ * (bytes it produced, however they reach us) nor `delivered()` (bytes of its input its pipe took) moved
+ * over two polls (twenty when it was not just `fed` and has said nothing yet: an empty step counts
+ * towards the harness's stall limit). A tool asleep with input still queued for it and none taken is
+ * blocked on something else, so it settles too: the stall limit, not the 10-minute one, then ends it.
  */
-export async function settleTree(who: string, pid: number | undefined, received: () => number, exited: () => boolean, fed: boolean): Promise<void> {
+export async function settleTree(who: string, pid: number | undefined, received: () => number, exited: () => boolean, fed: boolean, delivered: () => number = () => 0): Promise<void> {
   const t0 = Date.now()
   const start = received()
   let seen = start
+  let taken = delivered()
   let quiet = 0
   while (!exited()) {
     await new Promise((r) => setTimeout(r, POLL_MS))
-    if (received() !== seen) {
+    if (received() !== seen || delivered() !== taken) {
       seen = received()
+      taken = delivered()
       quiet = 0
     } else if (pid === undefined || treeAsleep(pid)) {
       if (++quiet >= (fed || received() !== start ? 2 : 20)) return
@@ -68,6 +80,13 @@ export class LiveTool {
   private readonly killGroup: () => void
   private chunks: Uint8Array[] = []
   private received = 0
+  /** Input not yet handed to the pipe, oldest first, and the slice being written (its length; 0 when none). */
+  private queue: Uint8Array[] = []
+  private writing = 0
+  /** Bytes of input whose write completed. */
+  private written = 0
+  private endRequested = false
+  private inputBroken = false
 
   /**
    * Starts the tool; its stream is read from `outFd` and written to `inFd` (descriptors of the tool).
@@ -97,14 +116,51 @@ export class LiveTool {
     })
   }
 
+  /** Queues `bytes` for the tool; they reach its pipe a slice at a time, as it reads. */
   send(bytes: Uint8Array): void {
-    const s = this.child.stdio[this.inFd] as NodeJS.WritableStream
-    s.write(bytes)
+    if (this.inputBroken || bytes.length === 0) return
+    this.queue.push(bytes)
+    this.pump()
   }
 
-  /** Ends the stream into the tool (the peer hung up). */
+  /** Ends the stream into the tool (the peer hung up), once what is queued has gone. */
   endInput(): void {
-    ;(this.child.stdio[this.inFd] as NodeJS.WritableStream).end()
+    this.endRequested = true
+    this.pump()
+  }
+
+  /** Bytes of input the tool's pipe has taken, counting a slice that is partly written. */
+  get delivered(): number {
+    if (this.writing === 0) return this.written
+    // libuv's count of the slice's bytes not yet in the pipe (it shrinks on partial writes); absent, the slice counts once done.
+    const left = (this.child.stdio[this.inFd] as unknown as { _handle?: { writeQueueSize?: unknown } })._handle?.writeQueueSize
+    return this.written + (typeof left === 'number' && left <= this.writing ? this.writing - left : 0)
+  }
+
+  /** Writes the next slice once the last one is in the pipe: one write in flight keeps `delivered` exact. */
+  private pump(): void {
+    if (this.writing > 0 || this.inputBroken) return
+    const s = this.child.stdio[this.inFd] as NodeJS.WritableStream
+    const next = this.queue[0]
+    if (next === undefined) {
+      if (this.endRequested) s.end()
+      return
+    }
+    const slice = next.subarray(0, SLICE)
+    if (slice.length === next.length) this.queue.shift()
+    else this.queue[0] = next.subarray(SLICE)
+    this.writing = slice.length
+    s.write(slice, (err) => {
+      this.writing = 0
+      if (err) {
+        // The tool closed its end (it failed or finished): its exit status says why; the rest has nowhere to go.
+        this.inputBroken = true
+        this.queue = []
+        return
+      }
+      this.written += slice.length
+      this.pump()
+    })
   }
 
   /** What the tool wrote since the last take. */
@@ -120,7 +176,7 @@ export class LiveTool {
    * (20 polls) before the step gives up, since an empty step counts towards the harness's stall limit.
    */
   async settle(fed: boolean): Promise<void> {
-    await settleTree(this.child.spawnargs.join(' '), this.child.pid, () => this.received, () => this.exited !== undefined, fed)
+    await settleTree(this.child.spawnargs.join(' '), this.child.pid, () => this.received, () => this.exited !== undefined, fed, () => this.delivered)
     if (this.exited !== undefined) await this.exit
   }
 

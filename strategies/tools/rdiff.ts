@@ -4,7 +4,8 @@ import { ConfigError } from '../../core/errors.ts'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Frame, type Half, type Strategy } from '../../core/strategy.ts'
 import { STEP_BUDGET, unknownFrame } from '../shared/block-stream.ts'
-import { fileIntoStage, missingTools, runTool, toolHalf, volumeAsFile, type ToolStep } from './child-tool.ts'
+import { fileIntoStage, missingTools, toolHalf, volumeAsFile, type ToolStep } from './child-tool.ts'
+import { runToolCached } from '../shared/tool-cache.ts'
 import { FileFrameStream, FileReceiver, fileFrames } from './file-frames.ts'
 import { layoutKinds, readDeltaLayout } from './rdiff-delta-format.ts'
 
@@ -63,7 +64,7 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
       if (!sigFile.complete) return []
       const source = volumeAsFile(ctx.source, join(step.dir, 'source'))
       const deltaPath = join(step.dir, 'delta')
-      const run = await runTool(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, deltaPath])
+      const run = await runToolCached(NAME, ['rdiff', '-f', 'delta', sigFile.path, source, deltaPath], { dir: step.dir, inputs: [sigFile.path, source], outputs: [deltaPath] })
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       const layout = readDeltaLayout(deltaPath)
       ctx.telemetry.add('literal_data', layout.literalData)
@@ -82,7 +83,8 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
         replica = volumeAsFile(ctx.replica, join(step.dir, 'replica'))
         const sigPath = join(step.dir, 'sig')
         const b = o.blockRule === 'librsync' ? 0 : o.blockSize
-        const run = await runTool(NAME, ['rdiff', '-f', '-b', String(b), '-S', String(o.strongBytes), '-H', o.hash, '-R', o.rollsum, 'signature', replica, sigPath])
+        const argv = ['rdiff', '-f', '-b', String(b), '-S', String(o.strongBytes), '-H', o.hash, '-R', o.rollsum, 'signature', replica, sigPath]
+        const run = await runToolCached(NAME, argv, { dir: step.dir, inputs: [replica], outputs: [sigPath] })
         ctx.telemetry.chargeChildCpu(run.cpuMs)
         // The signature header (magic, block length, strong length; big-endian) names what rdiff chose.
         const head = readFileSync(sigPath).subarray(0, 12)
@@ -95,7 +97,7 @@ export const rdiff: Strategy<RdiffOptions, undefined> = {
       for (const f of inbox) if (!delta!.accept(f)) throw unknownFrame(NAME, f)
       if (!delta!.complete) return []
       const out = join(step.dir, 'out')
-      const run = await runTool(NAME, ['rdiff', '-f', 'patch', replica, delta!.path, out])
+      const run = await runToolCached(NAME, ['rdiff', '-f', 'patch', replica, delta!.path, out], { dir: step.dir, inputs: [replica, delta!.path], outputs: [out] })
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       fileIntoStage(out, ctx.staged, ctx.replica)
       step.finish()

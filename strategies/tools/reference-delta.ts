@@ -17,8 +17,9 @@ import { join } from 'node:path'
 import type { ReadonlyVolume } from '../../core/volume.ts'
 import type { Frame, Half, ReceiverContext, SenderContext, Strategy, StrategyOptions } from '../../core/strategy.ts'
 import { unknownFrame } from '../shared/block-stream.ts'
-import { fileIntoStage, makeTempDir, missingTools, removeTempDir, runTool, toolHalf, volumeAsFile } from './child-tool.ts'
+import { fileIntoStage, makeTempDir, missingTools, removeTempDir, toolHalf, volumeAsFile } from './child-tool.ts'
 import { FileReceiver, fileFrames } from './file-frames.ts'
+import { runToolCached } from '../shared/tool-cache.ts'
 import { createStreamDigest } from '../shared/stream-digest.ts'
 import { FrameReader, FrameWriter } from '../../core/wire.ts'
 import { FileVolume } from '../../core/volume.ts'
@@ -113,7 +114,8 @@ async function answerVersion<O>(t: ReferenceTool<O>, ctx: SenderContext, o: O, t
     let out = source
     if (delta) {
       out = join(dir, 'out')
-      const run = await runTool(t.name, t.encode(o, volumeAsFile(new MemoryView(kept), join(dir, 'ref')), source, out))
+      const ref = volumeAsFile(new MemoryView(kept), join(dir, 'ref'))
+      const run = await runToolCached(t.name, t.encode(o, ref, source, out), { dir, inputs: [ref, source], outputs: [out] })
       ctx.telemetry.chargeChildCpu(run.cpuMs)
     }
     const frames: Frame[] = [{ bytes: Uint8Array.of(TAG_MODE, delta ? MODE_DELTA : MODE_FULL), kind: 'control' }, ...fileFrames(out, 'literal')]
@@ -164,7 +166,8 @@ async function stageResult<O>(t: ReferenceTool<O>, ctx: ReceiverContext, o: O, d
   let out = path
   if (delta) {
     out = join(dir, 'out')
-    const run = await runTool(t.name, t.decode(o, volumeAsFile(ctx.replica, join(dir, 'replica')), path, out))
+    const replica = volumeAsFile(ctx.replica, join(dir, 'replica'))
+    const run = await runToolCached(t.name, t.decode(o, replica, path, out), { dir, inputs: [replica, path], outputs: [out] })
     ctx.telemetry.chargeChildCpu(run.cpuMs)
   }
   fileIntoStage(out, ctx.staged, ctx.replica)

@@ -2,7 +2,8 @@ import { utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkOptions, defineOptions, type OptionsOf } from '../../core/options.ts'
 import { blockSizeOption, type Half, type Strategy } from '../../core/strategy.ts'
-import { missingTools, runTool, volumeAsFile } from './child-tool.ts'
+import { missingTools, volumeAsFile } from './child-tool.ts'
+import { runToolCached } from '../shared/tool-cache.ts'
 import type { Served } from './http-file-server.ts'
 import { httpClientHalf, httpServerHalf } from './http-peer.ts'
 
@@ -48,7 +49,9 @@ export const zsync: Strategy<ZsyncOptions, undefined> = {
       const vol = volumeAsFile(ctx.source, join(dir, 'vol'))
       utimesSync(vol, FIXED_MTIME, FIXED_MTIME)
       // -Z: a volume that starts like a gzip member would otherwise be described (and rebuilt) decompressed.
-      const run = await runTool(NAME, ['zsyncmake', '-Z', '-b', String(bs), '-u', 'vol', '-f', 'vol', '-o', 'vol.zsync', 'vol'], dir)
+      // Cached in the fuzzer (tool-cache.ts): the control file depends only on these bytes, the fixed mtime and argv.
+      const argv = ['zsyncmake', '-Z', '-b', String(bs), '-u', 'vol', '-f', 'vol', '-o', 'vol.zsync', 'vol']
+      const run = await runToolCached(NAME, argv, { dir, cwd: dir, inputs: [vol], outputs: [join(dir, 'vol.zsync')] })
       ctx.telemetry.chargeChildCpu(run.cpuMs)
       ctx.telemetry.set('effective_block_size', bs)
       return true

@@ -22,19 +22,37 @@ export const MAX_VOLUME_BYTES = 2 ** 40
 /** Largest manifest a decoder accepts (1 GiB of hashes, a 256 TiB volume at 4 KiB blocks and 16-byte hashes). */
 export const MAX_MANIFEST_BYTES = 1 << 30
 
-/** Hashes every block of a volume. */
-export function takeManifest(v: ReadonlyVolume, blockSize: number, h: StrongHasher): BlockManifest {
-  return { size: v.size, blockSize, hashLength: h.digestLength, hashes: new BlockHashes(v, blockSize, h).all() }
+/** The serialized bytes a manifest's hashes were hashed into (takeManifest), so serializing it copies nothing. */
+const serializedOf = new WeakMap<Uint8Array, Uint8Array>()
+
+/** The serialized form's head: size · blockSize · hashLength as varints, written at 0; its length. */
+function writeHead(out: Uint8Array | undefined, size: number, blockSize: number, hashLength: number): number {
+  if (!out) return varintLength(size) + varintLength(blockSize) + varintLength(hashLength)
+  return writeVarint(out, writeVarint(out, writeVarint(out, 0, size), blockSize), hashLength)
 }
 
-/** size · blockSize · hashLength as varints, then the hashes: what the sender keeps between syncs. */
+/**
+ * Hashes every block of a volume. The hashes go straight into their serialized form (one allocation per
+ * sync, not two and a copy): at 512 B a manifest's fresh memory cost about as much as hashing into it.
+ */
+export function takeManifest(v: ReadonlyVolume, blockSize: number, h: StrongHasher): BlockManifest {
+  const head = writeHead(undefined, v.size, blockSize, h.digestLength)
+  const bytes = new Uint8Array(head + blockCount(v.size, blockSize) * h.digestLength)
+  writeHead(bytes, v.size, blockSize, h.digestLength)
+  const hashes = new BlockHashes(v, blockSize, h).all(bytes.subarray(head))
+  serializedOf.set(hashes, bytes)
+  return { size: v.size, blockSize, hashLength: h.digestLength, hashes }
+}
+
+/**
+ * size · blockSize · hashLength as varints, then the hashes: what the sender keeps between syncs. A
+ * manifest from takeManifest already is that (the same bytes, shared: neither is written after).
+ */
 export function serializeManifest(m: BlockManifest): Uint8Array {
-  const head = varintLength(m.size) + varintLength(m.blockSize) + varintLength(m.hashLength)
-  const out = new Uint8Array(head + m.hashes.length)
-  let at = writeVarint(out, 0, m.size)
-  at = writeVarint(out, at, m.blockSize)
-  at = writeVarint(out, at, m.hashLength)
-  out.set(m.hashes, at)
+  const made = serializedOf.get(m.hashes)
+  if (made && made.length === writeHead(undefined, m.size, m.blockSize, m.hashLength) + m.hashes.length) return made
+  const out = new Uint8Array(writeHead(undefined, m.size, m.blockSize, m.hashLength) + m.hashes.length)
+  out.set(m.hashes, writeHead(out, m.size, m.blockSize, m.hashLength))
   return out
 }
 

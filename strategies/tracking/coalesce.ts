@@ -1,9 +1,25 @@
 import { REC_RESIZE, type JournalRecord } from './journal-records.ts'
 
-/** One extent of the final state: `data` lands at `offset`. */
+/**
+ * One extent of the final state: its pieces, end to end, land at `offset`. The pieces are views into the
+ * records (no copy: the sender encodes them straight into its frames).
+ */
 export interface Extent {
   readonly offset: number
-  readonly data: Uint8Array
+  readonly length: number
+  readonly pieces: readonly Uint8Array[]
+}
+
+/** An extent's bytes in one array (a copy when it has several pieces). */
+export function extentData(e: Extent): Uint8Array {
+  if (e.pieces.length === 1) return e.pieces[0]!
+  const out = new Uint8Array(e.length)
+  let at = 0
+  for (const p of e.pieces) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
 }
 
 /**
@@ -61,7 +77,7 @@ class ClaimedSet {
 /** Coalesces records (in LSN order) into the final extents; adjacent pieces are merged up to maxExtent bytes. */
 export function coalesce(records: readonly JournalRecord[], maxExtent: number): Coalesced {
   const claimed = new ClaimedSet()
-  const pieces: Extent[] = []
+  const pieces: Piece[] = []
   let minSize: number | undefined
   let finalSize: number | undefined
   // Backwards, so the first write seen for a byte is its last: it claims the byte and older ones skip it.
@@ -83,25 +99,27 @@ export function coalesce(records: readonly JournalRecord[], maxExtent: number): 
   return { minSize, finalSize, extents: mergeAdjacent(pieces, maxExtent) }
 }
 
-/** Joins pieces that touch into extents of at most maxExtent bytes (one copy per extent). */
-function mergeAdjacent(pieces: readonly Extent[], maxExtent: number): Extent[] {
+/** A piece of one record's data that no later record overwrote. */
+interface Piece {
+  readonly offset: number
+  readonly data: Uint8Array
+}
+
+/** Joins pieces that touch into extents of at most maxExtent bytes (no copy: an extent lists its pieces). */
+function mergeAdjacent(pieces: readonly Piece[], maxExtent: number): Extent[] {
   const out: Extent[] = []
   let i = 0
   while (i < pieces.length) {
     const first = pieces[i]!
     let end = first.offset + first.data.length
+    const run = [first.data]
     let j = i + 1
     while (j < pieces.length && pieces[j]!.offset === end && end - first.offset + pieces[j]!.data.length <= maxExtent) {
       end += pieces[j]!.data.length
+      run.push(pieces[j]!.data)
       j++
     }
-    if (j === i + 1) {
-      out.push(first)
-    } else {
-      const data = new Uint8Array(end - first.offset)
-      for (let k = i; k < j; k++) data.set(pieces[k]!.data, pieces[k]!.offset - first.offset)
-      out.push({ offset: first.offset, data })
-    }
+    out.push({ offset: first.offset, length: end - first.offset, pieces: run })
     i = j
   }
   return out

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib'
 import { varintLength, writeVarint } from '../../core/varint.ts'
-import { FrameReader } from '../../core/wire.ts'
+import { FrameReader, type FrameWriter } from '../../core/wire.ts'
 
 /**
  * Journal records, as they sit on the tracker's device and as they cross the wire (the sender ships the
@@ -54,6 +54,23 @@ export function encodeRecordInto(out: Uint8Array, type: JournalRecord['type'], l
   new DataView(out.buffer, out.byteOffset).setUint32(headerLength, crc, true)
   out.set(data, headerLength + 4)
   return headerLength + 4 + data.length
+}
+
+/** Header scratch for writeRecord: type and three varints, at most 1 + 3 × 8 bytes, then the CRC. */
+const header = new Uint8Array(32)
+
+/**
+ * Writes one write record whose data is `pieces` end to end (`length` bytes) into `w`: the same bytes as
+ * encodeRecord of the joined data, with no joined copy and no record array (the CRC runs over the pieces in turn).
+ */
+export function writeRecord(w: FrameWriter, lsn: number, offset: number, pieces: readonly Uint8Array[], length: number): void {
+  header[0] = REC_WRITE
+  const end = writeVarint(header, writeVarint(header, writeVarint(header, 1, lsn), offset), length)
+  let crc = crc32(header.subarray(0, end))
+  for (const p of pieces) crc = crc32(p, crc)
+  new DataView(header.buffer).setUint32(end, crc, true)
+  w.bytes(header.subarray(0, end + 4))
+  for (const p of pieces) w.bytes(p)
 }
 
 /**
