@@ -6,11 +6,16 @@
  * children bash has waited for (getrusage(RUSAGE_CHILDREN): the kernel's own accounting, to the
  * millisecond, including anything the tool forked and waited for). A half charges that to its side with
  * ctx.telemetry.chargeChildCpu; bash's own start-up is not charged (it is not the tool's work).
+ *
+ * One-shot tools (`runTool`: argv, cwd and env in, stdout, stderr and exit out) start through this
+ * process's spawner (tool-spawner.ts), so the fork is of a small bash, not of this process; tools whose
+ * stdin/stdout are streamed live (`startTool`: rsync, LiveTool, the HTTP clients) keep the direct spawn.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { ToolError } from '../../core/errors.ts'
 import { findOnPath } from '../../core/find-on-path.ts'
 import { killGroup, own } from '../../core/cleanup.ts'
+import { spawner, spawnerEnabled } from './tool-spawner.ts'
 
 /** The skip reason for a strategy whose tool is missing (undefined when every tool is there). */
 export function missingTools(strategy: string, tools: readonly { cmd: string; apt: string }[]): string | undefined {
@@ -81,17 +86,33 @@ export function startTool(argv: readonly string[], opts: { stdio?: StdioOptions[
   return { child, exit, kill: owned.release }
 }
 
-/** Runs a tool to completion; throws with its stderr when it fails. Returns its stdout and CPU. */
-export async function runTool(who: string, argv: readonly string[], cwd?: string): Promise<{ stdout: string; cpuMs: number }> {
-  const t = startTool(argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
+/**
+ * Runs a tool to completion; throws with its stderr when it fails. Returns its stdout and CPU. `env`
+ * holds `KEY=VALUE`s set for the tool. Through the spawner unless DELTABENCH_SPAWNER=0.
+ */
+export async function runTool(who: string, argv: readonly string[], cwd?: string, env: readonly string[] = []): Promise<{ stdout: string; cpuMs: number }> {
+  const e = spawnerEnabled() ? await runSpawned(argv, cwd, env) : await runDirect(argv, cwd, env)
+  if (e.code !== 0) throw new ToolError(`${who}: \`${argv.join(' ')}\` failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
+  return { stdout: e.stdout, cpuMs: e.cpuMs }
+}
+
+async function runSpawned(argv: readonly string[], cwd = '', env: readonly string[]): Promise<ToolExit & { stdout: string }> {
+  const t = spawner().run(argv, cwd, env)
+  try {
+    const e = await t.exit
+    return { code: e.code, signal: e.signal, cpuMs: parseTimes(e.times), stderr: e.stderr.slice(0, 4096).trim(), stdout: e.stdout }
+  } finally {
+    t.kill() // ends the tree if the wait was cut short (the spawner died)
+  }
+}
+
+async function runDirect(argv: readonly string[], cwd: string | undefined, env: readonly string[]): Promise<ToolExit & { stdout: string }> {
+  const t = startTool(env.length > 0 ? ['env', ...env, ...argv] : argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
   let stdout = ''
   t.child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
-  let e: ToolExit
   try {
-    e = await t.exit
+    return { ...(await t.exit), stdout }
   } finally {
     t.kill() // ends the tree if the wait was cut short (a spawn error)
   }
-  if (e.code !== 0) throw new ToolError(`${who}: \`${argv.join(' ')}\` failed (${e.signal ?? `exit ${e.code}`}): ${e.stderr || 'no message'}`)
-  return { stdout, cpuMs: e.cpuMs }
 }
