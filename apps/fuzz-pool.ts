@@ -9,8 +9,9 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { liveResources, releaseAll } from '../core/cleanup.ts'
+import { liveSince, releaseSince, resourceMark } from '../core/cleanup.ts'
 import { forkWorker, stopWorkers, type Worker } from '../harness/worker-process.ts'
+import { fuzzWorkerEnv } from './fuzz-tmp.ts'
 import type { AnyStrategy } from '../core/strategy.ts'
 import { fuzzCases, FuzzScenarios, type FuzzPlan, type FuzzReport } from './fuzz.ts'
 
@@ -72,9 +73,10 @@ async function runHere(tasks: readonly FuzzTask[], o: PoolOptions): Promise<Fuzz
     const t = tasks[k]!
     if (scenarios?.plan !== t.plan) scenarios = new FuzzScenarios(t.plan)
     const t0 = performance.now()
+    const mark = resourceMark() // what this process owned before the range (the run's temp folder) is not the range's
     const report = await fuzzCases(scenarios, t.from, t.to)
-    const left = liveResources()
-    releaseAll()
+    const left = liveSince(mark)
+    releaseSince(mark)
     o.done(t, { report, left, ms: performance.now() - t0 })
   }
   return []
@@ -110,7 +112,7 @@ async function runInWorkers(tasks: readonly FuzzTask[], o: PoolOptions): Promise
       const count = Math.min(o.jobs, tasks.length)
       if (count === 0) return resolve()
       for (let j = 0; j < count; j++) {
-        const worker = forkWorker(WORKER, 'fuzz worker', GRACE_MS)
+        const worker = forkWorker(WORKER, 'fuzz worker', GRACE_MS, [], fuzzWorkerEnv())
         const child = worker.child
         workers.push(worker)
         running++

@@ -28,9 +28,35 @@ export function tempParent(chosen?: string): string {
   return tmpdir()
 }
 
+/** Names the run's folder for a worker (fuzzWorkerEnv, takeFuzzTempDir). */
+const FUZZ_TMPDIR_ENV = 'DELTABENCH_FUZZ_TMPDIR'
+/** TMPDIR as it was before the run's folder replaced it (undefined: it was not set). */
+let loaderTmp: string | undefined
+
 /** Makes the run's own temp folder under `parent` and makes it TMPDIR for this process and every child it starts; returns it. */
 export function useFuzzTempDir(parent: string): string {
   const dir = makeTempDir('fuzz', parent)
+  loaderTmp = process.env.TMPDIR
   process.env.TMPDIR = dir
+  process.env[FUZZ_TMPDIR_ENV] = dir
   return dir
+}
+
+/**
+ * A fuzz worker's environment: the TMPDIR from before the run, so its TypeScript loader (tsx) keeps its
+ * compile cache where it always does — inside the run's folder it compiled every module again in every
+ * worker, and its cache writes raced the folder's removal on Ctrl-C — and the run's folder named apart,
+ * for takeFuzzTempDir.
+ */
+export function fuzzWorkerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  if (loaderTmp === undefined) delete env.TMPDIR
+  else env.TMPDIR = loaderTmp
+  return env
+}
+
+/** In a fuzz worker, once its loader is up: the run's folder becomes TMPDIR for its syncs and tools. */
+export function takeFuzzTempDir(): void {
+  const dir = process.env[FUZZ_TMPDIR_ENV]
+  if (dir !== undefined) process.env.TMPDIR = dir
 }

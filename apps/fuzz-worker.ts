@@ -5,10 +5,13 @@
  * died) and SIGINT/SIGTERM it ends its tools' process groups and removes its temp folders
  * (core/cleanup.ts), then exits.
  */
-import { liveResources, releaseAll } from '../core/cleanup.ts'
+import { liveSince, releaseAll, releaseSince, resourceMark } from '../core/cleanup.ts'
 import { STRATEGIES } from '../strategies/index.ts'
 import { fuzzCases, FuzzScenarios } from './fuzz.ts'
 import type { FromFuzzWorker, ToFuzzWorker, WirePlan } from './fuzz-pool.ts'
+import { takeFuzzTempDir } from './fuzz-tmp.ts'
+
+takeFuzzTempDir()
 
 /** The last plan's scenarios: ranges of one strategy come in a row, so one is enough. */
 let current: { key: string; scenarios: FuzzScenarios } | undefined
@@ -38,9 +41,10 @@ process.on('message', async (m: ToFuzzWorker) => {
   if (m.type === 'exit') end(0)
   try {
     const t0 = performance.now()
+    const mark = resourceMark() // what this process owned before the range (the run's temp folder) is not the range's
     const report = await fuzzCases(scenariosFor(m.plan), m.from, m.to)
-    const left = liveResources()
-    releaseAll()
+    const left = liveSince(mark)
+    releaseSince(mark)
     send({ type: 'report', id: m.id, report, left, ms: performance.now() - t0 })
   } catch (err) {
     send({ type: 'error', id: m.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) })

@@ -38,8 +38,26 @@ export function own(what: string, release: () => void): Owned {
 
 /** Ends every registered resource, newest first; a release that throws does not stop the others. Returns how many ran. */
 export function releaseAll(): number {
-  const entries = [...live.entries()].reverse()
-  live.clear()
+  return releaseSince(0)
+}
+
+/**
+ * A mark of what is registered now: `liveSince(mark)` and `releaseSince(mark)` then see only what was
+ * registered after it (a fuzz range inside a process that owns more, e.g. the run's own temp folder).
+ */
+export function resourceMark(): number {
+  return nextId
+}
+
+/** What was registered after `mark` and is still registered. */
+export function liveSince(mark: number): string[] {
+  return [...live.entries()].filter(([id]) => id >= mark).map(([, e]) => e.what)
+}
+
+/** Ends what was registered after `mark`, newest first, as releaseAll does; returns how many ran. */
+export function releaseSince(mark: number): number {
+  const entries = [...live.entries()].filter(([id]) => id >= mark).reverse()
+  for (const [id] of entries) live.delete(id)
   for (const [, e] of entries) {
     try {
       e.release()

@@ -13,8 +13,8 @@ export interface Worker {
 }
 
 /** Forks `script` as a worker named `label` (the owner's name); `execArgv` goes after tsx's loader. */
-export function forkWorker(script: string, label: string, graceMs: number, execArgv: readonly string[] = []): Worker {
-  const child = fork(script, [], { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+export function forkWorker(script: string, label: string, graceMs: number, execArgv: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Worker {
+  const child = fork(script, [], { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env })
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
   return { child, owned: own(`${label} ${child.pid}`, () => endChildNow(child, graceMs)), exited }
 }
