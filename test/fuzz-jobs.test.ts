@@ -74,7 +74,9 @@ describe('fuzz --jobs', () => {
     })
   it.skipIf(!!byName('rdiff').unavailable?.())('Ctrl-C with --jobs 2 ends the workers and their tools and leaves no temp folder', async () => {
     const dir = scratch()
-    const child = spawn('npx', ['tsx', 'bench/fuzz.ts', '--cases', '2000', '--jobs', '2', '--strategy', 'rdiff', '--tmp-dir', dir], { env: { ...process.env, TMPDIR: dir }, stdio: 'ignore' })
+    // node --import tsx, as `npm run fuzz` runs it: the tsx CLI relays a signal and SIGKILLs its child when the
+    // child's loader has not acknowledged it within 30 ms, which a child busy ending its workers cannot do.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fuzz.ts', '--cases', '2000', '--jobs', '2', '--strategy', 'rdiff', '--tmp-dir', dir], { env: { ...process.env, TMPDIR: dir }, stdio: 'ignore' })
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     // Wait until a worker's rdiff (or its bash) is running, so the signal lands mid-case.
     const t0 = Date.now()
@@ -95,7 +97,8 @@ describe('fuzz --jobs', () => {
     await exited
     await new Promise((r) => setTimeout(r, 500))
     expect(carrying(dir)).toEqual([])
-    expect(readdirSync(dir).filter((f) => f.startsWith('deltabench-'))).toEqual([])
+    const left = readdirSync(dir).filter((f) => f.startsWith('deltabench-'))
+    expect(left, JSON.stringify(left.flatMap((f) => readdirSync(join(dir, f), { recursive: true, encoding: 'utf8' })).slice(0, 20))).toEqual([])
   }, 150_000)
 
   it('refuses a --jobs outside 1..cores, exit 2, before anything runs', () => {
