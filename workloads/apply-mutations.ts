@@ -38,50 +38,45 @@ function reportWritten(v: Volume, from: number, to: number, obs: WriteObserver):
  */
 export function applyMutation(v: Volume, m: Mutation, obs: WriteObserver, where = 'workload'): void {
   const size = v.size
+  const after = sizeAfter(size, m, where) // checks the mutation against the volume before anything changes
   switch (m.kind) {
     case 'overwrite': {
-      if (m.at < 0 || m.at > size) throw new WorkloadError(where, `overwrite at ${m.at} is past the end of a ${size}-byte volume`)
-      const end = m.at + m.bytes.length
-      if (end > size) {
-        v.truncate(end)
-        obs.onResize(end)
+      if (after > size) {
+        v.truncate(after)
+        obs.onResize(after)
       }
       v.write(m.at, m.bytes)
       if (m.bytes.length > 0) obs.onWrite(m.at, m.bytes)
       return
     }
     case 'insert': {
-      if (m.at < 0 || m.at > size) throw new WorkloadError(where, `insert at ${m.at} is past the end of a ${size}-byte volume`)
-      const n = m.bytes.length
-      if (n === 0) return
-      v.truncate(size + n)
-      obs.onResize(size + n)
-      move(v, m.at + n, m.at, size)
+      if (after === size) return
+      v.truncate(after)
+      obs.onResize(after)
+      move(v, m.at + m.bytes.length, m.at, size)
       v.write(m.at, m.bytes)
-      reportWritten(v, m.at, size + n, obs)
+      reportWritten(v, m.at, after, obs)
       return
     }
     case 'delete': {
-      if (m.at < 0 || m.length < 0 || m.at + m.length > size) throw new WorkloadError(where, `delete of [${m.at}, ${m.at + m.length}) is outside a ${size}-byte volume`)
-      if (m.length === 0) return
+      if (after === size) return
       move(v, m.at, m.at + m.length, size)
-      reportWritten(v, m.at, size - m.length, obs)
-      v.truncate(size - m.length)
-      obs.onResize(size - m.length)
+      reportWritten(v, m.at, after, obs)
+      v.truncate(after)
+      obs.onResize(after)
       return
     }
     case 'truncate': {
-      if (m.size < 0 || !Number.isSafeInteger(m.size)) throw new WorkloadError(where, `truncate to ${m.size}`)
-      v.truncate(m.size)
-      obs.onResize(m.size)
+      v.truncate(after)
+      obs.onResize(after)
       return
     }
   }
 }
 
 /**
- * The size a volume of `size` bytes has after the mutation, with applyMutation's checks (the same
- * errors), for drawing sizeOnlyEpochs workloads' epochs without the bytes.
+ * The size a volume of `size` bytes has after the mutation, or a WorkloadError if the mutation does not
+ * fit it: applyMutation's checks, and on its own what sizeOnlyEpochs workloads' epochs are followed with.
  */
 export function sizeAfter(size: number, m: Mutation, where = 'workload'): number {
   switch (m.kind) {
