@@ -76,16 +76,22 @@ export interface CodecRun {
   step: CachedStep
 }
 
+type Argv = (job: CodecJob, ref: string | undefined, input: string, output: string) => string[]
+
+/** One run in `dir` from file `from` into file `to`, reading `ref` too when there is one. */
+function runIn(argv: Argv, dir: string, job: CodecJob, ref: string | undefined, from: string, to: string): CodecRun {
+  const [input, output] = [join(dir, from), join(dir, to)]
+  return { argv: argv(job, ref, input, output), step: { dir, inputs: ref === undefined ? [input] : [ref, input], outputs: [output] } }
+}
+
 /** The encoder's run in `dir`: its `lit` coded against `ref` into `coded`. */
 export function encodeIn(dir: string, job: CodecJob, ref: string | undefined): CodecRun {
-  const [input, output] = [join(dir, 'lit'), join(dir, 'coded')]
-  return { argv: encodeArgv(job, ref, input, output), step: { dir, inputs: ref === undefined ? [input] : [ref, input], outputs: [output] } }
+  return runIn(encodeArgv, dir, job, ref, 'lit', 'coded')
 }
 
 /** The decoder's run in `dir`: its `coded` decoded against `ref` into `lit`. */
 export function decodeIn(dir: string, job: CodecJob, ref: string | undefined): CodecRun {
-  const [input, output] = [join(dir, 'coded'), join(dir, 'lit')]
-  return { argv: decodeArgv(job, ref, input, output), step: { dir, inputs: ref === undefined ? [input] : [ref, input], outputs: [output] } }
+  return runIn(decodeArgv, dir, job, ref, 'coded', 'lit')
 }
 
 /**
